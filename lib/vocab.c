@@ -1,0 +1,448 @@
+/* vocab.c: the words of SPEC.md §2, the name checkers and UTC time. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "vocab.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Values from outside are echoed in messages, but never whole when long
+ * and only as printable ASCII: anything else could drive the terminal.
+ */
+#define ECHO_MAX 64
+struct echo { char s[ECHO_MAX + 4]; };
+
+static const char *echo(struct echo *e, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < ECHO_MAX && s[i] != '\0'; i++)
+		e->s[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	strcpy(e->s + i, s[i] != '\0' ? "..." : "");
+	return e->s;
+}
+
+/* The words, in enum order. */
+static const char *const levels[] = { "unclassified", "confidential", "strictly-confidential" };
+static const char *const types[] = { "mission", "un", "non-un", "security-force" };
+static const char *const roles[] = {
+	"hom", "chair", "member", "undss", "archives", "auditor", "external",
+};
+static const char *const powers[] = { "share-external", "disseminate", "declassify" };
+static const char *const actions[] = {
+	"receive", "classify", "reclassify", "share", "export", "revoke", "archive",
+};
+
+/* ST/SGB/2007/6 §1.2, SPEC §7.1: codes a.. in order. */
+static const char *const criteria[] = {
+	"third-party-confidence", "personal-safety", "operations-security",
+	"legal-privilege", "deliberative", "commercial", "other",
+};
+
+static const char *word_name(const char *const *w, size_t n, int v)
+{
+	return v >= 0 && (size_t)v < n ? w[v] : "(invalid)";
+}
+
+static int word_parse(const char *kind, const char *const *w, size_t n,
+		      const char *s, int *out)
+{
+	struct echo e;
+	char list[256] = "";
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, w[i]) == 0) {
+			*out = (int)i;
+			return 0;
+		}
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strncat(list, ", ", sizeof(list) - strlen(list) - 1);
+		strncat(list, w[i], sizeof(list) - strlen(list) - 1);
+	}
+	return pki_error(PKI_EUSAGE, "unknown %s '%s' (%s)", kind, echo(&e, s), list);
+}
+
+#define WORDS(fn, kind, enumt, table) \
+const char *pki_##fn##_name(enum enumt v) \
+{ \
+	return word_name(table, NELEM(table), (int)v); \
+} \
+int pki_##fn##_parse(const char *s, enum enumt *out) \
+{ \
+	int v, rc; \
+	if ((rc = word_parse(kind, table, NELEM(table), s, &v)) < 0) \
+		return rc; \
+	*out = (enum enumt)v; \
+	return 0; \
+}
+
+WORDS(level, "level", pki_level, levels)
+WORDS(type, "entity type", pki_type, types)
+WORDS(role, "role", pki_role, roles)
+WORDS(power, "power", pki_power, powers)
+WORDS(action, "action", pki_action, actions)
+
+/* A code ("b") or its short name ("personal-safety"). */
+int pki_criterion_parse(const char *s, char *out)
+{
+	struct echo e;
+	size_t i;
+
+	if (s[0] >= 'a' && (size_t)(s[0] - 'a') < NELEM(criteria) && s[1] == '\0') {
+		*out = s[0];
+		return 0;
+	}
+	for (i = 0; i < NELEM(criteria); i++)
+		if (strcmp(s, criteria[i]) == 0) {
+			*out = (char)('a' + i);
+			return 0;
+		}
+	return pki_error(PKI_EUSAGE, "unknown criterion '%s' (a third-party-confidence, "
+			 "b personal-safety, c operations-security, d legal-privilege, "
+			 "e deliberative, f commercial, g other)", echo(&e, s));
+}
+
+const char *pki_criterion_name(char code)
+{
+	if (code < 'a' || (size_t)(code - 'a') >= NELEM(criteria))
+		return NULL;
+	return criteria[code - 'a'];
+}
+
+static int is_lower_alnum(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static int is_upper_alnum(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+int pki_check_principal(const char *what, const char *s)
+{
+	struct echo e;
+	size_t i;
+
+	if (!is_lower_alnum(s[0]))
+		goto bad;
+	for (i = 1; s[i] != '\0'; i++)
+		if (i >= 64 || !(is_lower_alnum(s[i]) || strchr("._-", s[i])))
+			goto bad;
+	/* Names become parts of file names: no way out of a directory. */
+	if (strstr(s, "..") != NULL)
+		goto bad;
+	return 0;
+bad:
+	return pki_error(PKI_EUSAGE, "invalid %s '%s' (expected 1 to 64 of "
+			 "a-z 0-9 . _ -, starting with a letter or digit, no '..')",
+			 what, echo(&e, s));
+}
+
+/* Length of the [A-Z0-9] run at s, when it ends at stop and is 1..16 long. */
+static size_t code_len(const char *s, int stop)
+{
+	size_t i;
+
+	for (i = 0; is_upper_alnum(s[i]); i++)
+		if (i == 16)
+			return 0;
+	return s[i] == stop ? i : 0;
+}
+
+int pki_check_code(const char *what, const char *s)
+{
+	struct echo e;
+
+	if (code_len(s, '\0') == 0)
+		return pki_error(PKI_EUSAGE, "invalid %s '%s' (expected 1 to 16 of A-Z 0-9)",
+				 what, echo(&e, s));
+	return 0;
+}
+
+static int digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+static int num(const char *s, size_t n)
+{
+	int v = 0;
+
+	while (n-- > 0)
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
+int pki_check_product_id(const char *s)
+{
+	struct echo e;
+	const char *p = s;
+	size_t n;
+
+	if ((n = code_len(p, '-')) == 0)
+		goto bad;
+	p += n + 1;
+	if ((n = code_len(p, '-')) == 0)
+		goto bad;
+	p += n + 1;
+	if (!digits(p, 4) || p[4] != '-' || !digits(p + 5, 6) || p[11] != '\0')
+		goto bad;
+	if (num(p, 4) < 1970)
+		goto bad;
+	return 0;
+bad:
+	return pki_error(PKI_EUSAGE, "invalid product ID '%s' (expected "
+			 "MISSION-ENTITY-YYYY-NNNNNN, e.g. UNMISS-JMAC-2026-000042)",
+			 echo(&e, s));
+}
+
+int pki_check_areas(const char *what, const char *s)
+{
+	struct echo e;
+	size_t i, len = 0, count = 0;
+
+	if (s[0] == '\0' || strcmp(s, "*") == 0)
+		return 0;
+	for (i = 0;; i++) {
+		if (s[i] == ';' || s[i] == '\0') {
+			if (len == 0 || ++count > 64)
+				goto bad;
+			if (s[i] == '\0')
+				return 0;
+			len = 0;
+		} else if (len == 0 ? !is_lower_alnum(s[i]) :
+			   !(is_lower_alnum(s[i]) || s[i] == '-') || len >= 48) {
+			goto bad;
+		} else {
+			len++;
+		}
+	}
+bad:
+	return pki_error(PKI_EUSAGE, "invalid %s '%s' (expected '*' or up to 64 "
+			 "areas separated by ';', each 1 to 48 of a-z 0-9 -)",
+			 what, echo(&e, s));
+}
+
+/*
+ * Length of the UTF-8 sequence at s, 0 when it is invalid: overlong forms,
+ * surrogates and code points past U+10FFFF are refused (RFC 3629).
+ */
+static size_t utf8_len(const unsigned char *s, uint32_t *cp)
+{
+	size_t n, i;
+	uint32_t c;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10ffff ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* C1 controls (U+0080..U+009F) are refused too: U+009B is a terminal CSI. */
+int pki_check_text(const char *what, const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, n;
+	uint32_t c;
+
+	for (i = 0; p[i] != '\0'; i += n) {
+		if ((n = utf8_len(p + i, &c)) == 0)
+			return pki_error(PKI_EUSAGE, "%s is not valid UTF-8 (at byte %zu)",
+					 what, i + 1);
+		if (n > max || i > max - n)
+			return pki_error(PKI_EUSAGE, "%s is longer than %zu bytes", what, max);
+		if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+			return pki_error(PKI_EUSAGE, "%s contains a control character "
+					 "(U+%04X at byte %zu)", what, (unsigned)c, i + 1);
+	}
+	return 0;
+}
+
+static int is_hex(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+int pki_check_fingerprint(const char *what, char *s)
+{
+	struct echo e;
+	size_t i;
+
+	for (i = 0; i < 40 && is_hex(s[i]); i++)
+		;
+	if (i != 40 || s[40] != '\0')
+		return pki_error(PKI_EUSAGE, "invalid %s '%s' (expected 40 hexadecimal digits)",
+				 what, echo(&e, s));
+	for (i = 0; i < 40; i++)
+		if (s[i] >= 'a' && s[i] <= 'f')
+			s[i] -= 'a' - 'A';
+	return 0;
+}
+
+/* Is the area [a, a+n) one of the ';'-list b? */
+static bool area_in(const char *a, size_t n, const char *b)
+{
+	size_t m;
+
+	for (;;) {
+		m = strcspn(b, ";");
+		if (m == n && memcmp(a, b, n) == 0)
+			return true;
+		if (b[m] == '\0')
+			return false;
+		b += m + 1;
+	}
+}
+
+bool pki_areas_meet(const char *a, const char *b)
+{
+	size_t n;
+
+	if (a[0] == '\0' || b[0] == '\0')
+		return false;
+	if (strcmp(a, "*") == 0 || strcmp(b, "*") == 0)
+		return true;
+	for (;;) {
+		n = strcspn(a, ";");
+		if (n > 0 && area_in(a, n, b))
+			return true;
+		if (a[n] == '\0')
+			return false;
+		a += n + 1;
+	}
+}
+
+/* Time. */
+
+static int days_in(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* Parse s strictly; *bare says whether it was a date without a time. */
+static int parse(const char *s, time_t *out, bool *bare)
+{
+	struct tm tm = { 0 };
+	size_t len = strnlen(s, 26);
+
+	if (len < 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) ||
+	    s[7] != '-' || !digits(s + 8, 2))
+		return -1;
+	tm.tm_year = num(s, 4) - 1900;
+	tm.tm_mon = num(s + 5, 2) - 1;
+	tm.tm_mday = num(s + 8, 2);
+	*bare = len == 10;
+	if (!*bare) {
+		if ((len != 20 || s[19] != 'Z') &&
+		    (len != 25 || strcmp(s + 19, "+00:00") != 0))
+			return -1;
+		if (s[10] != 'T' || !digits(s + 11, 2) || s[13] != ':' ||
+		    !digits(s + 14, 2) || s[16] != ':' || !digits(s + 17, 2))
+			return -1;
+		tm.tm_hour = num(s + 11, 2);
+		tm.tm_min = num(s + 14, 2);
+		tm.tm_sec = num(s + 17, 2);
+	}
+	if (tm.tm_year < 70 || tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 ||
+	    tm.tm_mday > days_in(tm.tm_year + 1900, tm.tm_mon + 1) ||
+	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
+		return -1;
+	if ((*out = timegm(&tm)) == (time_t)-1)
+		return -1;
+	return 0;
+}
+
+static int bad_time(const char *what, const char *s)
+{
+	struct echo e;
+
+	return pki_error(PKI_EUSAGE, "invalid date '%s' for %s "
+			 "(expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)", echo(&e, s), what);
+}
+
+int pki_time_parse(const char *what, const char *s, time_t *out)
+{
+	bool bare;
+
+	if (parse(s, out, &bare) < 0)
+		return bad_time(what, s);
+	return 0;
+}
+
+int pki_time_parse_until(const char *what, const char *s, time_t *out)
+{
+	bool bare;
+
+	if (parse(s, out, &bare) < 0)
+		return bad_time(what, s);
+	if (bare)
+		*out += 24 * 60 * 60;
+	return 0;
+}
+
+/* $PKI_DATE fixes the clock, for tests and for reproducing a decision. */
+int pki_now(time_t *out)
+{
+	const char *s = getenv("PKI_DATE");
+
+	if (s != NULL && *s != '\0')
+		return pki_time_parse("PKI_DATE", s, out);
+	if ((*out = time(NULL)) == (time_t)-1)
+		return pki_error_errno(PKI_EINTERNAL, "cannot read the clock");
+	return 0;
+}
+
+/* Times outside 1970..9999 (never produced by parse) format as zeroes. */
+static bool to_tm(time_t t, struct tm *tm)
+{
+	return gmtime_r(&t, tm) != NULL && tm->tm_year >= 70 && tm->tm_year <= 9999 - 1900;
+}
+
+void pki_time_format(time_t t, char out[PKI_TIME_LEN])
+{
+	struct tm tm;
+
+	if (!to_tm(t, &tm) || strftime(out, PKI_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		strcpy(out, "0000-00-00T00:00:00Z");
+}
+
+void pki_date_format(time_t t, char out[PKI_DATE_LEN])
+{
+	struct tm tm;
+
+	if (!to_tm(t, &tm) || strftime(out, PKI_DATE_LEN, "%Y-%m-%d", &tm) == 0)
+		strcpy(out, "0000-00-00");
+}

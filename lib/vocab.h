@@ -1,0 +1,84 @@
+/* vocab.h: the words of SPEC.md §2 and their parsing, in one place. */
+#ifndef PKI_VOCAB_H
+#define PKI_VOCAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+enum pki_level {
+	PKI_LEVEL_UNCLASSIFIED,
+	PKI_LEVEL_CONFIDENTIAL,
+	PKI_LEVEL_STRICTLY_CONFIDENTIAL,
+};
+
+enum pki_type { PKI_TYPE_MISSION, PKI_TYPE_UN, PKI_TYPE_NON_UN, PKI_TYPE_SECURITY_FORCE };
+
+enum pki_role {
+	PKI_ROLE_HOM, PKI_ROLE_CHAIR, PKI_ROLE_MEMBER, PKI_ROLE_UNDSS,
+	PKI_ROLE_ARCHIVES, PKI_ROLE_AUDITOR, PKI_ROLE_EXTERNAL,
+};
+
+enum pki_power { PKI_POWER_SHARE_EXTERNAL, PKI_POWER_DISSEMINATE, PKI_POWER_DECLASSIFY };
+
+enum pki_action {
+	PKI_ACTION_RECEIVE, PKI_ACTION_CLASSIFY, PKI_ACTION_RECLASSIFY,
+	PKI_ACTION_SHARE, PKI_ACTION_EXPORT, PKI_ACTION_REVOKE, PKI_ACTION_ARCHIVE,
+};
+
+/*
+ * name <-> value.  The parsers return 0, or -PKI_EUSAGE with a message that
+ * lists the accepted words ("unknown level 'secret' (unclassified,
+ * confidential, strictly-confidential)").
+ */
+const char *pki_level_name(enum pki_level);
+int pki_level_parse(const char *s, enum pki_level *out);
+const char *pki_type_name(enum pki_type);
+int pki_type_parse(const char *s, enum pki_type *out);
+const char *pki_role_name(enum pki_role);
+int pki_role_parse(const char *s, enum pki_role *out);
+const char *pki_power_name(enum pki_power);
+int pki_power_parse(const char *s, enum pki_power *out);
+const char *pki_action_name(enum pki_action);
+int pki_action_parse(const char *s, enum pki_action *out);
+
+/* Criterion codes a..g of ST/SGB/2007/6 §1.2 (SPEC §7.1). */
+int pki_criterion_parse(const char *s, char *out);
+const char *pki_criterion_name(char code);	/* "third-party-confidence" */
+
+/*
+ * Names, checked in one place (STYLE "Names and paths are checked in one
+ * function").  Each returns 0 or -PKI_EUSAGE with a message naming `what`.
+ *   principal: [a-z0-9][a-z0-9._-]{0,63}, no "..": also a file-name part
+ *   entity, mission code: [A-Z0-9]{1,16}
+ *   product ID: MISSION-ENTITY-YYYY-NNNNNN
+ *   areas: area(;area)*, area [a-z0-9][a-z0-9-]{0,47}, or "*"; at most 64
+ *   reference, free text: valid UTF-8, no control characters, <= max bytes
+ *   fingerprint: 40 hex digits (normalised to upper case in place)
+ */
+int pki_check_principal(const char *what, const char *s);
+int pki_check_code(const char *what, const char *s);
+int pki_check_product_id(const char *s);
+int pki_check_areas(const char *what, const char *s);
+int pki_check_text(const char *what, const char *s, size_t max);
+int pki_check_fingerprint(const char *what, char *s);
+
+/* Does the ';'-separated area list a meet b ("*" meets everything)? */
+bool pki_areas_meet(const char *a, const char *b);
+
+/*
+ * Time.  Everything is UTC.  Dates are "YYYY-MM-DD" or
+ * "YYYY-MM-DDTHH:MM:SSZ" (an explicit "+00:00" is accepted too).
+ * pki_now() is $PKI_DATE when set (same syntax), else time(NULL).
+ */
+int pki_time_parse(const char *what, const char *s, time_t *out);
+int pki_now(time_t *out);
+#define PKI_TIME_LEN 21	/* "2026-11-26T11:05:00Z" + NUL */
+#define PKI_DATE_LEN 11	/* "2026-11-26" + NUL */
+void pki_time_format(time_t t, char out[PKI_TIME_LEN]);
+void pki_date_format(time_t t, char out[PKI_DATE_LEN]);
+/* The end of validity a date names: a bare date means to the end of that
+ * day (the next midnight); a full time means that instant. */
+int pki_time_parse_until(const char *what, const char *s, time_t *out);
+
+#endif
