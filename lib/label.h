@@ -1,0 +1,53 @@
+/* label.h: confidentiality labels and other XML (libxml2 only here).
+ * The label schema is share/pki/label.xsd; SPEC §3.4. */
+#ifndef PKI_LABEL_H
+#define PKI_LABEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include "buf.h"
+#include "vocab.h"
+
+#define PKI_LABEL_NS "urn:x-pki:label:1"
+#define PKI_POLICY_ID "ST/SGB/2007/6"
+#define PKI_LABEL_MAX (64 * 1024)	/* bytes read from outside */
+#define PKI_SHA256_HEX 65
+
+struct pki_label {
+	char *id;
+	enum pki_level level;
+	char criterion;		/* 'a'..'g', 0 when unclassified */
+	char *originator;	/* principal name, or the external origin */
+	bool received;		/* originator is outside the mission */
+	char *registrar;	/* received: the principal who registered it */
+	time_t created;
+	time_t review;		/* 0: no review date */
+	char *areas;		/* "" for none */
+	bool originator_control;
+	char *releasable;	/* releasability caveat, e.g. "mission", or NULL */
+	bool safety;
+	char **ir;		/* information-requirement references */
+	size_t nir;
+	char sha256[PKI_SHA256_HEX];	/* of the ciphertext this label binds */
+};
+
+void pki_label_release(struct pki_label *l);
+
+/* Write the label as XML (UTF-8, indented, trailing newline). */
+int pki_label_format(const struct pki_label *l, struct pki_buf *out);
+
+/*
+ * Parse and validate against label.xsd (found under the share directory,
+ * see pki_share_path).  No network, no entity expansion, bounded size and
+ * depth.  -PKI_EDATA with the reason for anything invalid.
+ */
+int pki_label_parse(struct pki_label *out, const char *data, size_t len);
+
+/*
+ * Validate an XML document in memory against share/pki/<schema>
+ * ("label.xsd", "transfer.xsd", "audit.xsd", "registry.xsd").
+ */
+int pki_xml_validate(const char *schema, const char *data, size_t len);
+
+#endif
