@@ -1,0 +1,40 @@
+/* cli.h: the options and habits every pki command shares.
+ *
+ * -h/--help (usage on stdout, exit 0), --version, -C DIR, -u KEY; usage
+ * errors to stderr with exit 64; stdout checked and closed at exit.
+ */
+#ifndef PKI_CLI_H
+#define PKI_CLI_H
+
+#include <getopt.h>
+
+struct pki_cli {
+	const char *prog;	/* "pki-share" */
+	const char *usage;	/* the SYNOPSIS lines, without "usage: " */
+	const char *dir;	/* -C */
+	const char *key;	/* -u */
+};
+
+/* getopt_long values for the shared long-only options. */
+enum { PKI_OPT_VERSION = 0x100, PKI_OPT_FIRST_FREE = 0x110 };
+
+#define PKI_CLI_SHORT "hC:u:"
+#define PKI_CLI_LONG \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, PKI_OPT_VERSION }
+
+/*
+ * Handle a shared option: returns 1 when handled, 0 when it is not one.
+ * -h and --version print and exit 0; '?' prints usage and exits 64.
+ */
+int pki_cli_common(struct pki_cli *cli, int opt, const char *arg);
+
+/* Say "prog: why (see 'prog --help')" on stderr, one line, and exit 64;
+ * with why NULL, print the usage instead. */
+__attribute__((noreturn)) void pki_cli_usage_error(const struct pki_cli *cli, const char *why, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Flush and close stdout; 74 when that fails, else status. */
+int pki_cli_exit(const struct pki_cli *cli, int status);
+
+#endif

@@ -1,0 +1,640 @@
+/* crypto.c: OpenPGP through GPGME.  The only file that includes gpgme.h.
+ *
+ * Every operation is one gpg process (NOTES.md); nothing here asks gpg
+ * for more than the operation needs.  Trust decisions are not gpg's:
+ * encryption is always-trust and callers check fingerprints against the
+ * access matrix.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <gpgme.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "crypto.h"
+#include "error.h"
+
+struct pki_gpg {
+	gpgme_ctx_t ctx;
+	gpgme_key_t signer;	/* cached signing key */
+};
+
+static int gpg_fail(int code, const char *what, gpgme_error_t err)
+{
+	return pki_error(code, "%s: %s", what, gpgme_strerror(err));
+}
+
+int pki_gpg_new(struct pki_gpg **out)
+{
+	struct pki_gpg *g = NULL;
+	gpgme_error_t err;
+
+	*out = NULL;
+	/* Initialises GPGME once per process; later calls are cheap. */
+	if (gpgme_check_version(GPGME_VERSION) == NULL)
+		return pki_error(PKI_EUNAVAIL, "gpgme is older than " GPGME_VERSION);
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "gpg context");
+	if ((err = gpgme_new(&g->ctx)) != 0) {
+		free(g);
+		return gpg_fail(PKI_EUNAVAIL, "gpgme", err);
+	}
+	if ((err = gpgme_set_protocol(g->ctx, GPGME_PROTOCOL_OpenPGP)) != 0) {
+		pki_gpg_free(g);
+		return gpg_fail(PKI_EUNAVAIL, "gpgme", err);
+	}
+	gpgme_set_armor(g->ctx, 0);
+	gpgme_set_offline(g->ctx, 1);
+	*out = g;
+	return 0;
+}
+
+void pki_gpg_free(struct pki_gpg *g)
+{
+	if (g == NULL)
+		return;
+	if (g->signer != NULL)
+		gpgme_key_unref(g->signer);
+	gpgme_release(g->ctx);
+	free(g);
+}
+
+/* --- keys --- */
+
+void pki_key_release(struct pki_key *k)
+{
+	if (k == NULL)
+		return;
+	free(k->name);
+	free(k->email);
+	free(k->keyids);
+	memset(k, 0, sizeof(*k));
+}
+
+bool pki_key_has(const struct pki_key *k, const char *fpr)
+{
+	size_t len = strlen(fpr), i;
+
+	if (len == 40 && strcasecmp(fpr, k->fpr) == 0)
+		return true;
+	if (len < 16)
+		return false;
+	/* A subkey fingerprint ends with its key ID. */
+	for (i = 0; i < k->nsubkeys; i++)
+		if (strcasecmp(fpr + len - 16, k->keyids[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool subkey_usable(gpgme_subkey_t sk)
+{
+	return !sk->expired && !sk->revoked && !sk->disabled && !sk->invalid;
+}
+
+static int key_fill(struct pki_key *out, gpgme_key_t key)
+{
+	gpgme_subkey_t sk;
+	size_t n = 0, i;
+
+	memset(out, 0, sizeof(*out));
+	if (key->subkeys == NULL || key->subkeys->fpr == NULL ||
+	    strlen(key->subkeys->fpr) != 40)
+		return pki_error(PKI_EDATA, "key has no version 4 fingerprint");
+	for (i = 0; i < 40; i++)
+		out->fpr[i] = (char)toupper((unsigned char)key->subkeys->fpr[i]);
+	for (sk = key->subkeys; sk != NULL; sk = sk->next)
+		n++;
+	out->keyids = calloc(n, sizeof(*out->keyids));
+	out->name = strdup(key->uids != NULL && key->uids->name != NULL ? key->uids->name : "");
+	out->email = strdup(key->uids != NULL && key->uids->email != NULL ? key->uids->email : "");
+	if (out->keyids == NULL || out->name == NULL || out->email == NULL) {
+		pki_key_release(out);
+		return pki_error_errno(PKI_EINTERNAL, "key");
+	}
+	for (sk = key->subkeys, i = 0; sk != NULL; sk = sk->next, i++) {
+		snprintf(out->keyids[i], PKI_KEYID_LEN, "%.16s", sk->keyid != NULL ? sk->keyid : "");
+		if (sk->can_encrypt && subkey_usable(sk))
+			out->can_encrypt = true;
+		if (sk->can_sign && subkey_usable(sk))
+			out->can_sign = true;
+		if (sk->secret)
+			out->secret = true;
+	}
+	out->nsubkeys = n;
+	out->expired = key->expired;
+	out->revoked = key->revoked;
+	out->disabled = key->disabled;
+	out->invalid = key->invalid;
+	out->secret = out->secret || key->secret;
+	return 0;
+}
+
+/* Finish a key listing: exactly one key, or say why not. */
+static int keylist_one(struct pki_gpg *g, const char *what, gpgme_key_t *out)
+{
+	gpgme_key_t key = NULL, extra = NULL;
+	gpgme_error_t err;
+	int rc = 0;
+
+	*out = NULL;
+	err = gpgme_op_keylist_next(g->ctx, &key);
+	if (gpg_err_code(err) == GPG_ERR_EOF) {
+		rc = pki_error(PKI_EUNAVAIL, "%s: no such key", what);
+		goto out;
+	}
+	if (err != 0) {
+		rc = gpg_fail(PKI_EUNAVAIL, what, err);
+		goto out;
+	}
+	err = gpgme_op_keylist_next(g->ctx, &extra);
+	if (err == 0) {
+		rc = pki_error(PKI_EUSAGE, "%s: more than one key matches", what);
+		goto out;
+	}
+	*out = key;
+	key = NULL;
+out:
+	gpgme_op_keylist_end(g->ctx);
+	if (key != NULL)
+		gpgme_key_unref(key);
+	if (extra != NULL)
+		gpgme_key_unref(extra);
+	return rc;
+}
+
+static int key_lookup(struct pki_gpg *g, const char *spec, bool secret, gpgme_key_t *out)
+{
+	gpgme_error_t err;
+
+	gpgme_set_keylist_mode(g->ctx, GPGME_KEYLIST_MODE_LOCAL);
+	if ((err = gpgme_op_keylist_start(g->ctx, spec, secret)) != 0)
+		return gpg_fail(PKI_EUNAVAIL, spec, err);
+	return keylist_one(g, secret ? "secret key" : "key", out);
+}
+
+int pki_gpg_key(struct pki_gpg *g, const char *spec, bool secret, struct pki_key *out)
+{
+	gpgme_key_t key = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = key_lookup(g, spec, secret, &key)) < 0)
+		return pki_error_wrap(-rc, "'%s'", spec);
+	rc = key_fill(out, key);
+	if (rc == 0 && secret) {
+		/* Keep it: the next signature will want it. */
+		if (g->signer != NULL)
+			gpgme_key_unref(g->signer);
+		g->signer = key;
+		key = NULL;
+	}
+	if (key != NULL)
+		gpgme_key_unref(key);
+	return rc;
+}
+
+int pki_gpg_inspect(struct pki_gpg *g, const void *data, size_t len, struct pki_key *out)
+{
+	gpgme_data_t d = NULL;
+	gpgme_key_t key = NULL;
+	gpgme_error_t err;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = gpgme_data_new_from_mem(&d, data, len, 0)) != 0)
+		return gpg_fail(PKI_EINTERNAL, "key data", err);
+	if ((err = gpgme_op_keylist_from_data_start(g->ctx, d, 0)) != 0) {
+		rc = gpg_fail(PKI_EDATA, "key data", err);
+		goto out;
+	}
+	if ((rc = keylist_one(g, "key data", &key)) < 0) {
+		/* "no such key" here means the data holds none. */
+		rc = pki_error(PKI_EDATA, "%s", rc == -PKI_EUNAVAIL ?
+			       "no OpenPGP public key in the key data" :
+			       "the key data holds more than one key");
+		goto out;
+	}
+	rc = key_fill(out, key);
+out:
+	if (key != NULL)
+		gpgme_key_unref(key);
+	gpgme_data_release(d);
+	return rc;
+}
+
+int pki_gpg_import(struct pki_gpg *g, const void *data, size_t len, struct pki_key *out)
+{
+	struct pki_key seen = { 0 };
+	gpgme_data_t d = NULL;
+	gpgme_import_result_t res;
+	gpgme_error_t err;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = pki_gpg_inspect(g, data, len, &seen)) < 0)
+		return rc;
+	if ((err = gpgme_data_new_from_mem(&d, data, len, 0)) != 0) {
+		rc = gpg_fail(PKI_EINTERNAL, "key data", err);
+		goto out;
+	}
+	if ((err = gpgme_op_import(g->ctx, d)) != 0) {
+		rc = gpg_fail(PKI_EDATA, "key import", err);
+		goto out;
+	}
+	res = gpgme_op_import_result(g->ctx);
+	if (res == NULL || res->considered != 1 || res->not_imported != 0) {
+		rc = pki_error(PKI_EDATA, "key import: gpg did not take the key");
+		goto out;
+	}
+	rc = pki_gpg_key(g, seen.fpr, false, out);
+out:
+	pki_key_release(&seen);
+	gpgme_data_release(d);
+	return rc;
+}
+
+int pki_gpg_missing(struct pki_gpg *g, const char *const *fprs, size_t n, bool *missing)
+{
+	const char **pattern = NULL;
+	gpgme_key_t key = NULL;
+	gpgme_error_t err;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++)
+		missing[i] = true;
+	if (n == 0)
+		return 0;
+	if ((pattern = calloc(n + 1, sizeof(*pattern))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "key list");
+	memcpy(pattern, fprs, n * sizeof(*pattern));
+	gpgme_set_keylist_mode(g->ctx, GPGME_KEYLIST_MODE_LOCAL);
+	/* One gpg process for the whole set. */
+	if ((err = gpgme_op_keylist_ext_start(g->ctx, pattern, 0, 0)) != 0) {
+		rc = gpg_fail(PKI_EUNAVAIL, "key list", err);
+		goto out;
+	}
+	while ((err = gpgme_op_keylist_next(g->ctx, &key)) == 0) {
+		for (i = 0; i < n; i++)
+			if (key->subkeys != NULL && key->subkeys->fpr != NULL &&
+			    strcasecmp(key->subkeys->fpr, fprs[i]) == 0)
+				missing[i] = false;
+		gpgme_key_unref(key);
+	}
+	if (gpg_err_code(err) != GPG_ERR_EOF)
+		rc = gpg_fail(PKI_EUNAVAIL, "key list", err);
+	gpgme_op_keylist_end(g->ctx);
+out:
+	free(pattern);
+	return rc;
+}
+
+int pki_gpg_export(struct pki_gpg *g, const char *fpr, struct pki_buf *out)
+{
+	gpgme_data_t d = NULL;
+	gpgme_error_t err;
+	char *mem = NULL;
+	size_t len = 0;
+	int rc;
+
+	if ((err = gpgme_data_new(&d)) != 0)
+		return gpg_fail(PKI_EINTERNAL, "export", err);
+	gpgme_set_armor(g->ctx, 1);
+	err = gpgme_op_export(g->ctx, fpr, GPGME_EXPORT_MODE_MINIMAL, d);
+	gpgme_set_armor(g->ctx, 0);
+	mem = gpgme_data_release_and_get_mem(d, &len);
+	if (err != 0)
+		rc = gpg_fail(PKI_EUNAVAIL, fpr, err);
+	else if (len == 0)
+		rc = pki_error(PKI_EUNAVAIL, "key %s is not in the keyring", fpr);
+	else {
+		pki_buf_reset(out);
+		rc = pki_buf_add(out, mem, len);
+	}
+	gpgme_free(mem);
+	return rc;
+}
+
+/* --- signatures --- */
+
+int pki_gpg_sign(struct pki_gpg *g, const char *fpr, const void *data, size_t len,
+		 struct pki_buf *sig)
+{
+	gpgme_data_t in = NULL, out = NULL;
+	gpgme_error_t err;
+	char *mem = NULL;
+	size_t mlen = 0;
+	int rc = 0;
+
+	if (g->signer == NULL || strcasecmp(g->signer->subkeys->fpr, fpr) != 0) {
+		struct pki_key k;
+
+		if ((rc = pki_gpg_key(g, fpr, true, &k)) < 0)
+			return rc;
+		pki_key_release(&k);
+	}
+	gpgme_signers_clear(g->ctx);
+	if ((err = gpgme_signers_add(g->ctx, g->signer)) != 0)
+		return gpg_fail(PKI_EUNAVAIL, "signing key", err);
+	if ((err = gpgme_data_new_from_mem(&in, data, len, 0)) != 0 ||
+	    (err = gpgme_data_new(&out)) != 0) {
+		rc = gpg_fail(PKI_EINTERNAL, "sign", err);
+		goto done;
+	}
+	gpgme_set_armor(g->ctx, 1);
+	err = gpgme_op_sign(g->ctx, in, out, GPGME_SIG_MODE_DETACH);
+	gpgme_set_armor(g->ctx, 0);
+	if (err != 0) {
+		rc = gpg_fail(PKI_EUNAVAIL, "signing", err);
+		goto done;
+	}
+	mem = gpgme_data_release_and_get_mem(out, &mlen);
+	out = NULL;
+	/* git writes the gpgsig header without a trailing newline. */
+	while (mlen > 0 && (mem[mlen - 1] == '\n' || mem[mlen - 1] == '\r'))
+		mlen--;
+	pki_buf_reset(sig);
+	rc = pki_buf_add(sig, mem, mlen);
+done:
+	gpgme_signers_clear(g->ctx);
+	gpgme_free(mem);
+	gpgme_data_release(in);
+	gpgme_data_release(out);
+	return rc;
+}
+
+int pki_gpg_verify(struct pki_gpg *g, const void *sig, size_t siglen,
+		   const void *data, size_t len, char signer[41])
+{
+	gpgme_data_t s = NULL, d = NULL;
+	gpgme_verify_result_t res;
+	gpgme_signature_t sg;
+	gpgme_error_t err;
+	int rc = 0;
+
+	signer[0] = '\0';
+	if ((err = gpgme_data_new_from_mem(&s, sig, siglen, 0)) != 0 ||
+	    (err = gpgme_data_new_from_mem(&d, data, len, 0)) != 0) {
+		rc = gpg_fail(PKI_EINTERNAL, "verify", err);
+		goto out;
+	}
+	if ((err = gpgme_op_verify(g->ctx, s, d, NULL)) != 0) {
+		rc = gpg_fail(PKI_EDATA, "signature", err);
+		goto out;
+	}
+	res = gpgme_op_verify_result(g->ctx);
+	if (res == NULL || (sg = res->signatures) == NULL) {
+		rc = pki_error(PKI_EDATA, "no signature");
+		goto out;
+	}
+	if (sg->next != NULL) {
+		rc = pki_error(PKI_EDATA, "more than one signature");
+		goto out;
+	}
+	if (sg->fpr == NULL || strlen(sg->fpr) > 40) {
+		rc = pki_error(PKI_EDATA, "signature without a key fingerprint");
+		goto out;
+	}
+	/* Good means cryptographically good; trust is the matrix's business. */
+	if (gpg_err_code(sg->status) != GPG_ERR_NO_ERROR &&
+	    gpg_err_code(sg->status) != GPG_ERR_KEY_EXPIRED &&
+	    gpg_err_code(sg->status) != GPG_ERR_SIG_EXPIRED) {
+		rc = pki_error(PKI_EDATA, "signature by %s: %s", sg->fpr,
+			       gpgme_strerror(sg->status));
+		goto out;
+	}
+	snprintf(signer, 41, "%s", sg->fpr);
+out:
+	gpgme_data_release(s);
+	gpgme_data_release(d);
+	return rc;
+}
+
+/* --- streaming data --- */
+
+static ssize_t cb_read(void *handle, void *buf, size_t size)
+{
+	struct pki_source *src = handle;
+	long n = src->read(src->ctx, buf, size);
+
+	if (n < 0) {
+		errno = EIO;
+		return -1;
+	}
+	return n;
+}
+
+static ssize_t cb_write(void *handle, const void *buf, size_t size)
+{
+	struct pki_sink *sink = handle;
+
+	if (sink->write(sink->ctx, buf, size) < 0) {
+		errno = EIO;
+		return -1;
+	}
+	return (ssize_t)size;
+}
+
+static struct gpgme_data_cbs source_cbs = { cb_read, NULL, NULL, NULL };
+static struct gpgme_data_cbs sink_cbs = { NULL, cb_write, NULL, NULL };
+
+static int recipients_string(const char *const *fprs, size_t n, struct pki_buf *out)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if ((rc = pki_buf_printf(out, "%s\n", fprs[i])) < 0)
+			return rc;
+	return 0;
+}
+
+/* The sink's own error, when it failed, says more than gpg's EIO. */
+static int data_fail(const char *what, gpgme_error_t err, const char *saved)
+{
+	if (gpg_err_code(err) == GPG_ERR_EIO && saved[0] != '\0')
+		return pki_error(PKI_EIO, "%s", saved);
+	if (gpg_err_code(err) == GPG_ERR_NO_SECKEY)
+		return pki_error(PKI_EUNAVAIL, "%s: no secret key here can decrypt it", what);
+	if (gpg_err_code(err) == GPG_ERR_UNUSABLE_PUBKEY)
+		return pki_error(PKI_EUNAVAIL, "%s: a recipient's key is missing or unusable", what);
+	return gpg_fail(PKI_EUNAVAIL, what, err);
+}
+
+static int encrypt_data(struct pki_gpg *g, const char *const *fprs, size_t n,
+			gpgme_data_t in, gpgme_data_t out)
+{
+	struct pki_buf recp = PKI_BUF_INIT;
+	gpgme_error_t err;
+	int rc;
+
+	pki_error_clear();
+	if ((rc = recipients_string(fprs, n, &recp)) < 0)
+		return rc;
+	/* Fingerprint strings skip the key look-ups; no gpg.conf encrypt-to. */
+	err = gpgme_op_encrypt_ext(g->ctx, NULL, recp.ptr,
+				   GPGME_ENCRYPT_ALWAYS_TRUST | GPGME_ENCRYPT_NO_ENCRYPT_TO,
+				   in, out);
+	pki_buf_release(&recp);
+	if (err != 0)
+		return data_fail("encrypt", err, pki_error_last());
+	return 0;
+}
+
+int pki_gpg_encrypt(struct pki_gpg *g, const char *const *fprs, size_t n,
+		    struct pki_source *in, struct pki_sink *out, bool armor)
+{
+	gpgme_data_t din = NULL, dout = NULL;
+	gpgme_error_t err;
+	int rc;
+
+	if (n == 0)
+		return pki_error(PKI_EINTERNAL, "encrypt: no recipients");
+	if ((err = gpgme_data_new_from_cbs(&din, &source_cbs, in)) != 0 ||
+	    (err = gpgme_data_new_from_cbs(&dout, &sink_cbs, out)) != 0) {
+		rc = gpg_fail(PKI_EINTERNAL, "encrypt", err);
+		goto out;
+	}
+	gpgme_set_armor(g->ctx, armor);
+	rc = encrypt_data(g, fprs, n, din, dout);
+	gpgme_set_armor(g->ctx, 0);
+out:
+	gpgme_data_release(din);
+	gpgme_data_release(dout);
+	return rc;
+}
+
+int pki_gpg_decrypt(struct pki_gpg *g, struct pki_source *in, struct pki_sink *out)
+{
+	gpgme_data_t din = NULL, dout = NULL;
+	gpgme_error_t err;
+	int rc = 0;
+
+	pki_error_clear();
+	if ((err = gpgme_data_new_from_cbs(&din, &source_cbs, in)) != 0 ||
+	    (err = gpgme_data_new_from_cbs(&dout, &sink_cbs, out)) != 0) {
+		rc = gpg_fail(PKI_EINTERNAL, "decrypt", err);
+		goto out;
+	}
+	if ((err = gpgme_op_decrypt(g->ctx, din, dout)) != 0)
+		rc = data_fail("decrypt", err, pki_error_last());
+out:
+	gpgme_data_release(din);
+	gpgme_data_release(dout);
+	return rc;
+}
+
+int pki_gpg_reencrypt(struct pki_gpg *g, const char *const *fprs, size_t n,
+		      struct pki_source *in, struct pki_sink *out)
+{
+	struct pki_buf plain = PKI_BUF_INIT;
+	struct pki_sink to_mem = { pki_sink_buf, &plain };
+	gpgme_data_t din = NULL, dout = NULL;
+	gpgme_error_t err;
+	int rc;
+
+	/* The plaintext stays in memory we own, and is wiped. */
+	if ((rc = pki_gpg_decrypt(g, in, &to_mem)) < 0)
+		goto out;
+	if ((err = gpgme_data_new_from_mem(&din, plain.ptr != NULL ? plain.ptr : "",
+					   plain.len, 0)) != 0 ||
+	    (err = gpgme_data_new_from_cbs(&dout, &sink_cbs, out)) != 0) {
+		rc = gpg_fail(PKI_EINTERNAL, "re-encrypt", err);
+		goto out;
+	}
+	rc = encrypt_data(g, fprs, n, din, dout);
+out:
+	gpgme_data_release(din);
+	gpgme_data_release(dout);
+	pki_buf_wipe(&plain);
+	return rc;
+}
+
+/* --- recipients ---
+ *
+ * GPGME 1.18 cannot list a message's recipients without attempting to
+ * decrypt it (gpg's --list-only is not exposed), and an auditor must be
+ * able to check distribution lists holding no secret key at all.  The key
+ * IDs sit in the leading public-key encrypted session key packets (RFC
+ * 4880 §5.1), so read just those packet headers, nothing more.
+ */
+
+struct packet {
+	int tag;
+	size_t hdr, len;	/* header bytes, body bytes */
+};
+
+static int packet_header(const unsigned char *p, size_t n, struct packet *pk)
+{
+	if (n < 2 || !(p[0] & 0x80))
+		return -1;
+	if (p[0] & 0x40) {	/* new format */
+		pk->tag = p[0] & 0x3f;
+		if (p[1] < 192) {
+			pk->hdr = 2, pk->len = p[1];
+		} else if (p[1] < 224) {
+			if (n < 3)
+				return -1;
+			pk->hdr = 3, pk->len = ((size_t)(p[1] - 192) << 8) + p[2] + 192;
+		} else if (p[1] == 255) {
+			if (n < 6)
+				return -1;
+			pk->hdr = 6;
+			pk->len = (size_t)p[2] << 24 | (size_t)p[3] << 16 | (size_t)p[4] << 8 | p[5];
+		} else {
+			return -1;	/* partial lengths never frame a PKESK */
+		}
+	} else {		/* old format */
+		static const size_t lenlen[4] = { 1, 2, 4, 0 };
+		size_t ll = lenlen[p[0] & 3], i;
+
+		pk->tag = (p[0] >> 2) & 0x0f;
+		if (ll == 0 || n < 1 + ll)
+			return -1;
+		pk->hdr = 1 + ll;
+		for (pk->len = 0, i = 0; i < ll; i++)
+			pk->len = pk->len << 8 | p[1 + i];
+	}
+	return pk->len <= n - pk->hdr ? 0 : -1;
+}
+
+int pki_gpg_recipients(struct pki_gpg *g, const void *ct, size_t len,
+		       char (**out)[PKI_KEYID_LEN], size_t *n)
+{
+	const unsigned char *p = ct;
+	char (*ids)[PKI_KEYID_LEN] = NULL, (*grown)[PKI_KEYID_LEN];
+	struct packet pk;
+	size_t count = 0, i;
+
+	(void)g;
+	*out = NULL;
+	*n = 0;
+	while (len > 0) {
+		if (packet_header(p, len, &pk) < 0)
+			goto bad;
+		if (pk.tag != 1)	/* the PKESK packets come first */
+			break;
+		if (pk.len < 10 || p[pk.hdr] != 3)
+			goto bad;
+		if ((grown = realloc(ids, (count + 1) * sizeof(*ids))) == NULL) {
+			free(ids);
+			return pki_error_errno(PKI_EINTERNAL, "recipients");
+		}
+		ids = grown;
+		for (i = 0; i < 8; i++)
+			snprintf(ids[count] + 2 * i, 3, "%02X", p[pk.hdr + 1 + i]);
+		count++;
+		p += pk.hdr + pk.len;
+		len -= pk.hdr + pk.len;
+	}
+	if (count == 0)
+		goto bad;
+	*out = ids;
+	*n = count;
+	return 0;
+bad:
+	free(ids);
+	return pki_error(PKI_EDATA, "not an OpenPGP message encrypted to public keys");
+}

@@ -1,0 +1,101 @@
+/* crypto.h: OpenPGP through GPGME (GPGME only here).
+ *
+ * Authorisation never comes from gpg's web of trust: encryption uses
+ * always-trust, and callers compare fingerprints with the access matrix.
+ */
+#ifndef PKI_CRYPTO_H
+#define PKI_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include "buf.h"
+
+struct pki_gpg;
+
+/* One context, on $GNUPGHOME (or gpg's default), binary output. */
+int pki_gpg_new(struct pki_gpg **out);
+void pki_gpg_free(struct pki_gpg *g);
+
+#define PKI_KEYID_LEN 17	/* 16 hex + NUL */
+
+struct pki_key {
+	char fpr[41];		/* primary key fingerprint, upper-case hex */
+	char *name;		/* first user ID's name, may be "" */
+	char *email;		/* first user ID's e-mail, may be "" */
+	bool can_encrypt;	/* has a usable (unexpired, unrevoked) encryption subkey */
+	bool can_sign;
+	bool expired, revoked, disabled, invalid;
+	bool secret;		/* a secret key is present (for signing) */
+	size_t nsubkeys;
+	char (*keyids)[PKI_KEYID_LEN];	/* every subkey's key ID, primary first */
+};
+void pki_key_release(struct pki_key *k);
+/* Is fpr (a fingerprint or key ID) this key or one of its subkeys? */
+bool pki_key_has(const struct pki_key *k, const char *fpr);
+
+/*
+ * Read the keys in data without importing them (for validation before
+ * anything changes).  Exactly one key, else -PKI_EDATA.
+ */
+int pki_gpg_inspect(struct pki_gpg *g, const void *data, size_t len, struct pki_key *out);
+
+/* Which of fprs are not in the keyring: missing[i] set for each. */
+int pki_gpg_missing(struct pki_gpg *g, const char *const *fprs, size_t n, bool *missing);
+
+/*
+ * Find one key by fingerprint, key ID or user ID fragment.  secret: only
+ * keys with a secret part.  -PKI_EUNAVAIL when none, -PKI_EUSAGE when the
+ * spec is ambiguous.
+ */
+int pki_gpg_key(struct pki_gpg *g, const char *spec, bool secret, struct pki_key *out);
+
+/*
+ * Import exactly one public key from data (armored or binary).  Refuses
+ * (-PKI_EDATA) input that holds no key or more than one; fills the key.
+ */
+int pki_gpg_import(struct pki_gpg *g, const void *data, size_t len, struct pki_key *out);
+
+/* The armored public key of fpr. */
+int pki_gpg_export(struct pki_gpg *g, const char *fpr, struct pki_buf *out);
+
+/* A detached, armored signature of data by fpr, with no trailing newline
+ * (what git_commit_create_with_signature wants). */
+int pki_gpg_sign(struct pki_gpg *g, const char *fpr, const void *data, size_t len,
+		 struct pki_buf *sig);
+
+/*
+ * Verify a detached signature.  On a good signature fills signer with the
+ * fingerprint of the key that made it (a subkey's, when a subkey signed:
+ * match it with pki_key_has) and returns 0; a bad signature, several
+ * signatures or a key not in the keyring is -PKI_EDATA with the reason.
+ */
+int pki_gpg_verify(struct pki_gpg *g, const void *sig, size_t siglen,
+		   const void *data, size_t len, char signer[41]);
+
+/*
+ * Encrypt the source to the given primary fingerprints (always-trust),
+ * writing the ciphertext to the sink as it is produced.
+ */
+int pki_gpg_encrypt(struct pki_gpg *g, const char *const *fprs, size_t n,
+		    struct pki_source *in, struct pki_sink *out, bool armor);
+
+/*
+ * Decrypt to the sink.  The sink sees plaintext: it must keep it in memory
+ * and wipe it.  -PKI_EUNAVAIL when no secret key here can decrypt.
+ */
+int pki_gpg_decrypt(struct pki_gpg *g, struct pki_source *in, struct pki_sink *out);
+
+/* Decrypt and encrypt again to fprs, the plaintext held only in memory
+ * and wiped. */
+int pki_gpg_reencrypt(struct pki_gpg *g, const char *const *fprs, size_t n,
+		      struct pki_source *in, struct pki_sink *out);
+
+/*
+ * The key IDs a ciphertext is encrypted to (its PKESK packets), without a
+ * secret key.  *out is a malloc'd array the caller frees.
+ */
+int pki_gpg_recipients(struct pki_gpg *g, const void *ct, size_t len,
+		       char (**out)[PKI_KEYID_LEN], size_t *n);
+
+#endif

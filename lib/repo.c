@@ -1,0 +1,967 @@
+/* repo.c: the mission repository.  The only file that includes git2.h.
+ *
+ * A change is made the way git makes one, but in-process: under a lock,
+ * new blobs go to the object store, a tree is derived from the tip's with
+ * git_tree_create_updated, the commit buffer is signed and written, and
+ * refs/heads/main moves by compare-and-swap.  Only after the branch moved
+ * are the index and work tree brought along, so a crash at any instant
+ * leaves either the old commit or the new one, never half of either.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "crypto.h"
+#include "error.h"
+#include "repo.h"
+
+struct pki_repo {
+	git_repository *git;
+};
+
+struct staged {
+	char *path;
+	git_oid oid;
+	bool removed;
+};
+
+struct pki_txn {
+	struct pki_repo *r;
+	int lockfd;
+	git_commit *tip;	/* NULL on an unborn branch */
+	git_tree *tree;		/* the tip's tree, or NULL */
+	struct staged *v;
+	size_t n, cap;
+	char commit_hex[GIT_OID_HEXSZ + 1];
+};
+
+struct pki_blobw {
+	git_writestream *stream;
+};
+
+struct pki_blobr {
+	git_blob *blob;
+	size_t off;
+};
+
+/* Our message, then libgit2's own. */
+__attribute__((format(printf, 2, 3)))
+static int git_fail(int code, const char *fmt, ...)
+{
+	const git_error *e = git_error_last();
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (e != NULL && e->message != NULL)
+		return pki_error(code, "%s: %s", msg, e->message);
+	return pki_error(code, "%s", msg);
+}
+
+/* --- opening --- */
+
+static int repo_new(struct pki_repo **out)
+{
+	struct pki_repo *r;
+
+	if (git_libgit2_init() < 0)
+		return git_fail(PKI_EINTERNAL, "libgit2");
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		git_libgit2_shutdown();
+		return pki_error_errno(PKI_EINTERNAL, "repository");
+	}
+	*out = r;
+	return 0;
+}
+
+void pki_repo_free(struct pki_repo *r)
+{
+	if (r == NULL)
+		return;
+	git_repository_free(r->git);
+	free(r);
+	git_libgit2_shutdown();
+}
+
+int pki_repo_open(struct pki_repo **out, const char *dir)
+{
+	struct pki_repo *r = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = repo_new(&r)) < 0)
+		return rc;
+	if (git_repository_open_ext(&r->git, dir != NULL ? dir : ".", 0, NULL) < 0) {
+		rc = pki_error(PKI_ENOINPUT, "'%s' is not in a pki repository (no git repository found)",
+			       dir != NULL ? dir : ".");
+		goto fail;
+	}
+	if (git_repository_is_bare(r->git)) {
+		rc = pki_error(PKI_ECONFIG, "a pki repository needs a work tree; '%s' is bare",
+			       git_repository_path(r->git));
+		goto fail;
+	}
+	if (!pki_repo_exists(r, PKI_CONF_FILE)) {
+		rc = pki_error(PKI_ECONFIG, "'%s' is not a pki repository (no %s on main)",
+			       git_repository_workdir(r->git), PKI_CONF_FILE);
+		goto fail;
+	}
+	*out = r;
+	return 0;
+fail:
+	pki_repo_free(r);
+	return rc;
+}
+
+int pki_repo_create(struct pki_repo **out, const char *dir)
+{
+	git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+	git_repository *existing = NULL;
+	struct pki_repo *r = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = repo_new(&r)) < 0)
+		return rc;
+	if (git_repository_open_ext(&existing, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0) {
+		git_repository_free(existing);
+		rc = pki_error(PKI_EUSAGE, "'%s' is already a git repository", dir);
+		goto fail;
+	}
+	opts.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+	opts.mode = GIT_REPOSITORY_INIT_SHARED_UMASK;
+	opts.initial_head = "main";
+	if (git_repository_init_ext(&r->git, dir, &opts) < 0) {
+		rc = git_fail(PKI_EIO, "cannot create a repository in '%s'", dir);
+		goto fail;
+	}
+	*out = r;
+	return 0;
+fail:
+	pki_repo_free(r);
+	return rc;
+}
+
+const char *pki_repo_workdir(const struct pki_repo *r)
+{
+	return git_repository_workdir(r->git);
+}
+
+const char *pki_repo_gitdir(const struct pki_repo *r)
+{
+	return git_repository_path(r->git);
+}
+
+/* --- configuration --- */
+
+static int config_get(git_config *cfg, const char *key, char **out)
+{
+	git_buf value = GIT_BUF_INIT;
+	int err;
+
+	*out = NULL;
+	err = git_config_get_string_buf(&value, cfg, key);
+	if (err == GIT_ENOTFOUND)
+		return 0;
+	if (err < 0)
+		return git_fail(PKI_ECONFIG, "cannot read '%s'", key);
+	*out = strdup(value.ptr);
+	git_buf_dispose(&value);
+	return *out != NULL ? 0 : pki_error_errno(PKI_EINTERNAL, "config");
+}
+
+int pki_repo_conf_get(struct pki_repo *r, const char *key, char **out)
+{
+	struct pki_buf path = PKI_BUF_INIT;
+	git_config *cfg = NULL;
+	int rc;
+
+	/* The work tree matches the tip for the files pki owns (commits
+	 * refuse otherwise), and libgit2 parses config only from files. */
+	if ((rc = pki_buf_printf(&path, "%s%s", pki_repo_workdir(r), PKI_CONF_FILE)) < 0)
+		return rc;
+	if (git_config_open_ondisk(&cfg, path.ptr) < 0)
+		rc = git_fail(PKI_ECONFIG, "cannot read '%s'", path.ptr);
+	else
+		rc = config_get(cfg, key, out);
+	git_config_free(cfg);
+	pki_buf_release(&path);
+	return rc;
+}
+
+int pki_repo_local_get(struct pki_repo *r, const char *key, char **out)
+{
+	git_config *cfg = NULL, *snap = NULL;
+	int rc;
+
+	/* Without a repository (pki-init): the global and system files. */
+	if (r == NULL && git_libgit2_init() < 0)
+		return git_fail(PKI_EINTERNAL, "libgit2");
+	if ((r != NULL ? git_repository_config(&cfg, r->git) : git_config_open_default(&cfg)) < 0 ||
+	    git_config_snapshot(&snap, cfg) < 0)
+		rc = git_fail(PKI_ECONFIG, "cannot read git configuration for '%s'", key);
+	else
+		rc = config_get(snap, key, out);
+	git_config_free(snap);
+	git_config_free(cfg);
+	if (r == NULL)
+		git_libgit2_shutdown();
+	return rc;
+}
+
+int pki_repo_local_set(struct pki_repo *r, const char *key, const char *value)
+{
+	git_config *cfg = NULL, *local = NULL;
+	int rc = 0;
+
+	if (git_repository_config(&cfg, r->git) < 0 ||
+	    git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL) < 0 ||
+	    git_config_set_string(local, key, value) < 0)
+		rc = git_fail(PKI_EIO, "cannot set '%s'", key);
+	git_config_free(local);
+	git_config_free(cfg);
+	return rc;
+}
+
+int pki_repo_conf_format(struct pki_repo *r, const char *const *kv, size_t n,
+			 struct pki_buf *out)
+{
+	struct pki_buf path = PKI_BUF_INIT;
+	git_config *cfg = NULL;
+	size_t i;
+	int fd = -1, rc;
+
+	/* Let libgit2 write the git-config syntax into a scratch file in
+	 * the git directory (no secrets: mission settings), then read it. */
+	if ((rc = pki_buf_printf(&path, "%spki.conf.new", pki_repo_gitdir(r))) < 0)
+		return rc;
+	(void)unlink(path.ptr);
+	if (git_config_open_ondisk(&cfg, path.ptr) < 0) {
+		rc = git_fail(PKI_EIO, "cannot write '%s'", path.ptr);
+		goto out;
+	}
+	for (i = 0; i + 1 < 2 * n; i += 2)
+		if (git_config_set_string(cfg, kv[i], kv[i + 1]) < 0) {
+			rc = git_fail(PKI_EIO, "cannot set '%s'", kv[i]);
+			goto out;
+		}
+	if ((fd = open(path.ptr, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		rc = pki_error_errno(PKI_EIO, "cannot read '%s'", path.ptr);
+		goto out;
+	}
+	pki_buf_reset(out);
+	rc = pki_read_fd(fd, 64 * 1024, out);
+out:
+	if (fd >= 0)
+		close(fd);
+	git_config_free(cfg);
+	(void)unlink(path.ptr);
+	pki_buf_release(&path);
+	return rc;
+}
+
+/* --- reading the tip --- */
+
+static int tip_commit(git_repository *git, git_commit **out)
+{
+	git_oid id;
+	int err;
+
+	*out = NULL;
+	err = git_reference_name_to_id(&id, git, PKI_BRANCH);
+	if (err == GIT_ENOTFOUND)
+		return 0;
+	if (err < 0 || git_commit_lookup(out, git, &id) < 0)
+		return git_fail(PKI_EDATA, "cannot read %s", PKI_BRANCH);
+	return 0;
+}
+
+int pki_repo_tip(struct pki_repo *r, char hex[41])
+{
+	git_commit *c = NULL;
+	int rc;
+
+	hex[0] = '\0';
+	if ((rc = tip_commit(r->git, &c)) < 0)
+		return rc;
+	if (c != NULL)
+		git_oid_tostr(hex, 41, git_commit_id(c));
+	git_commit_free(c);
+	return 0;
+}
+
+/* Look path up in tree; -PKI_ENOINPUT when absent or not a file. */
+static int tree_blob(git_repository *git, git_tree *tree, const char *path, git_blob **out)
+{
+	git_tree_entry *e = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if (tree == NULL || git_tree_entry_bypath(&e, tree, path) < 0)
+		return pki_error(PKI_ENOINPUT, "'%s' does not exist", path);
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+		rc = pki_error(PKI_EDATA, "'%s' is not a file", path);
+	else if (git_blob_lookup(out, git, git_tree_entry_id(e)) < 0)
+		rc = git_fail(PKI_EDATA, "cannot read '%s'", path);
+	git_tree_entry_free(e);
+	return rc;
+}
+
+static int blob_copy(git_blob *b, const char *path, size_t max, struct pki_buf *out)
+{
+	git_object_size_t size = git_blob_rawsize(b);
+
+	if (size > max)
+		return pki_error(PKI_EDATA, "'%s' is larger than %zu bytes", path, max);
+	pki_buf_reset(out);
+	return pki_buf_add(out, git_blob_rawcontent(b), (size_t)size);
+}
+
+static int with_tip_tree(struct pki_repo *r, git_commit **c, git_tree **t)
+{
+	int rc;
+
+	*t = NULL;
+	if ((rc = tip_commit(r->git, c)) < 0)
+		return rc;
+	if (*c != NULL && git_commit_tree(t, *c) < 0)
+		return git_fail(PKI_EDATA, "cannot read the tree of %s", PKI_BRANCH);
+	return 0;
+}
+
+int pki_repo_read(struct pki_repo *r, const char *path, size_t max, struct pki_buf *out)
+{
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_blob *b = NULL;
+	int rc;
+
+	if ((rc = with_tip_tree(r, &c, &t)) == 0 &&
+	    (rc = tree_blob(r->git, t, path, &b)) == 0)
+		rc = blob_copy(b, path, max, out);
+	git_blob_free(b);
+	git_tree_free(t);
+	git_commit_free(c);
+	return rc;
+}
+
+bool pki_repo_exists(struct pki_repo *r, const char *path)
+{
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+	bool found = false;
+
+	if (with_tip_tree(r, &c, &t) == 0 && t != NULL &&
+	    git_tree_entry_bypath(&e, t, path) == 0)
+		found = true;
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	git_commit_free(c);
+	return found;
+}
+
+void pki_strv_free(char **v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int strv_push(char ***v, size_t *n, const char *s)
+{
+	char **grown;
+
+	if ((grown = realloc(*v, (*n + 2) * sizeof(**v))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "list");
+	*v = grown;
+	if ((grown[*n] = strdup(s)) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "list");
+	grown[++*n] = NULL;
+	return 0;
+}
+
+static int tree_list(git_repository *git, git_tree *root, const char *dir,
+		     char ***names, size_t *n)
+{
+	git_tree_entry *e = NULL;
+	git_tree *sub = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (root == NULL)
+		return 0;
+	if (dir == NULL || *dir == '\0') {
+		sub = root;
+	} else {
+		if (git_tree_entry_bypath(&e, root, dir) < 0 ||
+		    git_tree_entry_type(e) != GIT_OBJECT_TREE)
+			goto out;	/* no such directory: empty */
+		if (git_tree_lookup(&sub, git, git_tree_entry_id(e)) < 0) {
+			rc = git_fail(PKI_EDATA, "cannot read '%s'", dir);
+			goto out;
+		}
+	}
+	for (i = 0; i < git_tree_entrycount(sub) && rc == 0; i++)
+		rc = strv_push(names, n, git_tree_entry_name(git_tree_entry_byindex(sub, i)));
+out:
+	if (sub != root)
+		git_tree_free(sub);
+	git_tree_entry_free(e);
+	return rc;
+}
+
+int pki_repo_list(struct pki_repo *r, const char *dir, char ***names, size_t *n)
+{
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	int rc;
+
+	*names = NULL;
+	*n = 0;
+	if ((rc = with_tip_tree(r, &c, &t)) == 0)
+		rc = tree_list(r->git, t, dir, names, n);
+	if (rc == 0 && *names == NULL && (*names = calloc(1, sizeof(**names))) == NULL)
+		rc = pki_error_errno(PKI_EINTERNAL, "list");
+	if (rc < 0) {
+		pki_strv_free(*names);
+		*names = NULL;
+		*n = 0;
+	}
+	git_tree_free(t);
+	git_commit_free(c);
+	return rc;
+}
+
+static int blob_to_sink(git_blob *b, struct pki_sink *out)
+{
+	const char *p = git_blob_rawcontent(b);
+	git_object_size_t left = git_blob_rawsize(b);
+	size_t chunk;
+	int rc;
+
+	while (left > 0) {
+		chunk = left > 65536 ? 65536 : (size_t)left;
+		if ((rc = out->write(out->ctx, p, chunk)) < 0)
+			return rc;
+		p += chunk;
+		left -= chunk;
+	}
+	return 0;
+}
+
+int pki_repo_stream(struct pki_repo *r, const char *path, struct pki_sink *out)
+{
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_blob *b = NULL;
+	int rc;
+
+	if ((rc = with_tip_tree(r, &c, &t)) == 0 &&
+	    (rc = tree_blob(r->git, t, path, &b)) == 0)
+		rc = blob_to_sink(b, out);
+	git_blob_free(b);
+	git_tree_free(t);
+	git_commit_free(c);
+	return rc;
+}
+
+/* --- the lock --- */
+
+static long lock_timeout_ms(void)
+{
+	const char *s = getenv("PKI_LOCK_TIMEOUT");
+	char *end;
+	double secs;
+
+	if (s == NULL || *s == '\0')
+		return 10000;
+	secs = strtod(s, &end);
+	if (*end != '\0' || secs < 0 || secs > 3600)
+		return 10000;
+	return (long)(secs * 1000);
+}
+
+/* Lock files git leaves when killed mid-write: only a pki process holding
+ * the repository lock could have made them, and it is gone. */
+static void remove_stale_locks(const char *gitdir)
+{
+	static const char *const names[] = { "refs/heads/main.lock", "index.lock", "HEAD.lock" };
+	char path[4096];
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", gitdir, names[i]);
+		(void)unlink(path);
+	}
+}
+
+static int lock_take(struct pki_repo *r, int *fdp)
+{
+	char path[4096];
+	struct timespec nap = { 0, 20 * 1000 * 1000 };
+	long waited = 0, limit = lock_timeout_ms();
+	int fd;
+
+	*fdp = -1;
+	snprintf(path, sizeof(path), "%spki.lock", pki_repo_gitdir(r));
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return pki_error_errno(PKI_EIO, "cannot open the repository lock '%s'", path);
+	/* flock dies with its holder: a crashed process leaves no stale lock. */
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			close(fd);
+			return pki_error_errno(PKI_EIO, "cannot lock '%s'", path);
+		}
+		if (waited >= limit) {
+			close(fd);
+			return pki_error(PKI_EBUSY, "repository busy: another pki command holds '%s'; try again", path);
+		}
+		nanosleep(&nap, NULL);
+		waited += 20;
+	}
+	remove_stale_locks(pki_repo_gitdir(r));
+	*fdp = fd;
+	return 0;
+}
+
+/* --- transactions --- */
+
+static int head_on_branch(git_repository *git)
+{
+	git_reference *head = NULL;
+	int rc = 0;
+
+	if (git_reference_lookup(&head, git, "HEAD") < 0)
+		return git_fail(PKI_ECONFIG, "cannot read HEAD");
+	if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC ||
+	    strcmp(git_reference_symbolic_target(head), PKI_BRANCH) != 0)
+		rc = pki_error(PKI_ECONFIG, "HEAD is not on %s: check out main first", PKI_BRANCH);
+	git_reference_free(head);
+	return rc;
+}
+
+int pki_txn_begin(struct pki_txn **out, struct pki_repo *r)
+{
+	struct pki_txn *t;
+	int rc;
+
+	*out = NULL;
+	if ((rc = head_on_branch(r->git)) < 0)
+		return rc;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "transaction");
+	t->r = r;
+	if ((rc = lock_take(r, &t->lockfd)) < 0 ||
+	    (rc = with_tip_tree(r, &t->tip, &t->tree)) < 0) {
+		pki_txn_free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+void pki_txn_free(struct pki_txn *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++)
+		free(t->v[i].path);
+	free(t->v);
+	git_tree_free(t->tree);
+	git_commit_free(t->tip);
+	if (t->lockfd >= 0)
+		close(t->lockfd);	/* releases the flock */
+	free(t);
+}
+
+static struct staged *staged_find(struct pki_txn *t, const char *path)
+{
+	size_t i;
+
+	for (i = t->n; i-- > 0;)
+		if (strcmp(t->v[i].path, path) == 0)
+			return &t->v[i];
+	return NULL;
+}
+
+static int stage(struct pki_txn *t, const char *path, const git_oid *oid, bool removed)
+{
+	struct staged *s = staged_find(t, path), *grown;
+
+	if (s == NULL) {
+		if (t->n == t->cap) {
+			size_t cap = t->cap ? 2 * t->cap : 8;
+
+			if ((grown = realloc(t->v, cap * sizeof(*grown))) == NULL)
+				return pki_error_errno(PKI_EINTERNAL, "transaction");
+			t->v = grown;
+			t->cap = cap;
+		}
+		s = &t->v[t->n];
+		if ((s->path = strdup(path)) == NULL)
+			return pki_error_errno(PKI_EINTERNAL, "transaction");
+		t->n++;
+	}
+	if (oid != NULL)
+		git_oid_cpy(&s->oid, oid);
+	s->removed = removed;
+	return 0;
+}
+
+/* The blob at path as of the transaction. */
+static int txn_blob(struct pki_txn *t, const char *path, git_blob **out)
+{
+	struct staged *s = staged_find(t, path);
+
+	*out = NULL;
+	if (s == NULL)
+		return tree_blob(t->r->git, t->tree, path, out);
+	if (s->removed)
+		return pki_error(PKI_ENOINPUT, "'%s' does not exist", path);
+	if (git_blob_lookup(out, t->r->git, &s->oid) < 0)
+		return git_fail(PKI_EINTERNAL, "cannot read staged '%s'", path);
+	return 0;
+}
+
+int pki_txn_read(struct pki_txn *t, const char *path, size_t max, struct pki_buf *out)
+{
+	git_blob *b = NULL;
+	int rc;
+
+	if ((rc = txn_blob(t, path, &b)) == 0)
+		rc = blob_copy(b, path, max, out);
+	git_blob_free(b);
+	return rc;
+}
+
+bool pki_txn_exists(struct pki_txn *t, const char *path)
+{
+	struct staged *s = staged_find(t, path);
+	git_tree_entry *e = NULL;
+
+	if (s != NULL)
+		return !s->removed;
+	if (t->tree == NULL || git_tree_entry_bypath(&e, t->tree, path) < 0)
+		return false;
+	git_tree_entry_free(e);
+	return true;
+}
+
+int pki_txn_list(struct pki_txn *t, const char *dir, char ***names, size_t *n)
+{
+	size_t i, dlen = strlen(dir), j;
+	int rc;
+
+	*names = NULL;
+	*n = 0;
+	if ((rc = tree_list(t->r->git, t->tree, dir, names, n)) < 0)
+		goto fail;
+	/* Files staged directly in dir join the listing. */
+	for (i = 0; i < t->n; i++) {
+		const char *p = t->v[i].path, *name;
+		bool seen = false;
+
+		if (t->v[i].removed || strncmp(p, dir, dlen) != 0 || p[dlen] != '/')
+			continue;
+		name = p + dlen + 1;
+		if (strchr(name, '/') != NULL)
+			continue;
+		for (j = 0; j < *n && !seen; j++)
+			seen = strcmp((*names)[j], name) == 0;
+		if (!seen && (rc = strv_push(names, n, name)) < 0)
+			goto fail;
+	}
+	if (*names == NULL && (*names = calloc(1, sizeof(**names))) == NULL) {
+		rc = pki_error_errno(PKI_EINTERNAL, "list");
+		goto fail;
+	}
+	return 0;
+fail:
+	pki_strv_free(*names);
+	*names = NULL;
+	*n = 0;
+	return rc;
+}
+
+int pki_txn_put(struct pki_txn *t, const char *path, const void *data, size_t len)
+{
+	git_oid oid;
+
+	if (git_blob_create_from_buffer(&oid, t->r->git, data, len) < 0)
+		return git_fail(PKI_EIO, "cannot store '%s'", path);
+	return stage(t, path, &oid, false);
+}
+
+int pki_txn_remove(struct pki_txn *t, const char *path)
+{
+	return stage(t, path, NULL, true);
+}
+
+static int blobw_write(void *ctx, const void *data, size_t len)
+{
+	struct pki_blobw *w = ctx;
+
+	if (w->stream->write(w->stream, data, len) < 0)
+		return git_fail(PKI_EIO, "cannot write to the object store");
+	return 0;
+}
+
+int pki_txn_blob_begin(struct pki_txn *t, struct pki_blobw **w, struct pki_sink *sink)
+{
+	struct pki_blobw *bw;
+
+	*w = NULL;
+	if ((bw = calloc(1, sizeof(*bw))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "blob");
+	if (git_blob_create_from_stream(&bw->stream, t->r->git, NULL) < 0) {
+		free(bw);
+		return git_fail(PKI_EIO, "cannot write to the object store");
+	}
+	sink->write = blobw_write;
+	sink->ctx = bw;
+	*w = bw;
+	return 0;
+}
+
+int pki_txn_blob_finish(struct pki_txn *t, struct pki_blobw *w, const char *path)
+{
+	git_oid oid;
+	int rc;
+
+	if (path == NULL) {	/* abandon */
+		w->stream->free(w->stream);
+		free(w);
+		return 0;
+	}
+	rc = git_blob_create_from_stream_commit(&oid, w->stream);
+	free(w);
+	if (rc < 0)
+		return git_fail(PKI_EIO, "cannot store '%s'", path);
+	return stage(t, path, &oid, false);
+}
+
+int pki_txn_stream(struct pki_txn *t, const char *path, struct pki_sink *out)
+{
+	git_blob *b = NULL;
+	int rc;
+
+	if ((rc = txn_blob(t, path, &b)) == 0)
+		rc = blob_to_sink(b, out);
+	git_blob_free(b);
+	return rc;
+}
+
+static long blobr_read(void *ctx, void *data, size_t len)
+{
+	struct pki_blobr *rd = ctx;
+	size_t size = (size_t)git_blob_rawsize(rd->blob), n;
+
+	n = size - rd->off < len ? size - rd->off : len;
+	memcpy(data, (const char *)git_blob_rawcontent(rd->blob) + rd->off, n);
+	rd->off += n;
+	return (long)n;
+}
+
+int pki_txn_blob_reader(struct pki_txn *t, const char *path, struct pki_blobr **rd,
+			struct pki_source *src)
+{
+	struct pki_blobr *r;
+	int rc;
+
+	*rd = NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "blob");
+	if ((rc = txn_blob(t, path, &r->blob)) < 0) {
+		free(r);
+		return rc;
+	}
+	src->read = blobr_read;
+	src->ctx = r;
+	*rd = r;
+	return 0;
+}
+
+void pki_blobr_free(struct pki_blobr *rd)
+{
+	if (rd == NULL)
+		return;
+	git_blob_free(rd->blob);
+	free(rd);
+}
+
+/* --- committing --- */
+
+/* Refuse to overwrite what a person changed by hand in the work tree. */
+static int check_clean(struct pki_txn *t)
+{
+	const unsigned int dirty = GIT_STATUS_INDEX_NEW | GIT_STATUS_INDEX_MODIFIED |
+		GIT_STATUS_INDEX_DELETED | GIT_STATUS_INDEX_RENAMED |
+		GIT_STATUS_INDEX_TYPECHANGE | GIT_STATUS_WT_NEW | GIT_STATUS_WT_MODIFIED |
+		GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE | GIT_STATUS_WT_RENAMED |
+		GIT_STATUS_CONFLICTED;
+	unsigned int flags;
+	size_t i;
+	int err;
+
+	for (i = 0; i < t->n; i++) {
+		err = git_status_file(&flags, t->r->git, t->v[i].path);
+		if (err == GIT_ENOTFOUND)
+			continue;
+		if (err < 0)
+			return git_fail(PKI_EIO, "cannot check '%s'", t->v[i].path);
+		if (flags & dirty)
+			return pki_error(PKI_EDATA, "'%s' has uncommitted changes in the work tree: "
+					 "commit or discard them first", t->v[i].path);
+	}
+	return 0;
+}
+
+static int build_tree(struct pki_txn *t, git_oid *tree_id)
+{
+	git_tree_update *up;
+	size_t i;
+	int rc = 0;
+
+	if ((up = calloc(t->n ? t->n : 1, sizeof(*up))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "tree");
+	for (i = 0; i < t->n; i++) {
+		up[i].action = t->v[i].removed ? GIT_TREE_UPDATE_REMOVE : GIT_TREE_UPDATE_UPSERT;
+		git_oid_cpy(&up[i].id, &t->v[i].oid);
+		up[i].filemode = GIT_FILEMODE_BLOB;
+		up[i].path = t->v[i].path;
+	}
+	if (git_tree_create_updated(tree_id, t->r->git, t->tree, t->n, up) < 0)
+		rc = git_fail(PKI_EIO, "cannot build the new tree");
+	free(up);
+	return rc;
+}
+
+static int write_commit(struct pki_txn *t, struct pki_gpg *g, const struct pki_ident *who,
+			const char *message, const git_oid *tree_id, git_oid *out)
+{
+	git_signature *sig = NULL;
+	git_tree *tree = NULL;
+	git_buf buf = GIT_BUF_INIT;
+	struct pki_buf armor = PKI_BUF_INIT;
+	const git_commit *parents[1];
+	int rc = 0;
+
+	parents[0] = t->tip;
+	if (git_signature_new(&sig, who->name, who->email, (git_time_t)who->when, 0) < 0) {
+		rc = git_fail(PKI_EDATA, "cannot make the commit signature from the key's user ID");
+		goto out;
+	}
+	if (git_tree_lookup(&tree, t->r->git, tree_id) < 0 ||
+	    git_commit_create_buffer(&buf, t->r->git, sig, sig, NULL, message, tree,
+				     t->tip != NULL ? 1 : 0, parents) < 0) {
+		rc = git_fail(PKI_EIO, "cannot make the commit");
+		goto out;
+	}
+	if ((rc = pki_gpg_sign(g, who->fpr, buf.ptr, buf.size, &armor)) < 0)
+		goto out;
+	if (git_commit_create_with_signature(out, t->r->git, buf.ptr, armor.ptr, "gpgsig") < 0)
+		rc = git_fail(PKI_EIO, "cannot write the signed commit");
+out:
+	pki_buf_release(&armor);
+	git_buf_dispose(&buf);
+	git_tree_free(tree);
+	git_signature_free(sig);
+	return rc;
+}
+
+/* Move the branch only if it is still where the transaction started. */
+static int swap_branch(struct pki_txn *t, const git_oid *id, const char *subject)
+{
+	git_reference *ref = NULL;
+	int err;
+
+	if (t->tip != NULL)
+		err = git_reference_create_matching(&ref, t->r->git, PKI_BRANCH, id, 1,
+						    git_commit_id(t->tip), subject);
+	else
+		err = git_reference_create(&ref, t->r->git, PKI_BRANCH, id, 0, subject);
+	git_reference_free(ref);
+	if (err == GIT_EMODIFIED || err == GIT_EEXISTS || err == GIT_ELOCKED)
+		return pki_error(PKI_EBUSY, "%s moved while this change was made; try again", PKI_BRANCH);
+	if (err < 0)
+		return git_fail(PKI_EIO, "cannot update %s", PKI_BRANCH);
+	return 0;
+}
+
+/* Bring the index and the touched files of the work tree to the commit. */
+static int update_worktree(struct pki_txn *t, const git_oid *commit_id)
+{
+	git_checkout_options opts = GIT_CHECKOUT_OPTIONS_INIT;
+	git_commit *c = NULL;
+	char **paths = NULL;
+	size_t i;
+	int rc = 0;
+
+	if ((paths = calloc(t->n ? t->n : 1, sizeof(*paths))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "checkout");
+	for (i = 0; i < t->n; i++)
+		paths[i] = t->v[i].path;
+	opts.checkout_strategy = GIT_CHECKOUT_SAFE | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
+	opts.paths.strings = paths;
+	opts.paths.count = t->n;
+	opts.baseline = t->tree;
+	if (git_commit_lookup(&c, t->r->git, commit_id) < 0 ||
+	    git_checkout_tree(t->r->git, (const git_object *)c, &opts) < 0)
+		rc = git_fail(PKI_EIO, "committed, but the work tree was not updated "
+			      "(run: git checkout -f main)");
+	git_commit_free(c);
+	free(paths);
+	return rc;
+}
+
+static void first_line(const char *message, char *out, size_t size)
+{
+	size_t n = strcspn(message, "\n");
+
+	snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), message);
+}
+
+int pki_txn_commit(struct pki_txn *t, struct pki_gpg *g, const struct pki_ident *who,
+		   const char *message)
+{
+	git_oid tree_id, commit_id;
+	char subject[256];
+	int rc;
+
+	if ((rc = check_clean(t)) < 0 ||
+	    (rc = build_tree(t, &tree_id)) < 0 ||
+	    (rc = write_commit(t, g, who, message, &tree_id, &commit_id)) < 0)
+		return rc;
+	first_line(message, subject, sizeof(subject));
+	if ((rc = swap_branch(t, &commit_id, subject)) < 0)
+		return rc;
+	git_oid_tostr(t->commit_hex, sizeof(t->commit_hex), &commit_id);
+	return update_worktree(t, &commit_id);
+}
+
+const char *pki_txn_commit_id(const struct pki_txn *t)
+{
+	return t->commit_hex;
+}
+
+bool pki_txn_committed(const struct pki_txn *t)
+{
+	return t->commit_hex[0] != '\0';
+}

@@ -1,0 +1,126 @@
+/* repo.h: the mission repository (libgit2 only here).
+ *
+ * Reads come from the tip of refs/heads/main.  Every change is a
+ * transaction: take the repository lock, stage blobs against the tip tree
+ * in memory, sign the commit, compare-and-swap the branch, and only then
+ * bring the index and the work tree along.  A transaction freed without a
+ * commit changes nothing (loose objects it wrote are unreachable garbage).
+ */
+#ifndef PKI_REPO_H
+#define PKI_REPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include "buf.h"
+
+struct pki_gpg;
+struct pki_repo;
+struct pki_txn;
+
+#define PKI_BRANCH "refs/heads/main"
+#define PKI_CONF_FILE "pki.conf"
+
+/*
+ * Open the repository containing dir (NULL: the current directory).
+ * -PKI_ENOINPUT when there is none, -PKI_ECONFIG when it is a git
+ * repository without pki.conf on main.
+ */
+int pki_repo_open(struct pki_repo **out, const char *dir);
+/* Create a new repository in dir (which may exist, empty); refuses an
+ * existing git repository. */
+int pki_repo_create(struct pki_repo **out, const char *dir);
+void pki_repo_free(struct pki_repo *r);
+const char *pki_repo_workdir(const struct pki_repo *r);
+const char *pki_repo_gitdir(const struct pki_repo *r);
+
+/* pki.conf on the tip (git-config syntax).  *out malloc'd, NULL when unset. */
+int pki_repo_conf_get(struct pki_repo *r, const char *key, char **out);
+/* This clone's git configuration (e.g. pki.entity, user.signingkey);
+ * r NULL: the global and system files only. */
+int pki_repo_local_get(struct pki_repo *r, const char *key, char **out);
+int pki_repo_local_set(struct pki_repo *r, const char *key, const char *value);
+/* Write kv (n key/value pairs, flattened) as git-config text into out,
+ * through libgit2's config writer. */
+int pki_repo_conf_format(struct pki_repo *r, const char *const *kv, size_t n,
+			 struct pki_buf *out);
+
+/*
+ * Read path at the tip into out (replacing its contents), refusing files
+ * over max bytes.  -PKI_ENOINPUT when absent.
+ */
+int pki_repo_read(struct pki_repo *r, const char *path, size_t max, struct pki_buf *out);
+bool pki_repo_exists(struct pki_repo *r, const char *path);
+/* The tip's commit ID (hex), "" on an unborn branch. */
+int pki_repo_tip(struct pki_repo *r, char hex[41]);
+
+/*
+ * Names in directory dir at the tip (sorted, as git sorts them); *names is
+ * a NULL-terminated malloc'd array, freed with pki_strv_free.
+ */
+int pki_repo_list(struct pki_repo *r, const char *dir, char ***names, size_t *n);
+void pki_strv_free(char **v);
+
+/* --- transactions --- */
+
+/*
+ * Take the repository lock (waiting up to $PKI_LOCK_TIMEOUT seconds, 10 by
+ * default; -PKI_EBUSY after) and start from the tip.  Stale git lock files
+ * left by a killed process are removed under the lock.
+ */
+int pki_txn_begin(struct pki_txn **out, struct pki_repo *r);
+void pki_txn_free(struct pki_txn *t);	/* release the lock */
+
+/* Reads as of the transaction: the tip plus what was staged. */
+int pki_txn_read(struct pki_txn *t, const char *path, size_t max, struct pki_buf *out);
+bool pki_txn_exists(struct pki_txn *t, const char *path);
+int pki_txn_list(struct pki_txn *t, const char *dir, char ***names, size_t *n);
+
+int pki_txn_put(struct pki_txn *t, const char *path, const void *data, size_t len);
+int pki_txn_remove(struct pki_txn *t, const char *path);
+
+/*
+ * Stream a large blob: begin gives a sink to write into; finish stages it
+ * at path.  A writer not finished is discarded by pki_txn_free.
+ */
+struct pki_blobw;
+int pki_txn_blob_begin(struct pki_txn *t, struct pki_blobw **w, struct pki_sink *sink);
+int pki_txn_blob_finish(struct pki_txn *t, struct pki_blobw *w, const char *path);
+
+/*
+ * Stream a file at the tip (or staged) to a sink, without holding it all
+ * in memory.
+ */
+int pki_txn_stream(struct pki_txn *t, const char *path, struct pki_sink *out);
+int pki_repo_stream(struct pki_repo *r, const char *path, struct pki_sink *out);
+/* A source reading a file at the tip or staged: for re-encryption. */
+struct pki_blobr;
+int pki_txn_blob_reader(struct pki_txn *t, const char *path, struct pki_blobr **rd,
+			struct pki_source *src);
+void pki_blobr_free(struct pki_blobr *rd);
+
+/* Who signs: the acting key, whose user ID authors the commit. */
+struct pki_ident {
+	const char *fpr;	/* signing key */
+	const char *name;	/* from the key's user ID */
+	const char *email;
+	time_t when;
+};
+
+/*
+ * Sign and commit what was staged, with message (subject, blank line,
+ * body with "Pki-*:" trailers), then compare-and-swap the branch.  On a
+ * lost race (another writer moved the branch) returns -PKI_EBUSY and
+ * nothing changed.  Then refuses nothing further: the index and the
+ * touched work-tree files are brought to the new commit.
+ * Before committing, refuses (-PKI_EDATA) when a touched path has
+ * uncommitted edits in the work tree or index.
+ */
+int pki_txn_commit(struct pki_txn *t, struct pki_gpg *g, const struct pki_ident *who,
+		   const char *message);
+
+/* The new commit's ID after a successful commit. */
+const char *pki_txn_commit_id(const struct pki_txn *t);
+bool pki_txn_committed(const struct pki_txn *t);
+
+#endif

@@ -1,0 +1,210 @@
+/* session.c: what every command does first and last. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "error.h"
+#include "session.h"
+
+#define TABLE_MAX (16 * 1024 * 1024)	/* matrix and delegations, bytes */
+
+/* -u, then $PKI_KEY, then git's user.signingkey. */
+static int acting_keyspec(struct pki_session *s, const char *keyspec, char **out)
+{
+	const char *env = getenv("PKI_KEY");
+
+	*out = NULL;
+	if (keyspec != NULL && *keyspec != '\0')
+		*out = strdup(keyspec);
+	else if (env != NULL && *env != '\0')
+		*out = strdup(env);
+	else
+		return pki_repo_local_get(s->repo, "user.signingkey", out);
+	return *out != NULL ? 0 : pki_error_errno(PKI_EINTERNAL, "key");
+}
+
+static int resolve_key(struct pki_session *s, const char *keyspec)
+{
+	char *spec = NULL;
+	int rc;
+
+	if ((rc = acting_keyspec(s, keyspec, &spec)) < 0)
+		return rc;
+	if (spec == NULL)
+		return pki_error(PKI_EUSAGE, "no acting key: use -u KEY, set PKI_KEY, "
+				 "or git config user.signingkey");
+	rc = pki_gpg_key(s->gpg, spec, true, &s->key);
+	if (rc == 0 && !s->key.can_sign)
+		rc = pki_error(PKI_EUNAVAIL, "key '%s' cannot sign (expired, revoked or no signing key)", spec);
+	if (rc == 0)
+		s->have_key = true;
+	free(spec);
+	return rc;
+}
+
+int pki_session_open(struct pki_session *s, const char *prog, const char *dir,
+		     const char *keyspec, int flags)
+{
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->prog = prog;
+	/* Nothing pki writes is for anyone but its owner. */
+	umask(077);
+	if ((rc = pki_now(&s->now)) < 0)
+		return rc;
+	if (!(flags & PKI_SESSION_NOREPO) && (rc = pki_repo_open(&s->repo, dir)) < 0)
+		return rc;
+	if ((rc = pki_gpg_new(&s->gpg)) < 0)
+		return rc;
+	if ((flags & PKI_SESSION_KEY) && (rc = resolve_key(s, keyspec)) < 0)
+		return rc;
+	return 0;
+}
+
+void pki_session_close(struct pki_session *s)
+{
+	pki_key_release(&s->key);
+	pki_gpg_free(s->gpg);
+	pki_repo_free(s->repo);
+	memset(s, 0, sizeof(*s));
+}
+
+/* --- state --- */
+
+static int load_tables(struct pki_state *st, struct pki_buf *m, struct pki_buf *d,
+		       const char *actor_fpr, time_t at)
+{
+	int rc;
+
+
+	if ((rc = pki_matrix_parse(&st->matrix, m->ptr, m->len)) < 0 ||
+	    (rc = pki_delegations_parse(&st->delegations, d->ptr, d->len)) < 0)
+		return rc;
+	st->actor = NULL;
+	if (actor_fpr != NULL) {
+		const struct pki_principal *p = pki_matrix_find_fpr(&st->matrix, actor_fpr);
+
+		if (p != NULL && pki_principal_valid(p, at)) {
+			if ((rc = pki_principal_copy(&st->actor_row, p)) < 0)
+				return rc;
+			st->actor = &st->actor_row;
+		}
+	}
+	return 0;
+}
+
+/* An absent file is an empty table. */
+static int read_or_empty(int rc, struct pki_buf *b)
+{
+	if (rc == -PKI_ENOINPUT) {
+		pki_buf_reset(b);
+		return 0;
+	}
+	return rc;
+}
+
+int pki_state_load(struct pki_state *st, struct pki_txn *t, const char *actor_fpr, time_t at)
+{
+	struct pki_buf m = PKI_BUF_INIT, d = PKI_BUF_INIT;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	if ((rc = read_or_empty(pki_txn_read(t, PKI_MATRIX_FILE, TABLE_MAX, &m), &m)) == 0 &&
+	    (rc = read_or_empty(pki_txn_read(t, PKI_DELEGATIONS_FILE, TABLE_MAX, &d), &d)) == 0)
+		rc = load_tables(st, &m, &d, actor_fpr, at);
+	pki_buf_release(&m);
+	pki_buf_release(&d);
+	return rc;
+}
+
+int pki_state_load_repo(struct pki_state *st, struct pki_repo *r, const char *actor_fpr, time_t at)
+{
+	struct pki_buf m = PKI_BUF_INIT, d = PKI_BUF_INIT;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	if ((rc = read_or_empty(pki_repo_read(r, PKI_MATRIX_FILE, TABLE_MAX, &m), &m)) == 0 &&
+	    (rc = read_or_empty(pki_repo_read(r, PKI_DELEGATIONS_FILE, TABLE_MAX, &d), &d)) == 0)
+		rc = load_tables(st, &m, &d, actor_fpr, at);
+	pki_buf_release(&m);
+	pki_buf_release(&d);
+	return rc;
+}
+
+void pki_state_release(struct pki_state *st)
+{
+	pki_matrix_release(&st->matrix);
+	pki_delegations_release(&st->delegations);
+	pki_principal_release(&st->actor_row);
+	st->actor = NULL;
+}
+
+int pki_state_need_actor(const struct pki_state *st, const char *fpr)
+{
+	const struct pki_principal *p;
+
+	if (st->actor != NULL)
+		return 0;
+	p = pki_matrix_find_fpr(&st->matrix, fpr);
+	if (p == NULL)
+		return pki_error(PKI_EPOLICY, "key %s is not a principal of the access matrix "
+				 "(policy 12.10)", fpr);
+	return pki_error(PKI_EPOLICY, "principal '%s' is not valid now (policy 12.10)", p->name);
+}
+
+/* --- changes --- */
+
+#define CHANGE_TRIES 3
+
+int pki_session_change(struct pki_session *s, pki_build_fn build, void *arg)
+{
+	struct pki_buf msg = PKI_BUF_INIT;
+	struct pki_state st;
+	struct pki_txn *t = NULL;
+	struct pki_ident who;
+	int rc = 0, try;
+
+	if (!s->have_key)
+		return pki_error(PKI_EINTERNAL, "a change needs an acting key");
+	who.fpr = s->key.fpr;
+	who.name = s->key.name[0] != '\0' ? s->key.name : s->key.email;
+	who.email = s->key.email;
+	who.when = s->now;
+	for (try = 0; try < CHANGE_TRIES; try++) {
+		memset(&st, 0, sizeof(st));
+		pki_buf_reset(&msg);
+		if ((rc = pki_txn_begin(&t, s->repo)) < 0)
+			break;
+		if ((rc = pki_state_load(&st, t, s->key.fpr, s->now)) == 0 &&
+		    (rc = build(s, t, &st, &msg, arg)) == 0)
+			rc = pki_txn_commit(t, s->gpg, &who, msg.ptr);
+		/* Lost the race to a writer outside pki: start again from its tip. */
+		if (rc == -PKI_EBUSY && !pki_txn_committed(t)) {
+			pki_state_release(&st);
+			pki_txn_free(t);
+			t = NULL;
+			continue;
+		}
+		break;
+	}
+	pki_state_release(&st);
+	pki_txn_free(t);
+	pki_buf_release(&msg);
+	return rc;
+}
+
+int pki_msg_subject(struct pki_buf *msg, const char *prog, const char *action,
+		    const char *object)
+{
+	pki_buf_reset(msg);
+	return pki_buf_printf(msg, "%s: %s%s%s\n\n", prog, action,
+			      object != NULL ? " " : "", object != NULL ? object : "");
+}
+
+int pki_msg_trailer(struct pki_buf *msg, const char *key, const char *value)
+{
+	if (value == NULL || *value == '\0')
+		return 0;
+	return pki_buf_printf(msg, "%s: %s\n", key, value);
+}
