@@ -1,0 +1,91 @@
+/* pki: run a pki tool, as git runs its commands ("pki share ..." runs pki-share). */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "error.h"
+
+static const char usage[] = "pki [--version] [-h | --help] COMMAND [ARGS...]";
+
+static const char *const tools[][2] = {
+	{ "init", "make a mission repository" },
+	{ "matrix", "keep the access matrix and the delegations" },
+	{ "classify", "label, encrypt and file a product; re- or declassify it" },
+	{ "register", "record receipt of a product; read the registry" },
+	{ "share", "disseminate a product inside or outside the mission; revoke" },
+	{ "audit", "check the whole repository against the rules" },
+	{ "archive", "build and record a transfer to the UN Archives" },
+};
+
+static void help(void)
+{
+	size_t i;
+
+	printf("usage: %s\n\nThe tools:\n", usage);
+	for (i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
+		printf("   %-10s %s\n", tools[i][0], tools[i][1]);
+	printf("\n'pki COMMAND --help' and 'man pki-COMMAND' tell more; 'man 7 pki' tells the story.\n");
+}
+
+static int valid_name(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] < 'a' || s[i] > 'z')
+			return 0;
+	return i > 0 && i < 32;
+}
+
+/* The tools live beside this binary (like git's exec-path); else PATH. */
+static void run(const char *name, char **argv)
+{
+	char self[PATH_MAX], path[PATH_MAX + 64], tool[64];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	snprintf(tool, sizeof(tool), "pki-%s", name);
+	argv[0] = tool;
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			snprintf(path, sizeof(path), "%s/%s", self, tool);
+			if (access(path, X_OK) == 0)
+				execv(path, argv);
+		}
+	}
+	execvp(tool, argv);
+}
+
+int main(int argc, char **argv)
+{
+	struct pki_cli cli = { "pki", usage, NULL, NULL };
+
+	if (argc < 2)
+		pki_cli_usage_error(&cli, "a command is required; 'pki --help' lists them");
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		help();
+		return pki_cli_exit(&cli, 0);
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("pki %s\n", PKI_VERSION);
+		return pki_cli_exit(&cli, 0);
+	}
+	if (argv[1][0] == '-')
+		pki_cli_usage_error(&cli, "unknown option '%s'", argv[1]);
+	if (!valid_name(argv[1]))
+		pki_cli_usage_error(&cli, "'%.32s' is not a pki command; 'pki --help' lists them", argv[1]);
+	run(argv[1], argv + 1);
+	if (errno == ENOENT) {
+		fprintf(stderr, "pki: '%s' is not a pki command; 'pki --help' lists them\n", argv[1]);
+		return PKI_EUSAGE;
+	}
+	fprintf(stderr, "pki: cannot run pki-%s: %s\n", argv[1], strerror(errno));
+	return PKI_EUNAVAIL;
+}
