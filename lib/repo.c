@@ -69,12 +69,24 @@ static int git_fail(int code, const char *fmt, ...)
 
 /* --- opening --- */
 
+static bool durable(void)
+{
+	const char *s = getenv("PKI_FSYNC");
+
+	return s != NULL && strcmp(s, "1") == 0;
+}
+
 static int repo_new(struct pki_repo **out)
 {
 	struct pki_repo *r;
 
 	if (git_libgit2_init() < 0)
 		return git_fail(PKI_EINTERNAL, "libgit2");
+	/* Durable writes on request: objects, refs and index fsync'd. */
+	if (durable() && git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1) < 0) {
+		git_libgit2_shutdown();
+		return git_fail(PKI_EINTERNAL, "libgit2");
+	}
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
 		git_libgit2_shutdown();
 		return pki_error_errno(PKI_EINTERNAL, "repository");
@@ -539,6 +551,100 @@ static int lock_take(struct pki_repo *r, int *fdp)
 	return 0;
 }
 
+/* --- interrupted updates ---
+ *
+ * The branch moves first and the work tree follows.  A process killed in
+ * between leaves the branch right and some files stale; the paths it was
+ * updating are written to .git/pki-updating before the branch moves, and
+ * the next lock holder checks them out again from the tip.
+ */
+
+static int marker_path(struct pki_repo *r, struct pki_buf *out)
+{
+	pki_buf_reset(out);
+	return pki_buf_printf(out, "%spki-updating", pki_repo_gitdir(r));
+}
+
+static int marker_write(struct pki_txn *t)
+{
+	struct pki_buf path = PKI_BUF_INIT, body = PKI_BUF_INIT;
+	int fd = -1, rc;
+	size_t i;
+
+	if ((rc = marker_path(t->r, &path)) < 0)
+		goto out;
+	for (i = 0; i < t->n; i++)
+		if ((rc = pki_buf_printf(&body, "%s\n", t->v[i].path)) < 0)
+			goto out;
+	fd = open(path.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = pki_error_errno(PKI_EIO, "cannot write '%s'", path.ptr);
+		goto out;
+	}
+	{
+		struct pki_sink sink = { pki_sink_fd, &fd };
+
+		rc = sink.write(sink.ctx, body.ptr, body.len);
+	}
+out:
+	if (fd >= 0 && close(fd) < 0 && rc == 0)
+		rc = pki_error_errno(PKI_EIO, "cannot write '%s'", path.ptr);
+	pki_buf_release(&body);
+	pki_buf_release(&path);
+	return rc;
+}
+
+static void marker_remove(struct pki_repo *r)
+{
+	struct pki_buf path = PKI_BUF_INIT;
+
+	if (marker_path(r, &path) == 0)
+		(void)unlink(path.ptr);
+	pki_buf_release(&path);
+}
+
+/* Check out the listed paths from the tip, overwriting what a killed
+ * update left behind.  Only paths pki itself was writing are touched. */
+static int marker_recover(struct pki_repo *r)
+{
+	git_checkout_options opts = GIT_CHECKOUT_OPTIONS_INIT;
+	struct pki_buf path = PKI_BUF_INIT, body = PKI_BUF_INIT;
+	char **paths = NULL, *line, *save = NULL;
+	size_t n = 0;
+	int fd, rc = 0;
+
+	if ((rc = marker_path(r, &path)) < 0)
+		return rc;
+	if ((fd = open(path.ptr, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		pki_buf_release(&path);
+		return 0;	/* nothing was interrupted */
+	}
+	rc = pki_read_fd(fd, 16 * 1024 * 1024, &body);
+	close(fd);
+	if (rc < 0)
+		goto out;
+	for (line = strtok_r(body.ptr, "\n", &save); line != NULL && rc == 0;
+	     line = strtok_r(NULL, "\n", &save))
+		if (line[0] != '/' && strstr(line, "..") == NULL)
+			rc = strv_push(&paths, &n, line);
+	if (rc < 0 || n == 0)
+		goto done;
+	opts.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
+	opts.paths.strings = paths;
+	opts.paths.count = n;
+	if (git_checkout_head(r->git, &opts) < 0) {
+		rc = git_fail(PKI_EIO, "cannot finish the interrupted update of the work tree");
+		goto out;
+	}
+done:
+	(void)unlink(path.ptr);
+out:
+	pki_strv_free(paths);
+	pki_buf_release(&body);
+	pki_buf_release(&path);
+	return rc;
+}
+
 /* --- transactions --- */
 
 static int head_on_branch(git_repository *git)
@@ -567,6 +673,7 @@ int pki_txn_begin(struct pki_txn **out, struct pki_repo *r)
 		return pki_error_errno(PKI_EINTERNAL, "transaction");
 	t->r = r;
 	if ((rc = lock_take(r, &t->lockfd)) < 0 ||
+	    (rc = marker_recover(r)) < 0 ||
 	    (rc = with_tip_tree(r, &t->tip, &t->tree)) < 0) {
 		pki_txn_free(t);
 		return rc;
@@ -950,10 +1057,16 @@ int pki_txn_commit(struct pki_txn *t, struct pki_gpg *g, const struct pki_ident 
 	    (rc = write_commit(t, g, who, message, &tree_id, &commit_id)) < 0)
 		return rc;
 	first_line(message, subject, sizeof(subject));
-	if ((rc = swap_branch(t, &commit_id, subject)) < 0)
+	if ((rc = marker_write(t)) < 0)
 		return rc;
+	if ((rc = swap_branch(t, &commit_id, subject)) < 0) {
+		marker_remove(t->r);
+		return rc;
+	}
 	git_oid_tostr(t->commit_hex, sizeof(t->commit_hex), &commit_id);
-	return update_worktree(t, &commit_id);
+	if ((rc = update_worktree(t, &commit_id)) == 0)
+		marker_remove(t->r);
+	return rc;
 }
 
 const char *pki_txn_commit_id(const struct pki_txn *t)

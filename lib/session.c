@@ -1,6 +1,7 @@
 /* session.c: what every command does first and last. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "error.h"
@@ -45,12 +46,16 @@ static int resolve_key(struct pki_session *s, const char *keyspec)
 int pki_session_open(struct pki_session *s, const char *prog, const char *dir,
 		     const char *keyspec, int flags)
 {
+	static const struct rlimit no_core = { 0, 0 };
 	int rc;
 
 	memset(s, 0, sizeof(*s));
 	s->prog = prog;
-	/* Nothing pki writes is for anyone but its owner. */
+	/* Nothing pki writes is for anyone but its owner, and a crash must
+	 * not write plaintext held in memory to a core file. */
 	umask(077);
+	if (setrlimit(RLIMIT_CORE, &no_core) < 0)
+		return pki_error_errno(PKI_EINTERNAL, "cannot disable core dumps");
 	if ((rc = pki_now(&s->now)) < 0)
 		return rc;
 	if (!(flags & PKI_SESSION_NOREPO) && (rc = pki_repo_open(&s->repo, dir)) < 0)
