@@ -10,6 +10,8 @@
 #include "error.h"
 #include "matrix.h"
 #include "policy.h"
+#include "product.h"
+#include "registry.h"
 #include "session.h"
 
 static const char usage[] =
@@ -269,6 +271,24 @@ static int keeps_a_keeper(const struct pki_matrix *m, time_t at)
 			 "or Chair (policy 12.10)");
 }
 
+/* Every product the principal could read, re-encrypted without its key. */
+static int unlist(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
+		  const char *name, struct pki_buf *msg)
+{
+	struct pki_row tmpl = { 0 };
+	char count[24];
+	size_t n;
+	int rc;
+
+	tmpl.f[PKI_COL_ACTOR] = st->actor->name;
+	tmpl.f[PKI_COL_AUTHORITY] = st->actor->role == PKI_ROLE_HOM ? "hom" : "custodian";
+	tmpl.f[PKI_COL_JUSTIFICATION] = "principal removed from the access matrix";
+	if ((rc = pki_product_revoke_all(t, s->gpg, &st->matrix, name, &tmpl, s->now, &n)) < 0)
+		return rc;
+	snprintf(count, sizeof(count), "%zu", n);
+	return n > 0 ? pki_msg_trailer(msg, "Pki-Revoked", count) : 0;
+}
+
 static int build_remove(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
 			struct pki_buf *msg, void *arg)
 {
@@ -288,7 +308,8 @@ static int build_remove(struct pki_session *s, struct pki_txn *t, struct pki_sta
 	    (rc = pki_principal_end(p, s->now)) < 0 ||
 	    (rc = keeps_a_keeper(&st->matrix, s->now)) < 0 ||
 	    (rc = pki_matrix_format(&st->matrix, &out)) < 0 ||
-	    (rc = pki_txn_put(t, PKI_MATRIX_FILE, out.ptr, out.len)) < 0)
+	    (rc = pki_txn_put(t, PKI_MATRIX_FILE, out.ptr, out.len)) < 0 ||
+	    (rc = unlist(s, t, st, name, msg)) < 0)
 		goto out;
 out:
 	pki_buf_release(&out);

@@ -527,7 +527,7 @@ out:
 }
 
 int pki_gpg_reencrypt(struct pki_gpg *g, const char *const *fprs, size_t n,
-		      struct pki_source *in, struct pki_sink *out)
+		      struct pki_source *in, struct pki_sink *out, bool armor)
 {
 	struct pki_buf plain = PKI_BUF_INIT;
 	struct pki_sink to_mem = { pki_sink_buf, &plain };
@@ -544,7 +544,9 @@ int pki_gpg_reencrypt(struct pki_gpg *g, const char *const *fprs, size_t n,
 		rc = gpg_fail(PKI_EINTERNAL, "re-encrypt", err);
 		goto out;
 	}
+	gpgme_set_armor(g->ctx, armor);
 	rc = encrypt_data(g, fprs, n, din, dout);
+	gpgme_set_armor(g->ctx, 0);
 out:
 	gpgme_data_release(din);
 	gpgme_data_release(dout);

@@ -87,9 +87,9 @@ int pki_gpg_encrypt(struct pki_gpg *g, const char *const *fprs, size_t n,
 int pki_gpg_decrypt(struct pki_gpg *g, struct pki_source *in, struct pki_sink *out);
 
 /* Decrypt and encrypt again to fprs, the plaintext held only in memory
- * and wiped. */
+ * and wiped; armor as for pki_gpg_encrypt. */
 int pki_gpg_reencrypt(struct pki_gpg *g, const char *const *fprs, size_t n,
-		      struct pki_source *in, struct pki_sink *out);
+		      struct pki_source *in, struct pki_sink *out, bool armor);
 
 /*
  * The key IDs a ciphertext is encrypted to (its PKESK packets), without a

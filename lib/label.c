@@ -340,6 +340,27 @@ static int check_time(const char *what, time_t t)
 	return 0;
 }
 
+/* The distribution list: one to PKI_LABEL_RECIPIENTS_MAX principals, each once. */
+static int check_recipients(const struct pki_label *l)
+{
+	size_t i, j;
+
+	if (l->nrecipients == 0)
+		return pki_error(PKI_EDATA, "label: the distribution list is empty");
+	if (l->nrecipients > PKI_LABEL_RECIPIENTS_MAX)
+		return pki_error(PKI_EDATA, "label: more than %d principals on the distribution list",
+				 PKI_LABEL_RECIPIENTS_MAX);
+	for (i = 0; i < l->nrecipients; i++) {
+		if (pki_check_principal("principal on the distribution list", l->recipients[i]) < 0)
+			return pki_error_wrap(PKI_EDATA, "label");
+		for (j = 0; j < i; j++)
+			if (strcmp(l->recipients[i], l->recipients[j]) == 0)
+				return pki_error(PKI_EDATA, "label: '%s' is twice on the distribution list",
+						 l->recipients[i]);
+	}
+	return 0;
+}
+
 static int check_label(const struct pki_label *l)
 {
 	size_t i;
@@ -362,6 +383,8 @@ static int check_label(const struct pki_label *l)
 	for (i = 0; i < l->nir; i++)
 		if ((rc = check_text("ir", l->ir[i])) < 0)
 			return rc;
+	if ((rc = check_recipients(l)) < 0)
+		return rc;
 	if (!is_sha256_hex(l->sha256))
 		return pki_error(PKI_EDATA, "label: the binding is not a sha256 in lowercase hex");
 	return 0;
@@ -463,6 +486,24 @@ static int read_ir(struct pki_label *l, xmlNode *n)
 	return 0;
 }
 
+static int read_distribution(struct pki_label *l, xmlNode *n)
+{
+	char **v;
+	int rc;
+
+	for (n = n->children; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if ((v = reallocarray(l->recipients, l->nrecipients + 1, sizeof(*v))) == NULL)
+			return oom();
+		l->recipients = v;
+		if ((rc = text(&v[l->nrecipients], n, false)) < 0)
+			return rc;
+		l->nrecipients++;
+	}
+	return 0;
+}
+
 static int read_binding(struct pki_label *l, xmlNode *n)
 {
 	bool sha256;
@@ -523,6 +564,8 @@ static int read_field(struct pki_label *l, xmlNode *n)
 		return read_safety(&l->safety, n);
 	if (strcmp(name, "ir") == 0)
 		return read_ir(l, n);
+	if (strcmp(name, "distribution") == 0)
+		return read_distribution(l, n);
 	if (strcmp(name, "binding") == 0)
 		return read_binding(l, n);
 	return 0;	/* policy: fixed by the schema */
@@ -577,6 +620,9 @@ void pki_label_release(struct pki_label *l)
 	for (i = 0; i < l->nir; i++)
 		free(l->ir[i]);
 	free(l->ir);
+	for (i = 0; i < l->nrecipients; i++)
+		free(l->recipients[i]);
+	free(l->recipients);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -635,7 +681,13 @@ static int write_tail(xmlTextWriterPtr w, const struct pki_label *l)
 	for (i = 0; i < l->nir; i++)
 		if (element(w, "ir", l->ir[i]) < 0)
 			return -1;
-	if (xmlTextWriterStartElement(w, BAD_CAST "binding") < 0 ||
+	if (xmlTextWriterStartElement(w, BAD_CAST "distribution") < 0)
+		return -1;
+	for (i = 0; i < l->nrecipients; i++)
+		if (element(w, "principal", l->recipients[i]) < 0)
+			return -1;
+	if (xmlTextWriterEndElement(w) < 0 ||
+	    xmlTextWriterStartElement(w, BAD_CAST "binding") < 0 ||
 	    xmlTextWriterWriteAttribute(w, BAD_CAST "algorithm", BAD_CAST "sha256") < 0 ||
 	    xmlTextWriterWriteString(w, BAD_CAST l->sha256) < 0 ||
 	    xmlTextWriterEndElement(w) < 0)

@@ -13,6 +13,7 @@
 #define PKI_POLICY_ID "ST/SGB/2007/6"
 #define PKI_LABEL_MAX (64 * 1024)	/* bytes read from outside */
 #define PKI_SHA256_HEX 65
+#define PKI_LABEL_RECIPIENTS_MAX 1000	/* principals on one distribution list */
 
 struct pki_label {
 	char *id;
@@ -29,6 +30,8 @@ struct pki_label {
 	bool safety;
 	char **ir;		/* information-requirement references */
 	size_t nir;
+	char **recipients;	/* the distribution list: principal names */
+	size_t nrecipients;
 	char sha256[PKI_SHA256_HEX];	/* of the ciphertext this label binds */
 };
 

@@ -10,7 +10,9 @@
 #define PKI_POLICY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
+#include "buf.h"
 #include "matrix.h"
 #include "vocab.h"
 
@@ -43,5 +45,128 @@ int pki_policy_may_delegate(const struct pki_principal *actor, enum pki_power po
 const struct pki_delegation *pki_policy_delegation(const struct pki_delegations *d,
 	const struct pki_matrix *m, const char *id, const char *grantor,
 	const char *grantee, enum pki_power power, const struct pki_product *p, time_t at);
+
+/* --- disseminating (SPEC 5.3) --- */
+
+/*
+ * What a share, an export or a revoke is judged on.  The caller looks the
+ * recipient up in the matrix of the time (NULL when there is no such
+ * principal) and says whether its public key is at hand; the references
+ * are the options given (NULL or "" when not given).
+ */
+struct pki_share_ctx {
+	const struct pki_principal *actor;	/* valid at `at`: pki_state_need_actor */
+	const struct pki_product *product;
+	const char *recipient_name;		/* as given, for messages */
+	const struct pki_principal *recipient;	/* NULL: not in the matrix */
+	bool recipient_key;			/* keys/<FPR>.asc is there */
+	const struct pki_matrix *matrix;
+	const struct pki_delegations *delegations;
+	time_t at;
+	const char *authority;			/* --authority: a delegation ID */
+	const char *justification;		/* -j */
+	const char *hrddp, *arrangement, *consent;
+};
+
+/* Is p outside the mission (un, non-un, security-force)? */
+bool pki_policy_outside(const struct pki_principal *p);
+
+/*
+ * May the actor give the recipient the product (SPEC 5.3)?
+ *   1. the recipient is a valid principal with a key, cleared to the level
+ *      (policy 9.8, 11.3.3);
+ *   2. inside the mission: a safety product always reaches a undss
+ *      principal (11.3.2); otherwise the actor is the originator, the hom,
+ *      or holds a valid disseminate delegation from the originator
+ *      covering the product (9.8, 10.7), and a classified product's areas
+ *      meet the recipient's (9.8; an unclassified product, or one without
+ *      areas, is not compartmented: 11.2.1);
+ *   3. outside: the actor is hom or holds a valid share-external
+ *      delegation granted by a hom (11.4.1), with a justification (11.4.3),
+ *      an HRDDP risk assessment for a security force (11.4.4), a written
+ *      arrangement for non-un and security-force recipients (11.4.3), and
+ *      the originator's consent for an originator-control product (11.4.3).
+ * On success *authority (when not NULL) is what the registry records:
+ * "originator", "hom", "undss-rule", or the delegation's ID (borrowed from
+ * c->delegations).  A given --authority must itself hold, and is recorded.
+ */
+int pki_policy_may_share(const char **authority, const struct pki_share_ctx *c);
+
+/*
+ * May the actor take the recipient off the product's distribution list?
+ * Only the originator, the hom, or the chair as custodian of the
+ * distribution lists (policy 10.7, 12.6.9); never the originator itself,
+ * a valid hom, chair or archives principal (10.7, 12.6.9, 11.5.1), nor a
+ * valid undss principal from a safety product (11.3.2).  *authority:
+ * "originator", "hom" or "custodian".  Only actor, product, recipient_name,
+ * recipient and at are read.
+ */
+int pki_policy_may_revoke(const char **authority, const struct pki_share_ctx *c);
+
+/* --- classifying (SPEC 5.1) --- */
+
+/*
+ * A distribution list: principal names, kept sorted and without
+ * duplicates, so that two lists compare and print the same way
+ * everywhere.  The names are borrowed (from a matrix or a label);
+ * release frees the array only.
+ */
+struct pki_names {
+	const char **v;
+	size_t n, cap;
+};
+
+int pki_names_add(struct pki_names *s, const char *name);
+bool pki_names_has(const struct pki_names *s, const char *name);
+bool pki_names_equal(const struct pki_names *a, const struct pki_names *b);
+void pki_names_release(struct pki_names *s);
+/* "a;b;c", the registry's recipient column (SPEC 3.3), appended to out. */
+int pki_names_join(const struct pki_names *s, struct pki_buf *out);
+
+/* Only mission personnel originate products, up to their clearance
+ * (policy 11.2.1, 11.3.3). */
+int pki_policy_may_classify(const struct pki_principal *actor, enum pki_level level);
+
+/* Above unclassified a criterion of ST/SGB/2007/6 1.2 is required
+ * (criterion 0: none given; policy 11.2.1). */
+int pki_policy_criterion(enum pki_level level, char criterion);
+
+/*
+ * The initial distribution list of a product at `level` (SPEC 5.1.3):
+ * the originator, every valid hom and chair, the archives principal(s);
+ * for an unclassified product every valid mission principal; for a
+ * safety product the undss principal(s) -- refused when there is none
+ * (policy 11.3.2).  Only principals valid at `at` and cleared to the
+ * level are on it.  Names are borrowed from m; out is added to.
+ */
+int pki_policy_initial_list(const struct pki_matrix *m, const char *originator,
+			    enum pki_level level, bool safety, time_t at,
+			    struct pki_names *out);
+
+/*
+ * Who re- or declassifies (SPEC 5.1.4, policy 9.8): the originator, the
+ * Head of Mission, or the holder of a valid declassify delegation from
+ * the originator covering the product (authority, when non-NULL, names
+ * the one invoked).  *granted says which: "originator", "hom" or the
+ * delegation ID (borrowed).
+ */
+int pki_policy_may_reclassify(const struct pki_delegations *d, const struct pki_matrix *m,
+			      const struct pki_principal *actor, const struct pki_product *p,
+			      const char *authority, time_t at, const char **granted);
+
+/*
+ * The list a new level implies: the initial list for that level, with
+ * every current recipient still valid and cleared to it.
+ */
+int pki_policy_reclassified_list(const struct pki_matrix *m, const struct pki_product *p,
+				 char *const *current, size_t ncurrent, enum pki_level level,
+				 time_t at, struct pki_names *out);
+
+/* Who registers a receipt: a chair or a member (SPEC 5.2.2, policy 12.6.9). */
+int pki_policy_may_receive(const struct pki_principal *actor);
+
+/* Who transfers records to the UN Archives: the chair, custodian of the
+ * registry, or the hom (SPEC 5.5, policy 11.5.1, 12.6.9). */
+int pki_policy_may_archive(const struct pki_principal *actor);
 
 #endif

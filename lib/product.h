@@ -21,7 +21,10 @@
 #include "label.h"
 #include "matrix.h"
 #include "policy.h"
+#include "session.h"
+#include "vocab.h"
 
+struct pki_gpg;
 struct pki_txn;
 struct pki_repo;
 struct pki_session;
@@ -44,5 +47,95 @@ int pki_product_label_repo(struct pki_repo *r, const char *id, struct pki_label 
 
 /* What the rules need, borrowed from the label. */
 void pki_product_of_label(const struct pki_label *l, struct pki_product *out);
+
+/* Set the label's distribution list to (a copy of) list. */
+int pki_product_set_list(struct pki_label *l, const struct pki_names *list);
+
+/* Stage the label at products/<bucket>/<ID>.xml. */
+int pki_product_put_label(struct pki_txn *t, const struct pki_label *l);
+
+/*
+ * The fingerprints of the principals on list (borrowed from m; free the
+ * array); -PKI_EDATA for a name not in the matrix.
+ */
+int pki_product_fprs(const struct pki_matrix *m, const struct pki_names *list,
+		     const char ***fprs);
+
+/* Have every key in the keyring, importing the missing ones from
+ * keys/<FPR>.asc as of the transaction. */
+int pki_product_keys(struct pki_txn *t, struct pki_gpg *g, const char *const *fprs, size_t n);
+
+/*
+ * Encrypt the plaintext from src to the principals on list, streaming the
+ * ciphertext into products/<bucket>/<id>.gpg, and give its SHA-256 for the
+ * label.  Keys missing from the keyring are imported first.  An empty
+ * source is -PKI_ENOINPUT.
+ */
+int pki_product_encrypt(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
+			const struct pki_names *list, struct pki_source *src, const char *id,
+			char sha256[PKI_SHA256_HEX]);
+
+/*
+ * Re-encrypt product l->id to list (the acting key must be able to
+ * decrypt it), after checking that the label binds the old ciphertext;
+ * then give the label the new list and binding and stage it.
+ */
+int pki_product_reencrypt(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
+			  struct pki_label *l, const struct pki_names *list);
+
+/*
+ * Take principal `name` off every distribution list it is on (pki-matrix
+ * remove): re-encrypt each such product to the rest of its list and
+ * append a revoke row for it, with actor, authority and justification
+ * from tmpl.  Reads every label: removals are rare.  *count: products.
+ */
+struct pki_row;
+int pki_product_revoke_all(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
+			   const char *name, const struct pki_row *tmpl, time_t when,
+			   size_t *count);
+
+/* --- filing a new product (pki-classify, pki-register --receive) --- */
+
+struct pki_filing {
+	/* The label as the caller wants it: everything but id, created,
+	 * recipients and sha256.  Its strings are borrowed.  For a mission
+	 * product originator NULL stands for the acting principal. */
+	struct pki_label label;
+	const char *mission;	/* mission.code */
+	const char *entity;	/* NULL: the acting principal's entity */
+	enum pki_action action;	/* classify or receive */
+	const char *authority, *justification, *reference;	/* of the row */
+	struct pki_source *src;	/* the plaintext, read once */
+	/* Kept between tries of the change. */
+	char id[PKI_ID_MAX];
+	char blob[41];
+	char sha256[PKI_SHA256_HEX];
+	char **names;		/* the list the blob is encrypted to */
+	size_t nnames;
+};
+
+/*
+ * The build step of a change that files a new product: allocate the ID,
+ * work out the initial distribution list (SPEC 5.1.3), encrypt the
+ * plaintext to it, and stage ciphertext, label and registry rows (the
+ * classify or receive row, and for a safety product a share to each undss
+ * principal with authority undss-rule, policy 11.3.2), then write the
+ * commit message.  The caller has judged the actor.  A retried change
+ * files the ciphertext of the first try again (the source cannot be read
+ * twice), and gives up (-PKI_EBUSY) when the list has changed meanwhile.
+ */
+int pki_filing_build(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
+		     struct pki_buf *msg, struct pki_filing *f);
+void pki_filing_release(struct pki_filing *f);
+
+/*
+ * File a product: the mission code from pki.conf, the entity given, else
+ * this clone's pki.entity, else the acting principal's; the plaintext
+ * streamed from file (standard input for NULL or "-"); build (judging the
+ * actor, then calling pki_filing_build) run as one change.  f->id holds
+ * the new ID after.  Releases what f kept between tries.
+ */
+int pki_filing_run(struct pki_session *s, struct pki_filing *f, const char *entity,
+		   const char *file, pki_build_fn build);
 
 #endif

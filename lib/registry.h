@@ -49,4 +49,41 @@ void pki_registry_shard(time_t when, char out[32]);
  */
 int pki_registry_append(struct pki_txn *t, time_t when, struct pki_row *rows, size_t n);
 
+/* --- reading (pki-register) --- */
+
+#define PKI_REGISTRY_DIR "registry"
+#define PKI_SHARD_MAX (64 * 1024 * 1024)	/* bytes of one shard read */
+
+/* Which rows: NULL and 0 mean any. */
+struct pki_registry_filter {
+	const char *product;	/* a product ID */
+	const char *action;	/* an action name */
+	time_t since;		/* time >= since */
+	time_t until;		/* time < until */
+};
+
+/* Called with the PKI_REGISTRY_NCOLS fields of each row; non-zero stops. */
+typedef int (*pki_registry_fn)(void *arg, const char *const *fields);
+
+/*
+ * The rows of the shards at the tip that match, in time order: shards in
+ * month order, each shard's rows stably sorted by time (a union merge of
+ * two clones' appends may interleave them).  Only shards whose month
+ * meets [since, until) are read, and none before a product's year.
+ */
+int pki_registry_scan(struct pki_repo *r, const struct pki_registry_filter *f,
+		      pki_registry_fn fn, void *arg);
+
+/*
+ * The registry as XML (share/pki/registry.xsd), row by row into a sink:
+ * an <event id="..."> per row, a child per non-empty column, and one
+ * <recipient> per principal of a list.  libxml2: xml-registry.c.
+ */
+#define PKI_REGISTRY_NS "urn:x-pki:registry:1"
+struct pki_regxml;
+int pki_regxml_begin(struct pki_regxml **out, struct pki_sink *sink);
+int pki_regxml_row(struct pki_regxml *x, const char *const *fields);
+int pki_regxml_end(struct pki_regxml *x);
+void pki_regxml_free(struct pki_regxml *x);
+
 #endif

@@ -88,6 +88,14 @@ int pki_txn_blob_begin(struct pki_txn *t, struct pki_blobw **w, struct pki_sink 
 int pki_txn_blob_finish(struct pki_txn *t, struct pki_blobw *w, const char *path);
 
 /*
+ * The blob ID (hex) of a file as of the transaction, and staging a blob
+ * already in the object store by its ID: a retried change stages again
+ * what an earlier try streamed (standard input is read once).
+ */
+int pki_txn_blob_id(struct pki_txn *t, const char *path, char hex[41]);
+int pki_txn_put_id(struct pki_txn *t, const char *path, const char *hex);
+
+/*
  * Stream a file at the tip (or staged) to a sink, without holding it all
  * in memory.
  */
@@ -122,5 +130,73 @@ int pki_txn_commit(struct pki_txn *t, struct pki_gpg *g, const struct pki_ident 
 /* The new commit's ID after a successful commit. */
 const char *pki_txn_commit_id(const struct pki_txn *t);
 bool pki_txn_committed(const struct pki_txn *t);
+
+/* --- history, for the audit --- */
+
+/*
+ * One path that differs between two trees.  IDs are hex blob IDs, "" on
+ * the side where the path is absent (or is not a file).
+ */
+struct pki_delta {
+	char *path;
+	char old_id[41];
+	char new_id[41];
+};
+void pki_deltas_free(struct pki_delta *v, size_t n);
+
+/* One commit of main, as the history walk gives it. */
+struct pki_commit {
+	char id[41];
+	char (*parents)[41];
+	size_t nparents;
+	time_t when;			/* author time */
+	char *message;
+	struct pki_buf payload;		/* the bytes the signature covers */
+	struct pki_buf signature;	/* the gpgsig header, armored; len 0: unsigned */
+	struct pki_delta *deltas;	/* against the first parent (a root: everything) */
+	size_t ndeltas;
+};
+void pki_commit_release(struct pki_commit *c);
+
+/*
+ * The commits of main, parents before children (oldest first): all of
+ * them, or with since (a revision) only those not reachable from it, as
+ * `git rev-list since..main`.  -PKI_EUSAGE when since names no commit.
+ */
+struct pki_walk;
+int pki_walk_begin(struct pki_walk **out, struct pki_repo *r, const char *since);
+/* 1 with *c filled (release it), 0 after the last commit. */
+int pki_walk_next(struct pki_walk *w, struct pki_commit *c);
+/* The commit since named (hex), "" for the whole history. */
+const char *pki_walk_since(const struct pki_walk *w);
+void pki_walk_free(struct pki_walk *w);
+
+/* Files that differ between commits from (NULL: nothing) and to, sorted by path. */
+int pki_repo_diff(struct pki_repo *r, const char *from, const char *to,
+		  struct pki_delta **out, size_t *n);
+
+/*
+ * At a commit (hex ID): a path's blob ID, its content (refusing more than
+ * max bytes), a directory's entries (sorted; id "" for subdirectories).
+ * -PKI_ENOINPUT when the path is absent.
+ */
+int pki_repo_id_at(struct pki_repo *r, const char *commit, const char *path, char id[41]);
+int pki_repo_read_at(struct pki_repo *r, const char *commit, const char *path,
+		     size_t max, struct pki_buf *out);
+struct pki_entry {
+	const char *name;
+	char id[41];
+};
+/* *out is one allocation, names included: free() it. */
+int pki_repo_list_at(struct pki_repo *r, const char *commit, const char *dir,
+		     struct pki_entry **out, size_t *n);
+
+/*
+ * A blob by hex ID into out; larger than max: refused, or with head its
+ * first max bytes.  The stream form hands it to a sink in pieces.
+ */
+int pki_repo_blob(struct pki_repo *r, const char *id, size_t max, bool head,
+		  struct pki_buf *out);
+int pki_repo_blob_stream(struct pki_repo *r, const char *id, struct pki_sink *out);
 
 #endif

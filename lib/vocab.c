@@ -239,7 +239,7 @@ bad:
  * Length of the UTF-8 sequence at s, 0 when it is invalid: overlong forms,
  * surrogates and code points past U+10FFFF are refused (RFC 3629).
  */
-static size_t utf8_len(const unsigned char *s, uint32_t *cp)
+size_t pki_utf8_len(const unsigned char *s, uint32_t *cp)
 {
 	size_t n, i;
 	uint32_t c;
@@ -276,7 +276,7 @@ int pki_check_text(const char *what, const char *s, size_t max)
 	uint32_t c;
 
 	for (i = 0; p[i] != '\0'; i += n) {
-		if ((n = utf8_len(p + i, &c)) == 0)
+		if ((n = pki_utf8_len(p + i, &c)) == 0)
 			return pki_error(PKI_EUSAGE, "%s is not valid UTF-8 (at byte %zu)",
 					 what, i + 1);
 		if (n > max || i > max - n)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 enum pki_level {
@@ -61,6 +62,9 @@ int pki_check_code(const char *what, const char *s);
 int pki_check_product_id(const char *s);
 int pki_check_areas(const char *what, const char *s);
 int pki_check_text(const char *what, const char *s, size_t max);
+/* The length of the UTF-8 sequence at s with its code point, 0 when it is
+ * invalid (overlong, a surrogate, past U+10FFFF: RFC 3629). */
+size_t pki_utf8_len(const unsigned char *s, uint32_t *cp);
 int pki_check_fingerprint(const char *what, char *s);
 
 /* Does the ';'-separated area list a meet b ("*" meets everything)? */

@@ -120,12 +120,16 @@ static void on_alarm(int sig)
 	(void)sig;
 }
 
-/* A slow reader and a ticking timer: writes are cut short and interrupted. */
+/*
+ * A slow reader and a ticking timer: writes are cut short and interrupted.
+ * The tick is slow enough that each write still makes progress, even
+ * under valgrind.
+ */
 static void test_sink_fd(void)
 {
 	struct sigaction sa;
-	struct itimerval it = { { 0, 500 }, { 0, 500 } }, off = { { 0, 0 }, { 0, 0 } };
-	static char data[4 << 20];
+	struct itimerval it = { { 0, 5000 }, { 0, 5000 } }, off = { { 0, 0 }, { 0, 0 } };
+	static char data[1 << 20];
 	int fd[2], status = -1, rc;
 	pid_t pid;
 
@@ -144,11 +148,12 @@ static void test_sink_fd(void)
 		ssize_t n;
 
 		close(fd[1]);
+		usleep(30000);	/* the pipe fills: the first write is cut short, then EINTR */
 		while ((n = read(fd[0], c, sizeof(c))) > 0) {
 			total += (size_t)n;
 			last = c[n - 1];
-			if (total % (256 << 10) == 0)
-				usleep(2000);
+			if (total % (64 << 10) == 0)
+				usleep(5000);
 		}
 		_exit(total == sizeof(data) && last == 'y' ? 0 : 1);
 	}

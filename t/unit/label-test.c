@@ -16,6 +16,10 @@
 #define S(lit) ((char *)(lit))
 
 static char *ir_list[] = { S("PIR-3"), S("IR 2026/7") };
+static char *dist[] = { S("archives"), S("chair"), S("hom"), S("jmac-analyst"), S("undss") };
+static char *dist_received[] = { S("chair"), S("hom") };
+static char *dist_twice[] = { S("chair"), S("hom"), S("chair") };
+static char *dist_bad[] = { S("chair"), S("../hom") };
 
 /* A confidential product originated in the mission. */
 static void sample(struct pki_label *l)
@@ -31,6 +35,8 @@ static void sample(struct pki_label *l)
 	l->safety = true;
 	l->ir = ir_list;
 	l->nir = 2;
+	l->recipients = dist;
+	l->nrecipients = 5;
 	memcpy(l->sha256, SHA_ABC, sizeof(l->sha256));
 }
 
@@ -48,6 +54,8 @@ static void sample_received(struct pki_label *l)
 	l->areas = S("");
 	l->originator_control = true;
 	l->releasable = S("mission");
+	l->recipients = dist_received;
+	l->nrecipients = 2;
 	memcpy(l->sha256, SHA_ABC, sizeof(l->sha256));
 }
 
@@ -121,10 +129,13 @@ static void same_label(const struct pki_label *a, const struct pki_label *b,
 		(a->releasable == NULL) == (b->releasable == NULL) &&
 		(a->releasable == NULL || strcmp(a->releasable, b->releasable) == 0) &&
 		a->safety == b->safety && a->nir == b->nir &&
+		a->nrecipients == b->nrecipients &&
 		strcmp(a->sha256, b->sha256) == 0;
 
 	for (i = 0; same && i < a->nir; i++)
 		same = strcmp(a->ir[i], b->ir[i]) == 0;
+	for (i = 0; same && i < a->nrecipients; i++)
+		same = strcmp(a->recipients[i], b->recipients[i]) == 0;
 	ok(same, "%s: every field survives", name);
 }
 
@@ -166,6 +177,9 @@ static void test_format(void)
 	ok(strstr(doc, "<created>2026-11-26T11:05:00Z</created>") != NULL, "created in UTC");
 	ok(strstr(doc, "<review>2027-05-29</review>") != NULL, "review date");
 	ok(strstr(doc, "<binding algorithm=\"sha256\">" SHA_ABC "</binding>") != NULL, "binding");
+	ok(strstr(doc, "  <distribution>\n    <principal>archives</principal>\n") != NULL &&
+	   strstr(doc, "<principal>undss</principal>\n  </distribution>\n  <binding") != NULL,
+	   "the distribution list, before the binding");
 	ok(doc[strlen(doc) - 1] == '\n', "trailing newline");
 	free(doc);
 
@@ -230,6 +244,17 @@ static void test_format_refusals(void)
 	sample(&l);
 	l.created = -1;
 	format_refused(&l, "created", "a time before 1970");
+	sample(&l);
+	l.nrecipients = 0;
+	format_refused(&l, "distribution list is empty", "an empty distribution list");
+	sample(&l);
+	l.recipients = dist_twice;
+	l.nrecipients = 3;
+	format_refused(&l, "'chair' is twice", "a principal twice on the list");
+	sample(&l);
+	l.recipients = dist_bad;
+	l.nrecipients = 2;
+	format_refused(&l, "principal on the distribution list", "a bad name on the list");
 }
 
 static void test_round_trips(void)
@@ -357,6 +382,14 @@ static void test_invalid(const char *good, const char *received)
 	       "bad principal refused");
 	mutant(received, "<registrar>chair</registrar>", "<registrar>Chair</registrar>",
 	       "element 'registrar'", "bad registrar refused");
+	mutant(good, "<principal>chair</principal>", "<principal>hom</principal>",
+	       "duplicate key-sequence", "a principal twice on the list refused");
+	mutant(good, "<principal>chair</principal>", "<principal>Chair</principal>",
+	       "element 'principal'", "a bad name on the list refused");
+	mutant(received, "<principal>chair</principal>\n    <principal>hom</principal>", "",
+	       "element 'distribution'", "an empty list refused");
+	mutant(good, "<distribution>", "<distribution-list>", "distribution-list",
+	       "a label without a distribution list refused");
 }
 
 /* Whitespace the schema collapses (xs:boolean, xs:date) is accepted. */

@@ -1,0 +1,278 @@
+/* pki-classify: label, encrypt and file a product; re- or declassify one. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "error.h"
+#include "product.h"
+#include "registry.h"
+#include "session.h"
+
+static const char usage[] =
+	"pki-classify [-C DIR] [-u KEY] [-l LEVEL] [-c CRIT] [-a AREAS] [--ir IR] [--safety] [--review DATE] [-e ENTITY] [FILE|-]\n"
+	"pki-classify [-C DIR] [-u KEY] --change ID -l LEVEL [-c CRIT] [--authority DELEGATION]";
+
+#define IR_MAX 64
+#define TEXT_MAX 256
+
+enum { OPT_IR = PKI_OPT_FIRST_FREE, OPT_SAFETY, OPT_REVIEW, OPT_CHANGE, OPT_AUTHORITY };
+
+struct args {
+	const char *level, *crit, *areas, *review, *entity, *change, *authority;
+	char *ir[IR_MAX];
+	size_t nir;
+	bool safety;
+};
+
+/* What --change does, judged under the lock. */
+struct change {
+	const char *id, *authority;
+	enum pki_level level;
+	char criterion;		/* 0: keep the product's (when classified) */
+};
+
+/* --- a new product --- */
+
+static int build_classify(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
+			  struct pki_buf *msg, void *arg)
+{
+	struct pki_filing *f = arg;
+	int rc;
+
+	if ((rc = pki_state_need_actor(st, s->key.fpr)) < 0 ||
+	    (rc = pki_policy_may_classify(st->actor, f->label.level)) < 0 ||
+	    (rc = pki_policy_criterion(f->label.level, f->label.criterion)) < 0)
+		return rc;
+	return pki_filing_build(s, t, st, msg, f);
+}
+
+static int classify(struct pki_session *s, const struct args *g, struct pki_filing *f,
+		    const char *file)
+{
+	char why[64];
+	int rc;
+
+	f->action = PKI_ACTION_CLASSIFY;
+	f->authority = "originator";
+	if (f->label.criterion != 0) {
+		/* The registry says why, in the bulletin's terms. */
+		snprintf(why, sizeof(why), "ST/SGB/2007/6 1.2(%c) %s", f->label.criterion,
+			 pki_criterion_name(f->label.criterion));
+		f->justification = why;
+	}
+	if ((rc = pki_filing_run(s, f, g->entity, file, build_classify)) == 0)
+		printf("%s\n", f->id);
+	return rc;
+}
+
+/* --- re- and declassification --- */
+
+static int reclassified_row(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
+			    const struct pki_label *l, const char *granted, const char *was)
+{
+	struct pki_names list = { 0 };
+	struct pki_buf all = PKI_BUF_INIT, why = PKI_BUF_INIT;
+	struct pki_row row = { 0 };
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < l->nrecipients && rc == 0; i++)
+		rc = pki_names_add(&list, l->recipients[i]);
+	if (rc == 0 && (rc = pki_names_join(&list, &all)) == 0 &&
+	    (rc = pki_buf_printf(&why, "was %s", was)) == 0) {
+		row.f[PKI_COL_ACTION] = pki_action_name(PKI_ACTION_RECLASSIFY);
+		row.f[PKI_COL_PRODUCT] = l->id;
+		row.f[PKI_COL_LEVEL] = pki_level_name(l->level);
+		row.f[PKI_COL_ACTOR] = st->actor->name;
+		row.f[PKI_COL_RECIPIENT] = all.ptr;
+		row.f[PKI_COL_AUTHORITY] = granted;
+		row.f[PKI_COL_JUSTIFICATION] = why.ptr;
+		rc = pki_registry_append(t, s->now, &row, 1);
+	}
+	pki_buf_release(&why);
+	pki_buf_release(&all);
+	pki_names_release(&list);
+	return rc;
+}
+
+static int change_message(struct pki_session *s, struct pki_state *st, const struct pki_label *l,
+			  const char *granted, struct pki_buf *msg)
+{
+	const char *action = pki_action_name(PKI_ACTION_RECLASSIFY);
+	int rc;
+
+	if ((rc = pki_msg_subject(msg, s->prog, action, l->id)) < 0 ||
+	    (rc = pki_msg_trailer(msg, "Pki-Action", action)) < 0 ||
+	    (rc = pki_msg_trailer(msg, "Pki-Product", l->id)) < 0 ||
+	    (rc = pki_msg_trailer(msg, "Pki-Level", pki_level_name(l->level))) < 0 ||
+	    (rc = pki_msg_trailer(msg, "Pki-Authority", granted)) < 0 ||
+	    (rc = pki_msg_trailer(msg, "Pki-Actor", st->actor->name)) < 0)
+		return rc;
+	return 0;
+}
+
+/* The level and criterion asked for; nothing to do is a usage error. */
+static int new_marking(const struct change *c, struct pki_label *l)
+{
+	char criterion = c->criterion;
+
+	if (criterion == 0 && c->level != PKI_LEVEL_UNCLASSIFIED)
+		criterion = l->criterion;
+	if (c->level == l->level && criterion == l->criterion)
+		return pki_error(PKI_EUSAGE, "%s is already %s", l->id, pki_level_name(l->level));
+	if (pki_policy_criterion(c->level, criterion) < 0)
+		return -PKI_EPOLICY;
+	l->level = c->level;
+	l->criterion = criterion;
+	return 0;
+}
+
+static int build_change(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
+			struct pki_buf *msg, void *arg)
+{
+	const struct change *c = arg;
+	struct pki_label l = { 0 };
+	struct pki_product p;
+	struct pki_names list = { 0 };
+	const char *granted, *was;
+	int rc;
+
+	if ((rc = pki_state_need_actor(st, s->key.fpr)) < 0 ||
+	    (rc = pki_product_label(t, c->id, &l)) < 0)
+		goto out;
+	pki_product_of_label(&l, &p);
+	was = pki_level_name(l.level);
+	if ((rc = pki_policy_may_reclassify(&st->delegations, &st->matrix, st->actor, &p,
+					    c->authority, s->now, &granted)) < 0 ||
+	    (rc = new_marking(c, &l)) < 0 ||
+	    (rc = pki_policy_reclassified_list(&st->matrix, &p, l.recipients, l.nrecipients,
+					       l.level, s->now, &list)) < 0 ||
+	    (rc = pki_product_reencrypt(t, s->gpg, &st->matrix, &l, &list)) < 0 ||
+	    (rc = reclassified_row(s, t, st, &l, granted, was)) < 0)
+		goto out;
+	rc = change_message(s, st, &l, granted, msg);
+out:
+	pki_names_release(&list);
+	pki_label_release(&l);
+	return rc;
+}
+
+static int change(struct pki_session *s, const struct args *g, const struct pki_filing *f)
+{
+	struct change c = { g->change, g->authority, f->label.level, f->label.criterion };
+	int rc;
+
+	if ((rc = pki_session_change(s, build_change, &c)) == 0)
+		printf("%s\n", c.id);
+	return rc;
+}
+
+/* --- options --- */
+
+static const struct option longopts[] = {
+	PKI_CLI_LONG,
+	{ "level", required_argument, NULL, 'l' },
+	{ "criterion", required_argument, NULL, 'c' },
+	{ "areas", required_argument, NULL, 'a' },
+	{ "entity", required_argument, NULL, 'e' },
+	{ "ir", required_argument, NULL, OPT_IR },
+	{ "safety", no_argument, NULL, OPT_SAFETY },
+	{ "review", required_argument, NULL, OPT_REVIEW },
+	{ "change", required_argument, NULL, OPT_CHANGE },
+	{ "authority", required_argument, NULL, OPT_AUTHORITY },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **argv)
+{
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, PKI_CLI_SHORT "l:c:a:e:", longopts, NULL)) != -1) {
+		if (pki_cli_common(cli, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'l': g->level = optarg; break;
+		case 'c': g->crit = optarg; break;
+		case 'a': g->areas = optarg; break;
+		case 'e': g->entity = optarg; break;
+		case OPT_SAFETY: g->safety = true; break;
+		case OPT_REVIEW: g->review = optarg; break;
+		case OPT_CHANGE: g->change = optarg; break;
+		case OPT_AUTHORITY: g->authority = optarg; break;
+		case OPT_IR:
+			if (g->nir == IR_MAX)
+				pki_cli_usage_error(cli, "at most %d --ir", IR_MAX);
+			g->ir[g->nir++] = optarg;
+			break;
+		}
+	}
+}
+
+/* Which options go with which mode; anything else is a usage error. */
+static const char *stray_option(const struct args *g, int argc)
+{
+	if (g->change == NULL) {
+		if (g->authority != NULL)
+			return "--authority goes with --change";
+		return argc > 1 ? "one FILE at most" : NULL;
+	}
+	if (g->areas || g->nir || g->safety || g->review || g->entity)
+		return "-a, --ir, --safety, --review and -e go with a new product, not --change";
+	if (argc > 0)
+		return "--change takes no FILE";
+	if (g->level == NULL)
+		return "--change needs -l LEVEL";
+	return NULL;
+}
+
+/* The words of the options into the label; usage errors are 64. */
+static int check_args(const struct args *g, struct pki_label *l)
+{
+	size_t i;
+	int rc;
+
+	if ((g->level && (rc = pki_level_parse(g->level, &l->level)) < 0) ||
+	    (g->crit && (rc = pki_criterion_parse(g->crit, &l->criterion)) < 0) ||
+	    (g->areas && (rc = pki_check_areas("-a", g->areas)) < 0) ||
+	    (g->review && (rc = pki_time_parse("--review", g->review, &l->review)) < 0) ||
+	    (g->entity && (rc = pki_check_code("entity", g->entity)) < 0) ||
+	    (g->change && (rc = pki_check_product_id(g->change)) < 0) ||
+	    (g->authority && (rc = pki_check_text("--authority", g->authority, TEXT_MAX)) < 0))
+		return rc;
+	for (i = 0; i < g->nir; i++)
+		if ((rc = pki_check_text("--ir", g->ir[i], TEXT_MAX)) < 0)
+			return rc;
+		else if (g->ir[i][0] == '\0')
+			return pki_error(PKI_EUSAGE, "--ir is empty");
+	if (l->criterion != 0 && l->level == PKI_LEVEL_UNCLASSIFIED)
+		return pki_error(PKI_EUSAGE, "-c goes with confidential and strictly-confidential");
+	l->areas = (char *)(g->areas != NULL ? g->areas : "");
+	l->safety = g->safety;
+	l->ir = (char **)g->ir;
+	l->nir = g->nir;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct pki_cli cli = { "pki-classify", usage, NULL, NULL };
+	struct args g = { 0 };
+	struct pki_filing f = { 0 };
+	struct pki_session s;
+	const char *stray;
+	int rc;
+
+	parse_options(&cli, &g, argc, argv);
+	argc -= optind;
+	argv += optind;
+	if ((stray = stray_option(&g, argc)) != NULL)
+		pki_cli_usage_error(&cli, "%s", stray);
+	if (check_args(&g, &f.label) < 0)
+		pki_cli_usage_error(&cli, "%s", pki_error_last());
+	rc = pki_session_open(&s, cli.prog, NULL, cli.key, PKI_SESSION_KEY);
+	if (rc == 0)
+		rc = g.change != NULL ? change(&s, &g, &f) : classify(&s, &g, &f, argv[0]);
+	rc = pki_report(cli.prog, rc);
+	pki_session_close(&s);
+	return pki_cli_exit(&cli, rc);
+}

@@ -1,0 +1,254 @@
+/* pki-register: record the receipt of a product from outside the mission;
+ * read the registry. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "csv.h"
+#include "error.h"
+#include "product.h"
+#include "registry.h"
+#include "session.h"
+
+static const char usage[] =
+	"pki-register [-C DIR] [-u KEY] --receive --from ORIGIN [--via CHANNEL] [--ref REF] -l LEVEL [-c CRIT] [-a AREAS] [--originator-control|--no-originator-control] [--safety] [-e ENTITY] [FILE|-]\n"
+	"pki-register [-C DIR] [--product ID] [--action A] [--since D] [--until D] [--format csv|xml]";
+
+#define TEXT_MAX 256
+
+enum {
+	OPT_RECEIVE = PKI_OPT_FIRST_FREE, OPT_FROM, OPT_VIA, OPT_REF, OPT_ORCON, OPT_NO_ORCON,
+	OPT_SAFETY, OPT_PRODUCT, OPT_ACTION, OPT_SINCE, OPT_UNTIL, OPT_FORMAT,
+};
+
+struct args {
+	bool receive, safety;
+	int orcon;		/* -1: the default (on), 0 off, 1 on */
+	const char *from, *via, *ref, *level, *crit, *areas, *entity;
+	const char *product, *action, *since, *until, *format;
+};
+
+/* --- receiving --- */
+
+static int build_receive(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
+			 struct pki_buf *msg, void *arg)
+{
+	struct pki_filing *f = arg;
+	int rc;
+
+	if ((rc = pki_state_need_actor(st, s->key.fpr)) < 0 ||
+	    (rc = pki_policy_may_receive(st->actor)) < 0 ||
+	    (rc = pki_policy_criterion(f->label.level, f->label.criterion)) < 0)
+		return rc;
+	/* The Chair keeps the registry; a member stands for the originator. */
+	f->authority = st->actor->role == PKI_ROLE_CHAIR ? "custodian" : "originator";
+	return pki_filing_build(s, t, st, msg, f);
+}
+
+static int receive(struct pki_session *s, const struct args *g, struct pki_filing *f,
+		   const char *file)
+{
+	struct pki_buf why = PKI_BUF_INIT;
+	int rc;
+
+	/* Origin and channel in the justification, the sender's reference in
+	 * the reference column (pki-files(5)). */
+	if ((rc = pki_buf_printf(&why, "received from %s%s%s", g->from,
+				 g->via != NULL ? " via " : "", g->via != NULL ? g->via : "")) < 0)
+		return rc;
+	f->action = PKI_ACTION_RECEIVE;
+	f->justification = why.ptr;
+	f->reference = g->ref;
+	if ((rc = pki_filing_run(s, f, g->entity, file, build_receive)) == 0)
+		printf("%s\n", f->id);
+	pki_buf_release(&why);
+	return rc;
+}
+
+/* --- listing --- */
+
+struct listing {
+	struct pki_regxml *xml;	/* NULL: CSV */
+	struct pki_buf line;
+};
+
+static int stdout_write(void *ctx, const void *data, size_t len)
+{
+	if (fwrite(data, 1, len, stdout) != len)
+		return pki_error_errno(PKI_EIO, "cannot write to standard output");
+	return 0;
+}
+
+static int print_row(void *arg, const char *const *fields)
+{
+	struct listing *l = arg;
+	int rc;
+
+	if (l->xml != NULL)
+		return pki_regxml_row(l->xml, fields);
+	pki_buf_reset(&l->line);
+	if ((rc = pki_csv_row(&l->line, fields, PKI_REGISTRY_NCOLS)) < 0)
+		return rc;
+	return stdout_write(NULL, l->line.ptr, l->line.len);
+}
+
+static int list(struct pki_session *s, const struct args *g)
+{
+	struct pki_registry_filter f = { g->product, g->action, 0, 0 };
+	struct pki_sink out = { stdout_write, NULL };
+	struct listing l = { NULL, PKI_BUF_INIT };
+	bool xml = g->format != NULL && strcmp(g->format, "xml") == 0;
+	int rc;
+
+	if ((g->since && (rc = pki_time_parse("--since", g->since, &f.since)) < 0) ||
+	    (g->until && (rc = pki_time_parse_until("--until", g->until, &f.until)) < 0))
+		return rc;
+	if (xml)
+		rc = pki_regxml_begin(&l.xml, &out);
+	else
+		rc = print_row(&l, pki_registry_header);
+	if (rc == 0)
+		rc = pki_registry_scan(s->repo, &f, print_row, &l);
+	if (rc == 0 && xml)
+		rc = pki_regxml_end(l.xml);
+	pki_regxml_free(l.xml);
+	pki_buf_release(&l.line);
+	return rc;
+}
+
+/* --- options --- */
+
+static const struct option longopts[] = {
+	PKI_CLI_LONG,
+	{ "receive", no_argument, NULL, OPT_RECEIVE },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "via", required_argument, NULL, OPT_VIA },
+	{ "ref", required_argument, NULL, OPT_REF },
+	{ "level", required_argument, NULL, 'l' },
+	{ "criterion", required_argument, NULL, 'c' },
+	{ "areas", required_argument, NULL, 'a' },
+	{ "entity", required_argument, NULL, 'e' },
+	{ "originator-control", no_argument, NULL, OPT_ORCON },
+	{ "no-originator-control", no_argument, NULL, OPT_NO_ORCON },
+	{ "safety", no_argument, NULL, OPT_SAFETY },
+	{ "product", required_argument, NULL, OPT_PRODUCT },
+	{ "action", required_argument, NULL, OPT_ACTION },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **argv)
+{
+	int opt;
+
+	g->orcon = -1;
+	while ((opt = getopt_long(argc, argv, PKI_CLI_SHORT "l:c:a:e:", longopts, NULL)) != -1) {
+		if (pki_cli_common(cli, opt, optarg))
+			continue;
+		switch (opt) {
+		case OPT_RECEIVE: g->receive = true; break;
+		case OPT_FROM: g->from = optarg; break;
+		case OPT_VIA: g->via = optarg; break;
+		case OPT_REF: g->ref = optarg; break;
+		case 'l': g->level = optarg; break;
+		case 'c': g->crit = optarg; break;
+		case 'a': g->areas = optarg; break;
+		case 'e': g->entity = optarg; break;
+		case OPT_ORCON: g->orcon = 1; break;
+		case OPT_NO_ORCON: g->orcon = 0; break;
+		case OPT_SAFETY: g->safety = true; break;
+		case OPT_PRODUCT: g->product = optarg; break;
+		case OPT_ACTION: g->action = optarg; break;
+		case OPT_SINCE: g->since = optarg; break;
+		case OPT_UNTIL: g->until = optarg; break;
+		case OPT_FORMAT: g->format = optarg; break;
+		}
+	}
+}
+
+static const char *stray_option(const struct args *g, int argc)
+{
+	if (!g->receive) {
+		if (g->from || g->via || g->ref || g->level || g->crit || g->areas ||
+		    g->entity || g->orcon >= 0 || g->safety)
+			return "--from, --via, --ref, -l, -c, -a, -e, --safety and "
+			       "--[no-]originator-control go with --receive";
+		return argc > 0 ? "listing takes no arguments" : NULL;
+	}
+	if (g->product || g->action || g->since || g->until || g->format)
+		return "--product, --action, --since, --until and --format are for listing";
+	if (g->from == NULL)
+		return "--receive needs --from ORIGIN";
+	if (g->level == NULL)
+		return "--receive needs -l LEVEL";
+	return argc > 1 ? "one FILE at most" : NULL;
+}
+
+static int check_receive(const struct args *g, struct pki_label *l)
+{
+	int rc;
+
+	if ((rc = pki_check_text("--from", g->from, TEXT_MAX)) < 0 ||
+	    (g->via && (rc = pki_check_text("--via", g->via, TEXT_MAX)) < 0) ||
+	    (g->ref && (rc = pki_check_text("--ref", g->ref, TEXT_MAX)) < 0) ||
+	    (rc = pki_level_parse(g->level, &l->level)) < 0 ||
+	    (g->crit && (rc = pki_criterion_parse(g->crit, &l->criterion)) < 0) ||
+	    (g->areas && (rc = pki_check_areas("-a", g->areas)) < 0) ||
+	    (g->entity && (rc = pki_check_code("entity", g->entity)) < 0))
+		return rc;
+	if (g->from[0] == '\0' || (g->via && g->via[0] == '\0') || (g->ref && g->ref[0] == '\0'))
+		return pki_error(PKI_EUSAGE, "--from, --via and --ref may not be empty");
+	if (l->criterion != 0 && l->level == PKI_LEVEL_UNCLASSIFIED)
+		return pki_error(PKI_EUSAGE, "-c goes with confidential and strictly-confidential");
+	l->originator = (char *)g->from;
+	l->received = true;
+	l->areas = (char *)(g->areas != NULL ? g->areas : "");
+	/* From Member States and other entities outside: ORCON unless told
+	 * otherwise (SPEC 5.2.1, policy 11.4.3). */
+	l->originator_control = g->orcon != 0;
+	l->safety = g->safety;
+	return 0;
+}
+
+static int check_list(const struct args *g)
+{
+	enum pki_action a;
+	time_t t;
+	int rc;
+
+	if ((g->product && (rc = pki_check_product_id(g->product)) < 0) ||
+	    (g->action && (rc = pki_action_parse(g->action, &a)) < 0) ||
+	    (g->since && (rc = pki_time_parse("--since", g->since, &t)) < 0) ||
+	    (g->until && (rc = pki_time_parse_until("--until", g->until, &t)) < 0))
+		return rc;
+	if (g->format && strcmp(g->format, "csv") != 0 && strcmp(g->format, "xml") != 0)
+		return pki_error(PKI_EUSAGE, "unknown format '%.32s' (csv, xml)", g->format);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct pki_cli cli = { "pki-register", usage, NULL, NULL };
+	struct args g = { 0 };
+	struct pki_filing f = { 0 };
+	struct pki_session s;
+	const char *stray;
+	int rc;
+
+	parse_options(&cli, &g, argc, argv);
+	argc -= optind;
+	argv += optind;
+	if ((stray = stray_option(&g, argc)) != NULL)
+		pki_cli_usage_error(&cli, "%s", stray);
+	if ((g.receive ? check_receive(&g, &f.label) : check_list(&g)) < 0)
+		pki_cli_usage_error(&cli, "%s", pki_error_last());
+	/* Reading the registry needs no key. */
+	rc = pki_session_open(&s, cli.prog, NULL, cli.key, g.receive ? PKI_SESSION_KEY : 0);
+	if (rc == 0)
+		rc = g.receive ? receive(&s, &g, &f, argv[0]) : list(&s, &g);
+	rc = pki_report(cli.prog, rc);
+	pki_session_close(&s);
+	return pki_cli_exit(&cli, rc);
+}

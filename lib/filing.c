@@ -1,0 +1,241 @@
+/* filing.c: filing a new product, classified in the mission or received.
+ *
+ * One transaction: the ID allocated under the lock, the ciphertext
+ * streamed into the object store, the label bound to it, the registry
+ * rows, one commit message.  Standard input is read once, so a try that
+ * lost the race for the branch leaves its ciphertext for the next.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "product.h"
+#include "registry.h"
+#include "session.h"
+
+#define UNDSS_JUSTIFICATION \
+	"may bear on the safety and security of UN personnel (policy 11.3.2)"
+
+void pki_filing_release(struct pki_filing *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nnames; i++)
+		free(f->names[i]);
+	free(f->names);
+	f->names = NULL;
+	f->nnames = 0;
+}
+
+static int keep_list(struct pki_filing *f, const struct pki_names *list)
+{
+	size_t i;
+
+	pki_filing_release(f);
+	if ((f->names = calloc(list->n ? list->n : 1, sizeof(*f->names))) == NULL)
+		return pki_error(PKI_EINTERNAL, "filing: out of memory");
+	for (i = 0; i < list->n; i++, f->nnames++)
+		if ((f->names[i] = strdup(list->v[i])) == NULL)
+			return pki_error(PKI_EINTERNAL, "filing: out of memory");
+	return 0;
+}
+
+static bool same_list(const struct pki_filing *f, const struct pki_names *list)
+{
+	size_t i;
+
+	if (f->nnames != list->n)
+		return false;
+	for (i = 0; i < list->n; i++)
+		if (strcmp(f->names[i], list->v[i]) != 0)
+			return false;
+	return true;
+}
+
+/* The first try encrypts; a later one stages the same ciphertext again. */
+static int stage_ciphertext(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
+			    struct pki_filing *f, const struct pki_names *list)
+{
+	char path[PKI_PRODUCT_PATH_MAX];
+	int rc;
+
+	if ((rc = pki_product_path(f->id, "gpg", path)) < 0)
+		return rc;
+	if (f->blob[0] != '\0') {
+		if (!same_list(f, list))
+			return pki_error(PKI_EBUSY, "the access matrix changed while the product "
+					 "was being encrypted; run the command again");
+		return pki_txn_put_id(t, path, f->blob);
+	}
+	if ((rc = pki_product_encrypt(t, s->gpg, &st->matrix, list, f->src, f->id,
+				      f->sha256)) < 0 ||
+	    (rc = pki_txn_blob_id(t, path, f->blob)) < 0)
+		return rc;
+	return keep_list(f, list);
+}
+
+/* The classify or receive row; for a safety product, the undss shares. */
+static int stage_rows(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
+		      const struct pki_filing *f, const struct pki_names *list)
+{
+	const struct pki_principal *p;
+	struct pki_row *rows;
+	struct pki_buf all = PKI_BUF_INIT;
+	size_t n = 1, i;
+	int rc;
+
+	if ((rows = calloc(1 + list->n, sizeof(*rows))) == NULL)
+		return pki_error(PKI_EINTERNAL, "filing: out of memory");
+	if ((rc = pki_names_join(list, &all)) < 0)
+		goto out;
+	rows[0].f[PKI_COL_ACTION] = pki_action_name(f->action);
+	rows[0].f[PKI_COL_RECIPIENT] = all.ptr;
+	rows[0].f[PKI_COL_AUTHORITY] = f->authority;
+	rows[0].f[PKI_COL_JUSTIFICATION] = f->justification;
+	rows[0].f[PKI_COL_REFERENCE] = f->reference;
+	for (i = 0; f->label.safety && i < list->n; i++) {
+		p = pki_matrix_find(&st->matrix, list->v[i]);
+		if (p == NULL || p->role != PKI_ROLE_UNDSS)
+			continue;
+		rows[n].f[PKI_COL_ACTION] = pki_action_name(PKI_ACTION_SHARE);
+		rows[n].f[PKI_COL_RECIPIENT] = p->name;
+		rows[n].f[PKI_COL_AUTHORITY] = "undss-rule";
+		rows[n++].f[PKI_COL_JUSTIFICATION] = UNDSS_JUSTIFICATION;
+	}
+	for (i = 0; i < n; i++) {
+		rows[i].f[PKI_COL_PRODUCT] = f->id;
+		rows[i].f[PKI_COL_LEVEL] = pki_level_name(f->label.level);
+		rows[i].f[PKI_COL_ACTOR] = st->actor->name;
+	}
+	rc = pki_registry_append(t, s->now, rows, n);
+out:
+	pki_buf_release(&all);
+	free(rows);
+	return rc;
+}
+
+static int message(struct pki_session *s, struct pki_state *st, const struct pki_filing *f,
+		   struct pki_buf *msg)
+{
+	const char *action = pki_action_name(f->action);
+	int rc;
+
+	if ((rc = pki_msg_subject(msg, s->prog, action, f->id)) < 0 ||
+	    (rc = pki_msg_trailer(msg, "Pki-Action", action)) < 0 ||
+	    (rc = pki_msg_trailer(msg, "Pki-Product", f->id)) < 0 ||
+	    (rc = pki_msg_trailer(msg, "Pki-Level", pki_level_name(f->label.level))) < 0 ||
+	    (rc = pki_msg_trailer(msg, "Pki-Actor", st->actor->name)) < 0)
+		return rc;
+	return 0;
+}
+
+/* The label as filed: the caller's, with ID, time, list and binding. */
+static int stage_label(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
+		       const struct pki_filing *f, const struct pki_names *list)
+{
+	struct pki_label l = f->label;
+	int rc;
+
+	l.id = (char *)f->id;
+	l.created = s->now;
+	if (l.originator == NULL)
+		l.originator = st->actor->name;
+	if (l.received && l.registrar == NULL)
+		l.registrar = st->actor->name;
+	l.recipients = NULL;
+	l.nrecipients = 0;
+	memcpy(l.sha256, f->sha256, sizeof(l.sha256));
+	if ((rc = pki_product_set_list(&l, list)) == 0)
+		rc = pki_product_put_label(t, &l);
+	while (l.nrecipients > 0)
+		free(l.recipients[--l.nrecipients]);
+	free(l.recipients);
+	return rc;
+}
+
+int pki_filing_build(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
+		     struct pki_buf *msg, struct pki_filing *f)
+{
+	const char *entity = f->entity != NULL ? f->entity : st->actor->entity;
+	const char *originator = f->label.received ? st->actor->name :
+		f->label.originator != NULL ? f->label.originator : st->actor->name;
+	struct pki_names list = { 0 };
+	int rc;
+
+	if ((rc = pki_check_code("entity", entity)) < 0 ||
+	    (rc = pki_policy_initial_list(&st->matrix, originator, f->label.level,
+					  f->label.safety, s->now, &list)) < 0 ||
+	    (rc = pki_product_next_id(t, f->mission, entity, s->now, f->id)) < 0 ||
+	    (rc = stage_ciphertext(s, t, st, f, &list)) < 0 ||
+	    (rc = stage_label(s, t, st, f, &list)) < 0 ||
+	    (rc = stage_rows(s, t, st, f, &list)) < 0)
+		goto out;
+	rc = message(s, st, f, msg);
+out:
+	pki_names_release(&list);
+	return rc;
+}
+
+/* The plaintext: FILE, or standard input (*fd 0) for NULL or "-". */
+static int open_input(const char *file, int *fd)
+{
+	struct stat st;
+
+	*fd = 0;
+	if (file == NULL || strcmp(file, "-") == 0)
+		return 0;
+	if ((*fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		return pki_error_errno(PKI_ENOINPUT, "cannot open '%s'", file);
+	if (fstat(*fd, &st) == 0 && S_ISDIR(st.st_mode))
+		return pki_error(PKI_ENOINPUT, "'%s' is a directory", file);
+	return 0;
+}
+
+/* mission.code; the entity given, else pki.entity, else NULL (the actor's). */
+static int where(struct pki_repo *r, const char *given, char **mission, char **entity)
+{
+	int rc;
+
+	*mission = *entity = NULL;
+	if ((rc = pki_repo_conf_get(r, "mission.code", mission)) < 0)
+		return rc;
+	if (*mission == NULL || pki_check_code("mission.code", *mission) < 0)
+		return pki_error(PKI_ECONFIG, "%s: no valid mission.code", PKI_CONF_FILE);
+	if (given != NULL)
+		return (*entity = strdup(given)) != NULL ? 0 :
+			pki_error_errno(PKI_EINTERNAL, "entity");
+	if ((rc = pki_repo_local_get(r, "pki.entity", entity)) < 0)
+		return rc;
+	if (*entity != NULL && pki_check_code("pki.entity", *entity) < 0)
+		return pki_error_wrap(PKI_ECONFIG, "git config");
+	return 0;
+}
+
+int pki_filing_run(struct pki_session *s, struct pki_filing *f, const char *entity,
+		   const char *file, pki_build_fn build)
+{
+	struct pki_source src = { pki_source_fd, NULL };
+	char *mission = NULL, *ent = NULL;
+	int fd = -1, rc;
+
+	if ((rc = where(s->repo, entity, &mission, &ent)) < 0 ||
+	    (rc = open_input(file, &fd)) < 0)
+		goto out;
+	src.ctx = &fd;
+	f->mission = mission;
+	f->entity = ent;
+	f->src = &src;
+	rc = pki_session_change(s, build, f);
+out:
+	if (fd > 0)
+		close(fd);
+	pki_filing_release(f);
+	f->mission = f->entity = NULL;
+	f->src = NULL;
+	free(ent);
+	free(mission);
+	return rc;
+}

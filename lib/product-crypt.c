@@ -1,0 +1,248 @@
+/* product-crypt.c: a product's ciphertext: the keys of its distribution
+ * list, encrypting a new product, re-encrypting one to a new list.
+ *
+ * The ciphertext streams from gpg straight into the object store, hashed
+ * on the way for the label's binding: nothing here holds a whole product,
+ * and the plaintext of a new one only passes through gpg's pipes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "error.h"
+#include "product.h"
+#include "repo.h"
+#include "sha256.h"
+
+#define KEY_MAX (1024 * 1024)
+
+/* --- keys --- */
+
+int pki_product_fprs(const struct pki_matrix *m, const struct pki_names *list,
+		     const char ***fprs)
+{
+	const struct pki_principal *p;
+	size_t i;
+
+	if ((*fprs = calloc(list->n ? list->n : 1, sizeof(**fprs))) == NULL)
+		return pki_error(PKI_EINTERNAL, "distribution list: out of memory");
+	for (i = 0; i < list->n; i++) {
+		if ((p = pki_matrix_find(m, list->v[i])) == NULL) {
+			free(*fprs);
+			*fprs = NULL;
+			return pki_error(PKI_EDATA, "'%s' is on the distribution list but not in "
+					 "the access matrix", list->v[i]);
+		}
+		(*fprs)[i] = p->fpr;
+	}
+	return 0;
+}
+
+static int import_key(struct pki_txn *t, struct pki_gpg *g, const char *fpr)
+{
+	struct pki_buf b = PKI_BUF_INIT;
+	struct pki_key k = { 0 };
+	char path[64];
+	int rc;
+
+	snprintf(path, sizeof(path), "keys/%s.asc", fpr);
+	rc = pki_txn_read(t, path, KEY_MAX, &b);
+	if (rc == -PKI_ENOINPUT)
+		rc = pki_error(PKI_EUNAVAIL, "key %s is neither in the keyring nor at %s", fpr, path);
+	if (rc == 0 && (rc = pki_gpg_import(g, b.ptr, b.len, &k)) < 0)
+		rc = pki_error_wrap(-rc, "%s", path);
+	if (rc == 0 && strcmp(k.fpr, fpr) != 0)
+		rc = pki_error(PKI_EDATA, "%s holds key %s", path, k.fpr);
+	pki_key_release(&k);
+	pki_buf_release(&b);
+	return rc;
+}
+
+int pki_product_keys(struct pki_txn *t, struct pki_gpg *g, const char *const *fprs, size_t n)
+{
+	bool *missing;
+	size_t i;
+	int rc;
+
+	if ((missing = calloc(n ? n : 1, sizeof(*missing))) == NULL)
+		return pki_error(PKI_EINTERNAL, "keys: out of memory");
+	rc = pki_gpg_missing(g, fprs, n, missing);
+	for (i = 0; i < n && rc == 0; i++)
+		if (missing[i])
+			rc = import_key(t, g, fprs[i]);
+	free(missing);
+	return rc;
+}
+
+/* --- ciphertexts --- */
+
+/* The ciphertext goes to the object store and through the hash. */
+struct tee {
+	struct pki_sink blob;
+	struct pki_sha256 sha;
+};
+
+static int tee_write(void *ctx, const void *data, size_t len)
+{
+	struct tee *t = ctx;
+	int rc;
+
+	if ((rc = t->blob.write(t->blob.ctx, data, len)) < 0)
+		return rc;
+	pki_sha256_update(&t->sha, data, len);
+	return 0;
+}
+
+/* Counts what the plaintext source gives, to refuse an empty product. */
+struct counted {
+	struct pki_source *in;
+	unsigned long long n;
+};
+
+static long counted_read(void *ctx, void *data, size_t len)
+{
+	struct counted *c = ctx;
+	long n = c->in->read(c->in->ctx, data, len);
+
+	if (n > 0)
+		c->n += (unsigned long long)n;
+	return n;
+}
+
+struct crypt {
+	const char *const *fprs;
+	size_t n;
+	struct pki_source *in;	/* plaintext, or the old ciphertext */
+	bool reencrypt;
+};
+
+/* Run gpg from c->in into a new blob at path; the ciphertext's hash out. */
+static int crypt_to_blob(struct pki_txn *t, struct pki_gpg *g, const struct crypt *c,
+			 const char *path, char sha256[PKI_SHA256_HEX])
+{
+	struct pki_blobw *w = NULL;
+	struct tee tee;
+	struct pki_sink sink = { tee_write, &tee };
+	unsigned char d[PKI_SHA256_LEN];
+	int rc;
+
+	pki_sha256_init(&tee.sha);
+	if ((rc = pki_txn_blob_begin(t, &w, &tee.blob)) < 0)
+		return rc;
+	if (c->reencrypt)
+		rc = pki_gpg_reencrypt(g, c->fprs, c->n, c->in, &sink, false);
+	else
+		rc = pki_gpg_encrypt(g, c->fprs, c->n, c->in, &sink, false);
+	pki_sha256_final(&tee.sha, d);
+	if (rc < 0) {
+		pki_txn_blob_finish(t, w, NULL);
+		return rc;
+	}
+	pki_sha256_hex(d, sha256);
+	return pki_txn_blob_finish(t, w, path);
+}
+
+/* Resolve the list to keys, and have every one of them here. */
+static int recipients(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
+		      const struct pki_names *list, const char ***fprs)
+{
+	int rc;
+
+	if (list->n == 0)
+		return pki_error(PKI_EINTERNAL, "an empty distribution list");
+	if ((rc = pki_product_fprs(m, list, fprs)) < 0)
+		return rc;
+	if ((rc = pki_product_keys(t, g, *fprs, list->n)) < 0) {
+		free(*fprs);
+		*fprs = NULL;
+	}
+	return rc;
+}
+
+int pki_product_encrypt(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
+			const struct pki_names *list, struct pki_source *src, const char *id,
+			char sha256[PKI_SHA256_HEX])
+{
+	char path[PKI_PRODUCT_PATH_MAX];
+	const char **fprs = NULL;
+	struct counted count = { src, 0 };
+	struct pki_source in = { counted_read, &count };
+	struct crypt c;
+	int rc;
+
+	if ((rc = pki_product_path(id, "gpg", path)) < 0 ||
+	    (rc = recipients(t, g, m, list, &fprs)) < 0)
+		return rc;
+	c = (struct crypt){ fprs, list->n, &in, false };
+	rc = crypt_to_blob(t, g, &c, path, sha256);
+	if (rc == 0 && count.n == 0)
+		rc = pki_error(PKI_ENOINPUT, "the product is empty");
+	free(fprs);
+	return rc;
+}
+
+/* Hashes the old ciphertext as gpg reads it: a label that does not bind
+ * it is a finding, not something to carry forward. */
+struct hashed {
+	struct pki_source in;
+	struct pki_sha256 sha;
+};
+
+static long hashed_read(void *ctx, void *data, size_t len)
+{
+	struct hashed *h = ctx;
+	long n = h->in.read(h->in.ctx, data, len);
+
+	if (n > 0)
+		pki_sha256_update(&h->sha, data, (size_t)n);
+	return n;
+}
+
+static int check_binding(struct hashed *h, const struct pki_label *l)
+{
+	unsigned char d[PKI_SHA256_LEN];
+	char hex[PKI_SHA256_HEX];
+
+	pki_sha256_final(&h->sha, d);
+	pki_sha256_hex(d, hex);
+	if (strcmp(hex, l->sha256) != 0)
+		return pki_error(PKI_EDATA, "product %s: the label does not bind the ciphertext "
+				 "(sha256 %s, the label says %s)", l->id, hex, l->sha256);
+	return 0;
+}
+
+int pki_product_reencrypt(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
+			  struct pki_label *l, const struct pki_names *list)
+{
+	char path[PKI_PRODUCT_PATH_MAX], sha256[PKI_SHA256_HEX];
+	const char **fprs = NULL;
+	struct pki_blobr *rd = NULL;
+	struct hashed h;
+	struct pki_source in = { hashed_read, &h };
+	struct crypt c;
+	int rc;
+
+	pki_sha256_init(&h.sha);
+	if ((rc = pki_product_path(l->id, "gpg", path)) < 0 ||
+	    (rc = recipients(t, g, m, list, &fprs)) < 0)
+		return rc;
+	if ((rc = pki_txn_blob_reader(t, path, &rd, &h.in)) < 0) {
+		if (rc == -PKI_ENOINPUT)
+			rc = pki_error(PKI_ENOINPUT, "product %s has no ciphertext", l->id);
+		goto out;
+	}
+	c = (struct crypt){ fprs, list->n, &in, true };
+	if ((rc = crypt_to_blob(t, g, &c, path, sha256)) < 0) {
+		rc = pki_error_wrap(-rc, "cannot re-encrypt %s", l->id);
+		goto out;
+	}
+	if ((rc = check_binding(&h, l)) < 0 || (rc = pki_product_set_list(l, list)) < 0)
+		goto out;
+	memcpy(l->sha256, sha256, sizeof(l->sha256));
+	rc = pki_product_put_label(t, l);
+out:
+	pki_blobr_free(rd);
+	free(fprs);
+	return rc;
+}

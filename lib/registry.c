@@ -1,0 +1,230 @@
+/* registry.c: the registry of receipt and dissemination (SPEC §3.3).
+ *
+ * Appending reads and rewrites one month's shard, so its cost does not
+ * grow with the age of the mission.  Reading takes the shards of the
+ * months asked for, nothing else.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "csv.h"
+#include "error.h"
+#include "registry.h"
+#include "repo.h"
+
+#define ROW_TEXT_MAX PKI_CSV_MAX_FIELD
+
+const char *const pki_registry_header[PKI_REGISTRY_NCOLS] = {
+	"event", "time", "action", "product", "level", "actor", "recipient",
+	"authority", "justification", "hrddp", "arrangement", "reference",
+};
+
+int pki_event_id(char out[PKI_EVENT_LEN])
+{
+	unsigned char r[16];
+	size_t i, n = 0;
+
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return pki_error_errno(PKI_EINTERNAL, "getrandom");
+	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);	/* version 4 */
+	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);	/* the RFC's variant */
+	for (i = 0; i < sizeof(r); i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[n++] = '-';
+		snprintf(out + n, 3, "%02x", r[i]);
+		n += 2;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+void pki_registry_shard(time_t when, char out[32])
+{
+	struct tm tm;
+
+	if (gmtime_r(&when, &tm) == NULL)
+		memset(&tm, 0, sizeof(tm));
+	/* Four-digit years, as pki_time_format writes them. */
+	snprintf(out, 32, PKI_REGISTRY_DIR "/%04u-%02u.csv",
+		 (unsigned)(tm.tm_year + 1900) % 10000, (unsigned)(tm.tm_mon + 1) % 100);
+}
+
+/* --- appending --- */
+
+/* One row with its event and time filled, every field checked. */
+static int add_row(struct pki_buf *out, const struct pki_row *row, const char *now)
+{
+	const char *f[PKI_REGISTRY_NCOLS];
+	char event[PKI_EVENT_LEN];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < PKI_REGISTRY_NCOLS; i++) {
+		f[i] = row->f[i] != NULL ? row->f[i] : "";
+		if (pki_check_text(pki_registry_header[i], f[i], ROW_TEXT_MAX) < 0)
+			return pki_error_wrap(PKI_EDATA, "registry row");
+	}
+	if (row->f[PKI_COL_EVENT] == NULL) {
+		if ((rc = pki_event_id(event)) < 0)
+			return rc;
+		f[PKI_COL_EVENT] = event;
+	}
+	if (row->f[PKI_COL_TIME] == NULL)
+		f[PKI_COL_TIME] = now;
+	return pki_csv_row(out, f, PKI_REGISTRY_NCOLS);
+}
+
+int pki_registry_append(struct pki_txn *t, time_t when, struct pki_row *rows, size_t n)
+{
+	struct pki_buf shard = PKI_BUF_INIT;
+	char path[32], now[PKI_TIME_LEN];
+	size_t i;
+	int rc;
+
+	pki_registry_shard(when, path);
+	pki_time_format(when, now);
+	rc = pki_txn_read(t, path, PKI_SHARD_MAX, &shard);
+	if (rc == -PKI_ENOINPUT) {
+		pki_buf_reset(&shard);
+		rc = pki_csv_row(&shard, pki_registry_header, PKI_REGISTRY_NCOLS);
+	} else if (rc == 0 && shard.len > 0 && shard.ptr[shard.len - 1] != '\n') {
+		/* Someone's editor dropped the last line break. */
+		rc = pki_buf_add(&shard, "\r\n", 2);
+	}
+	for (i = 0; i < n && rc == 0; i++)
+		rc = add_row(&shard, &rows[i], now);
+	if (rc == 0)
+		rc = pki_txn_put(t, path, shard.ptr, shard.len);
+	pki_buf_release(&shard);
+	return rc;
+}
+
+/* --- reading --- */
+
+/* "2026-03.csv": the month it holds, [*start, *end). */
+static bool shard_month(const char *name, time_t *start, time_t *end)
+{
+	struct tm tm = { 0 };
+	int y, m, len = 0;
+
+	if (sscanf(name, "%4d-%2d.csv%n", &y, &m, &len) != 2 || len != 11 ||
+	    name[len] != '\0' || name[4] != '-' || y < 1970 || m < 1 || m > 12)
+		return false;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = 1;
+	*start = timegm(&tm);
+	tm.tm_mon++;
+	*end = timegm(&tm);
+	return true;
+}
+
+static bool shard_wanted(const struct pki_registry_filter *f, time_t start, time_t end)
+{
+	time_t first = 0;
+	struct tm tm = { 0 };
+
+	if (f->product != NULL && pki_check_product_id(f->product) == 0) {
+		/* MISSION-ENTITY-YYYY-NNNNNN: nothing of it before YYYY. */
+		tm.tm_year = atoi(f->product + strlen(f->product) - 11) - 1900;
+		tm.tm_mday = 1;
+		first = timegm(&tm);
+	}
+	if (end <= first || (f->since != 0 && end <= f->since))
+		return false;
+	return f->until == 0 || start < f->until;
+}
+
+struct entry {
+	const char *time;
+	size_t row;
+};
+
+/* By time, then by position: a stable sort with qsort. */
+static int by_time(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int c = strcmp(x->time, y->time);
+
+	if (c != 0)
+		return c;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static int row_matches(const struct pki_registry_filter *f, const char *path,
+		       const struct pki_table *tb, size_t row, bool *match)
+{
+	const char *time = pki_table_get(tb, row, PKI_COL_TIME);
+	time_t at;
+
+	*match = false;
+	if (pki_time_parse("time", time, &at) < 0)
+		return pki_error_wrap(PKI_EDATA, "%s: line %zu", path, row + 2);
+	if ((f->product != NULL && strcmp(f->product, pki_table_get(tb, row, PKI_COL_PRODUCT)) != 0) ||
+	    (f->action != NULL && strcmp(f->action, pki_table_get(tb, row, PKI_COL_ACTION)) != 0) ||
+	    (f->since != 0 && at < f->since) || (f->until != 0 && at >= f->until))
+		return 0;
+	*match = true;
+	return 0;
+}
+
+static int scan_table(const struct pki_registry_filter *f, const char *path,
+		      const struct pki_table *tb, pki_registry_fn fn, void *arg)
+{
+	struct entry *order;
+	size_t i;
+	bool match;
+	int rc = 0;
+
+	if ((order = calloc(tb->nrows ? tb->nrows : 1, sizeof(*order))) == NULL)
+		return pki_error(PKI_EINTERNAL, "registry: out of memory");
+	for (i = 0; i < tb->nrows; i++) {
+		order[i].time = pki_table_get(tb, i, PKI_COL_TIME);
+		order[i].row = i;
+	}
+	qsort(order, tb->nrows, sizeof(*order), by_time);
+	for (i = 0; i < tb->nrows && rc == 0; i++) {
+		if ((rc = row_matches(f, path, tb, order[i].row, &match)) == 0 && match)
+			rc = fn(arg, (const char *const *)&tb->cells[order[i].row * tb->ncols]);
+	}
+	free(order);
+	return rc;
+}
+
+static int scan_shard(struct pki_repo *r, const struct pki_registry_filter *f,
+		      const char *name, pki_registry_fn fn, void *arg)
+{
+	struct pki_buf data = PKI_BUF_INIT, path = PKI_BUF_INIT;
+	struct pki_table *tb = NULL;
+	int rc;
+
+	if ((rc = pki_buf_printf(&path, PKI_REGISTRY_DIR "/%s", name)) == 0 &&
+	    (rc = pki_repo_read(r, path.ptr, PKI_SHARD_MAX, &data)) == 0 &&
+	    (rc = pki_table_parse(&tb, path.ptr, data.ptr, data.len, pki_registry_header,
+				  PKI_REGISTRY_NCOLS)) == 0)
+		rc = scan_table(f, path.ptr, tb, fn, arg);
+	pki_table_free(tb);
+	pki_buf_release(&data);
+	pki_buf_release(&path);
+	return rc;
+}
+
+int pki_registry_scan(struct pki_repo *r, const struct pki_registry_filter *f,
+		      pki_registry_fn fn, void *arg)
+{
+	char **names = NULL;
+	time_t start, end;
+	size_t n, i;
+	int rc;
+
+	/* Git sorts the names, so the shards come in month order. */
+	if ((rc = pki_repo_list(r, PKI_REGISTRY_DIR, &names, &n)) < 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++)
+		if (shard_month(names[i], &start, &end) && shard_wanted(f, start, end))
+			rc = scan_shard(r, f, names[i], fn, arg);
+	pki_strv_free(names);
+	return rc;
+}

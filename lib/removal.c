@@ -1,0 +1,136 @@
+/* removal.c: taking a removed principal off every distribution list.
+ *
+ * The one operation that reads every label: a principal leaves the access
+ * matrix rarely, and each product it could read must be re-encrypted
+ * without its key in the same commit (SPEC §4, pki-matrix remove).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "product.h"
+#include "registry.h"
+#include "repo.h"
+
+struct revoked {
+	char *id;
+	enum pki_level level;
+};
+
+struct removal {
+	struct pki_txn *t;
+	struct pki_gpg *g;
+	const struct pki_matrix *m;
+	const char *name;
+	struct revoked *v;
+	size_t n, cap;
+};
+
+static int remember(struct removal *r, const struct pki_label *l)
+{
+	struct revoked *grown;
+
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 16;
+
+		if ((grown = reallocarray(r->v, cap, sizeof(*grown))) == NULL)
+			return pki_error(PKI_EINTERNAL, "removal: out of memory");
+		r->v = grown;
+		r->cap = cap;
+	}
+	if ((r->v[r->n].id = strdup(l->id)) == NULL)
+		return pki_error(PKI_EINTERNAL, "removal: out of memory");
+	r->v[r->n++].level = l->level;
+	return 0;
+}
+
+/* Re-encrypt one product without r->name, when it is on the list. */
+static int drop_from(struct removal *r, const char *id)
+{
+	struct pki_label l;
+	struct pki_names rest = { 0 };
+	bool on = false;
+	size_t i;
+	int rc;
+
+	if ((rc = pki_product_label(r->t, id, &l)) < 0)
+		return rc;
+	for (i = 0; i < l.nrecipients && rc == 0; i++) {
+		if (strcmp(l.recipients[i], r->name) == 0)
+			on = true;
+		else
+			rc = pki_names_add(&rest, l.recipients[i]);
+	}
+	if (rc == 0 && on && (rc = pki_product_reencrypt(r->t, r->g, r->m, &l, &rest)) == 0)
+		rc = remember(r, &l);
+	pki_names_release(&rest);
+	pki_label_release(&l);
+	return rc;
+}
+
+static int scan_bucket(struct removal *r, const char *bucket)
+{
+	char **names = NULL, dir[PKI_PRODUCT_PATH_MAX], id[PKI_ID_MAX];
+	size_t n, i, len;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "products/%s", bucket);
+	if ((rc = pki_txn_list(r->t, dir, &names, &n)) < 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++) {
+		len = strlen(names[i]);
+		if (len < 5 || len - 4 >= sizeof(id) || strcmp(names[i] + len - 4, ".xml") != 0)
+			continue;
+		snprintf(id, sizeof(id), "%.*s", (int)(len - 4), names[i]);
+		if (pki_check_product_id(id) == 0)
+			rc = drop_from(r, id);
+	}
+	pki_strv_free(names);
+	return rc;
+}
+
+static int append_rows(struct removal *r, const struct pki_row *tmpl, time_t when)
+{
+	struct pki_row *rows;
+	size_t i;
+	int rc;
+
+	if (r->n == 0)
+		return 0;
+	if ((rows = calloc(r->n, sizeof(*rows))) == NULL)
+		return pki_error(PKI_EINTERNAL, "removal: out of memory");
+	for (i = 0; i < r->n; i++) {
+		rows[i] = *tmpl;
+		rows[i].f[PKI_COL_ACTION] = pki_action_name(PKI_ACTION_REVOKE);
+		rows[i].f[PKI_COL_PRODUCT] = r->v[i].id;
+		rows[i].f[PKI_COL_LEVEL] = pki_level_name(r->v[i].level);
+		rows[i].f[PKI_COL_RECIPIENT] = r->name;
+	}
+	rc = pki_registry_append(r->t, when, rows, r->n);
+	free(rows);
+	return rc;
+}
+
+int pki_product_revoke_all(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
+			   const char *name, const struct pki_row *tmpl, time_t when,
+			   size_t *count)
+{
+	struct removal r = { t, g, m, name, NULL, 0, 0 };
+	char **buckets = NULL;
+	size_t n, i;
+	int rc;
+
+	*count = 0;
+	if ((rc = pki_txn_list(t, "products", &buckets, &n)) < 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = scan_bucket(&r, buckets[i]);
+	if (rc == 0 && (rc = append_rows(&r, tmpl, when)) == 0)
+		*count = r.n;
+	for (i = 0; i < r.n; i++)
+		free(r.v[i].id);
+	free(r.v);
+	pki_strv_free(buckets);
+	return rc;
+}

@@ -1,0 +1,273 @@
+/* policy-classify-test.c: the rules of SPEC 5.1 and 5.2 as a decision
+ * table: who classifies, the criterion, the initial distribution list,
+ * who re- and declassifies and the list a new level implies, who
+ * registers a receipt. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "error.h"
+#include "matrix.h"
+#include "policy.h"
+#include "tap.h"
+
+#define HEAD "principal,fingerprint,entity,type,role,clearance,areas,valid_from,valid_until\n"
+#define DHEAD "delegation,grantor,grantee,power,scope,valid_from,valid_until,reference\n"
+#define FPR(c) c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c
+#define S(lit) ((char *)(lit))
+#define NOW 1772442000		/* 2026-03-02T09:00:00Z */
+
+static const char matrix_csv[] = HEAD
+	"hom," FPR("A") ",OSRSG,mission,hom,strictly-confidential,*,2026-01-01,\n"
+	"chair," FPR("B") ",CMPIC,mission,chair,strictly-confidential,*,2026-01-01,\n"
+	"jmac," FPR("C") ",JMAC,mission,member,strictly-confidential,poc;crime,2026-01-01,\n"
+	"fc," FPR("D") ",FORCE,mission,member,strictly-confidential,force-protection,2026-01-01,\n"
+	"police," FPR("E") ",POLICE,mission,member,confidential,crime,2026-01-01,\n"
+	"undss," FPR("F") ",UNDSS,mission,undss,confidential,safety,2026-01-01,\n"
+	"archives," FPR("1") ",ARMS,un,archives,strictly-confidential,*,2026-01-01,\n"
+	"auditor," FPR("2") ",OIOS,un,auditor,unclassified,,2026-01-01,\n"
+	"unct," FPR("3") ",UNCT,un,external,confidential,,2026-01-01,\n"
+	"gone," FPR("4") ",JMAC,mission,member,strictly-confidential,poc,2026-01-01,2026-02-01\n"
+	"later," FPR("5") ",JMAC,mission,chair,strictly-confidential,*,2026-04-01,\n";
+
+static const char delegations_csv[] = DHEAD
+	"DLG-01,jmac,fc,declassify,UNMISS-JMAC-2026-000001,2026-01-01,,memo 1\n"
+	"DLG-02,jmac,police,declassify,poc,2026-01-01,2026-02-01,memo 2\n"
+	"DLG-03,jmac,police,disseminate,*,2026-01-01,,memo 3\n"
+	"DLG-04,fc,police,declassify,*,2026-01-01,,memo 4\n";
+
+static struct pki_matrix m;
+static struct pki_delegations d;
+
+static const struct pki_principal *who(const char *name)
+{
+	const struct pki_principal *p = pki_matrix_find(&m, name);
+
+	if (p == NULL) {
+		printf("# no principal '%s'\n", name);
+		exit(1);
+	}
+	return p;
+}
+
+/* The list as "a;b;c", or "refused: <message>". */
+static char *listed(int rc, const struct pki_names *l)
+{
+	struct pki_buf b = PKI_BUF_INIT;
+
+	if (rc < 0)
+		pki_buf_printf(&b, "refused %d: %s", -rc, pki_error_last());
+	else
+		pki_names_join(l, &b);
+	return pki_buf_detach(&b, NULL);
+}
+
+static void initial(const char *originator, enum pki_level level, bool safety,
+		    const char *want, const char *name)
+{
+	struct pki_names l = { 0 };
+	char *got = listed(pki_policy_initial_list(&m, originator, level, safety, NOW, &l), &l);
+
+	if (strncmp(want, "refused", 7) != 0)
+		is_str(got, want, "%s", name);
+	else if (!ok(strncmp(got, want, strlen(want)) == 0, "%s", name))
+		printf("# got '%s'\n", got);
+	free(got);
+	pki_names_release(&l);
+}
+
+static void test_names(void)
+{
+	struct pki_names a = { 0 }, b = { 0 };
+	struct pki_buf s = PKI_BUF_INIT;
+
+	pki_names_add(&a, "jmac");
+	pki_names_add(&a, "chair");
+	pki_names_add(&a, "jmac");
+	pki_names_add(&a, "archives");
+	pki_names_join(&a, &s);
+	is_str(s.ptr, "archives;chair;jmac", "a list is sorted, each name once");
+	pki_names_add(&b, "archives");
+	pki_names_add(&b, "jmac");
+	ok(!pki_names_equal(&a, &b), "lists of other names differ");
+	pki_names_add(&b, "chair");
+	ok(pki_names_equal(&a, &b), "the same names, added in any order, are equal");
+	ok(pki_names_has(&a, "chair") && !pki_names_has(&a, "fc"), "has");
+	pki_buf_release(&s);
+	pki_names_join(&(struct pki_names){ 0 }, &s);
+	ok(s.ptr == NULL || s.len == 0, "an empty list joins to nothing");
+	pki_buf_release(&s);
+	pki_names_release(&a);
+	pki_names_release(&b);
+}
+
+static void test_may_classify(void)
+{
+	static const struct {
+		const char *who;
+		enum pki_level level;
+		int rc;
+		const char *says;
+	} t[] = {
+		{ "jmac", PKI_LEVEL_STRICTLY_CONFIDENTIAL, 0, NULL },
+		{ "hom", PKI_LEVEL_CONFIDENTIAL, 0, NULL },
+		{ "chair", PKI_LEVEL_UNCLASSIFIED, 0, NULL },
+		{ "undss", PKI_LEVEL_CONFIDENTIAL, 0, NULL },
+		{ "police", PKI_LEVEL_CONFIDENTIAL, 0, NULL },
+		{ "police", PKI_LEVEL_STRICTLY_CONFIDENTIAL, -PKI_EPOLICY,
+		  "'police' is cleared to confidential and cannot label a product strictly-confidential (policy 11.3.3)" },
+		{ "archives", PKI_LEVEL_UNCLASSIFIED, -PKI_EPOLICY,
+		  "'archives' is archives: only mission personnel originate and label products (policy 11.2.1)" },
+		{ "auditor", PKI_LEVEL_UNCLASSIFIED, -PKI_EPOLICY, "(policy 11.2.1)" },
+		{ "unct", PKI_LEVEL_UNCLASSIFIED, -PKI_EPOLICY, "(policy 11.2.1)" },
+	};
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		rc = pki_policy_may_classify(who(t[i].who), t[i].level);
+		is_int(rc, t[i].rc, "5.1: %s classifies %s: %s", t[i].who,
+		       pki_level_name(t[i].level), rc == 0 ? "allowed" : "refused");
+		if (t[i].says != NULL)
+			if (!ok(strstr(pki_error_last(), t[i].says) != NULL, "  says '%s'", t[i].says))
+				printf("# got '%s'\n", pki_error_last());
+	}
+}
+
+static void test_criterion(void)
+{
+	is_int(pki_policy_criterion(PKI_LEVEL_UNCLASSIFIED, 0), 0,
+	       "5.1.2: unclassified needs no criterion");
+	is_int(pki_policy_criterion(PKI_LEVEL_CONFIDENTIAL, 'c'), 0,
+	       "5.1.2: confidential with a criterion");
+	is_int(pki_policy_criterion(PKI_LEVEL_CONFIDENTIAL, 0), -PKI_EPOLICY,
+	       "5.1.2: confidential without one is refused");
+	ok(strstr(pki_error_last(), "needs a criterion") != NULL &&
+	   strstr(pki_error_last(), "(policy 11.2.1)") != NULL, "  naming the rule and paragraph");
+	is_int(pki_policy_criterion(PKI_LEVEL_STRICTLY_CONFIDENTIAL, 0), -PKI_EPOLICY,
+	       "5.1.2: strictly-confidential without one is refused");
+}
+
+static void test_initial(void)
+{
+	initial("jmac", PKI_LEVEL_CONFIDENTIAL, false, "archives;chair;hom;jmac",
+		"5.1.3: originator, hom, chair, archives");
+	initial("jmac", PKI_LEVEL_STRICTLY_CONFIDENTIAL, false, "archives;chair;hom;jmac",
+		"5.1.3: the same at strictly-confidential");
+	initial("jmac", PKI_LEVEL_UNCLASSIFIED, false,
+		"archives;chair;fc;hom;jmac;police;undss",
+		"5.1.3: unclassified: every valid mission principal, and the archives");
+	initial("police", PKI_LEVEL_CONFIDENTIAL, true, "archives;chair;hom;police;undss",
+		"5.1.3: safety adds the undss principal (policy 11.3.2)");
+	initial("fc", PKI_LEVEL_STRICTLY_CONFIDENTIAL, true,
+		"refused 77: a safety product must reach the senior UNDSS representative",
+		"5.1.3: safety refused when no undss principal is cleared to the level");
+	initial("hom", PKI_LEVEL_CONFIDENTIAL, false, "archives;chair;hom",
+		"5.1.3: the Head of Mission's own product");
+	initial("gone", PKI_LEVEL_CONFIDENTIAL, false, "archives;chair;hom",
+		"5.1.3: principals not valid now are never on it");
+}
+
+static void reclass(const char *actor, const char *id, const char *originator,
+		    const char *areas, const char *authority, const char *want,
+		    const char *name)
+{
+	struct pki_product p = { id, PKI_LEVEL_CONFIDENTIAL, originator, areas, false, false };
+	const char *granted = NULL;
+	int rc = pki_policy_may_reclassify(&d, &m, who(actor), &p, authority, NOW, &granted);
+
+	if (want == NULL) {
+		is_int(rc, -PKI_EPOLICY, "5.1.4: %s refused", name);
+		if (!ok(strstr(pki_error_last(), "(policy 9.8)") != NULL, "  names policy 9.8"))
+			printf("# got '%s'\n", pki_error_last());
+		ok(granted == NULL, "  grants nothing");
+		return;
+	}
+	is_int(rc, 0, "5.1.4: %s allowed", name);
+	is_str(granted, want, "  by authority %s", want);
+}
+
+static void test_reclassify(void)
+{
+	const char *id = "UNMISS-JMAC-2026-000001", *other = "UNMISS-JMAC-2026-000002";
+
+	reclass("jmac", id, "jmac", "poc", NULL, "originator", "the originator");
+	reclass("hom", id, "jmac", "poc", NULL, "hom", "the Head of Mission");
+	reclass("fc", id, "jmac", "poc", NULL, "DLG-01", "a declassify delegation for the product");
+	reclass("fc", id, "jmac", "poc", "DLG-01", "DLG-01", "the delegation named");
+	reclass("fc", other, "jmac", "poc", NULL, NULL, "a delegation for another product");
+	reclass("police", id, "jmac", "poc", NULL, NULL, "an expired delegation");
+	reclass("police", id, "jmac", "poc", "DLG-03", NULL, "a disseminate delegation");
+	reclass("police", id, "jmac", "poc", "DLG-04", NULL,
+		"a delegation from someone not the originator");
+	reclass("police", id, "fc", "poc", "DLG-04", "DLG-04", "a delegation from the originator");
+	reclass("chair", id, "jmac", "poc", NULL, NULL, "the Chair");
+	reclass("jmac", id, "jmac", "poc", "DLG-99", NULL, "an unknown delegation named");
+}
+
+static void newlist(enum pki_level level, char **current, size_t n, const char *want,
+		    const char *name)
+{
+	struct pki_product p = { "UNMISS-JMAC-2026-000001", PKI_LEVEL_CONFIDENTIAL, "jmac",
+				 "poc", false, false };
+	struct pki_names l = { 0 };
+	char *got = listed(pki_policy_reclassified_list(&m, &p, current, n, level, NOW, &l), &l);
+
+	is_str(got, want, "5.1.4: %s", name);
+	free(got);
+	pki_names_release(&l);
+}
+
+static void test_new_list(void)
+{
+	/* As a label holds them: non-const strings, never written. */
+	char *current[] = { S("archives"), S("chair"), S("hom"), S("jmac"), S("police"),
+			    S("gone"), S("nobody") };
+
+	newlist(PKI_LEVEL_UNCLASSIFIED, current, 7, "archives;chair;fc;hom;jmac;police;undss",
+		"declassified: every valid mission principal");
+	newlist(PKI_LEVEL_STRICTLY_CONFIDENTIAL, current, 7, "archives;chair;hom;jmac",
+		"raised: recipients not cleared to the new level drop off");
+	newlist(PKI_LEVEL_CONFIDENTIAL, current, 7, "archives;chair;hom;jmac;police",
+		"kept: current recipients still valid and cleared stay");
+}
+
+static void test_receive(void)
+{
+	static const struct {
+		const char *who;
+		int rc;
+	} t[] = {
+		{ "chair", 0 }, { "jmac", 0 }, { "police", 0 },
+		{ "hom", -PKI_EPOLICY }, { "undss", -PKI_EPOLICY }, { "archives", -PKI_EPOLICY },
+		{ "auditor", -PKI_EPOLICY }, { "unct", -PKI_EPOLICY },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		is_int(pki_policy_may_receive(who(t[i].who)), t[i].rc, "5.2.2: %s registers a receipt: %s",
+		       t[i].who, t[i].rc == 0 ? "allowed" : "refused");
+	pki_policy_may_receive(who("hom"));
+	ok(strstr(pki_error_last(), "'hom' is hom: receipts are registered by the Chair or a "
+		  "member of a participating mission entity (policy 12.6.9)") != NULL,
+	   "  the refusal names the rule and paragraph");
+}
+
+int main(void)
+{
+	if (pki_matrix_parse(&m, matrix_csv, strlen(matrix_csv)) < 0 ||
+	    pki_delegations_parse(&d, delegations_csv, strlen(delegations_csv)) < 0) {
+		printf("# fixtures: %s\n", pki_error_last());
+		return 1;
+	}
+	test_names();
+	test_may_classify();
+	test_criterion();
+	test_initial();
+	test_reclassify();
+	test_new_list();
+	test_receive();
+	pki_delegations_release(&d);
+	pki_matrix_release(&m);
+	return done_testing();
+}
