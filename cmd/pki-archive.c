@@ -1,0 +1,88 @@
+/* pki-archive: transfer a half-year, or everything at closure, to the UN
+ * Archives as a BagIt bag, and record the transfer. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "archive.h"
+#include "cli.h"
+#include "error.h"
+#include "session.h"
+
+static const char usage[] =
+	"pki-archive [-C DIR] [-u KEY] --period YYYYH1|YYYYH2 -o DIR [--force]\n"
+	"pki-archive [-C DIR] [-u KEY] --due -o DIR\n"
+	"pki-archive [-C DIR] [-u KEY] --final -o DIR [--force]";
+
+enum { OPT_PERIOD = PKI_OPT_FIRST_FREE, OPT_DUE, OPT_FINAL, OPT_FORCE };
+
+static const struct option longopts[] = {
+	PKI_CLI_LONG,
+	{ "period", required_argument, NULL, OPT_PERIOD },
+	{ "due", no_argument, NULL, OPT_DUE },
+	{ "final", no_argument, NULL, OPT_FINAL },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "output", required_argument, NULL, 'o' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void parse_options(struct pki_cli *cli, struct pki_archive_opts *o,
+			  int argc, char **argv)
+{
+	const char *period = NULL;
+	int opt, modes = 0;
+
+	while ((opt = getopt_long(argc, argv, PKI_CLI_SHORT "o:", longopts, NULL)) != -1) {
+		if (pki_cli_common(cli, opt, optarg))
+			continue;
+		switch (opt) {
+		case OPT_PERIOD:
+			period = optarg;
+			o->mode = PKI_ARCHIVE_PERIOD;
+			modes++;
+			break;
+		case OPT_DUE:
+			o->mode = PKI_ARCHIVE_DUE;
+			modes++;
+			break;
+		case OPT_FINAL:
+			o->mode = PKI_ARCHIVE_FINAL;
+			modes++;
+			break;
+		case OPT_FORCE:
+			o->force = true;
+			break;
+		case 'o':
+			o->outdir = optarg;
+			break;
+		}
+	}
+	if (optind < argc)
+		pki_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if (modes != 1)
+		pki_cli_usage_error(cli, "give one of --period, --due and --final");
+	if (o->outdir == NULL || *o->outdir == '\0')
+		pki_cli_usage_error(cli, "-o DIR is required: the directory to write the transfer in");
+	if (o->force && o->mode == PKI_ARCHIVE_DUE)
+		pki_cli_usage_error(cli, "--force goes with --period and --final");
+	if (period != NULL && pki_period_parse(period, &o->period) < 0)
+		pki_cli_usage_error(cli, "%s", pki_error_last());
+}
+
+int main(int argc, char **argv)
+{
+	struct pki_cli cli = { "pki-archive", usage, NULL, NULL };
+	struct pki_archive_opts o = { 0 };
+	struct pki_session s;
+	char *path = NULL;
+	int rc;
+
+	parse_options(&cli, &o, argc, argv);
+	rc = pki_session_open(&s, cli.prog, NULL, cli.key, PKI_SESSION_KEY);
+	if (rc == 0 && (rc = pki_archive_run(&s, &o, &path)) == 0 && path != NULL)
+		printf("%s\n", path);
+	rc = pki_report(cli.prog, rc);
+	pki_session_close(&s);
+	free(path);
+	return pki_cli_exit(&cli, rc);
+}
