@@ -86,14 +86,16 @@ lint:
 	@for m in $(MANS); do groff -ww -z -mdoc $$m || exit 1; done
 	@for x in share/pki/*.xsd; do xmllint --noout $$x || exit 1; done
 
-install: all
+# install: not "all", so that installing from another BUILD leaves bin/ alone.
+# bash-completion loads completions/<command>: one link per tool.
+install: $(BINS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(COMPDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 644 share/pki/* $(DESTDIR)$(DATADIR)
 	for m in $(MANS); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
-	if [ -f share/completion/pki.bash ]; then \
-		install -m 644 share/completion/pki.bash $(DESTDIR)$(COMPDIR)/pki; fi
+	install -m 644 share/completion/pki.bash $(DESTDIR)$(COMPDIR)/pki
+	for b in $(BINS); do n=$${b##*/}; [ $$n = pki ] || ln -sf pki $(DESTDIR)$(COMPDIR)/$$n; done
 
 uninstall:
 	for c in $(CMDS); do rm -f $(DESTDIR)$(BINDIR)/$$c $(DESTDIR)$(COMPDIR)/$$c; done

@@ -53,10 +53,14 @@ test_failed=0
 say() { printf '# %s\n' "$*"; }
 
 # The body runs in this shell, as in git's test library, so what it sets
-# (variables, the clock) carries on to later tests.
+# (variables, the clock) carries on to later tests; "return 1" ends it.
+test_eval_() {
+	eval "$1"
+}
+
 test_expect_success() {
 	test_count=$((test_count + 1))
-	if eval "$2" >"$TRASH/.out" 2>&1; then
+	if test_eval_ "$2" >"$TRASH/.out" 2>&1; then
 		printf 'ok %d - %s\n' "$test_count" "$1"
 	else
 		test_failed=$((test_failed + 1))
@@ -68,7 +72,9 @@ test_expect_success() {
 
 test_done() {
 	printf '1..%d\n' "$test_count"
-	gpgconf --kill all >/dev/null 2>&1
+	for _g in "$GNUPGHOME" "$TRASH"/k.*; do
+		[ -d "$_g" ] && GNUPGHOME=$_g gpgconf --kill all >/dev/null 2>&1
+	done
 	cd / || exit 1
 	if [ "$test_failed" -eq 0 ]; then
 		rm -rf "$TRASH"
@@ -138,6 +144,15 @@ keyring() {
 # decrypt_as NAME FILE: stock gpg, with NAME's key only.
 decrypt_as() {
 	GNUPGHOME=$(keyring "$1") gpg --batch --quiet --decrypt "$2" 2>/dev/null
+}
+
+# agents_under DIR: is a gpg-agent running for a GnuPG home below DIR?
+# (/proc, not pgrep: procps is not in a minimal Debian.)
+agents_under() {
+	for _p in /proc/[0-9]*/cmdline; do
+		tr '\0' ' ' 2>/dev/null <"$_p" | grep -q "^gpg-agent --homedir $1/" && return 0
+	done
+	return 1
 }
 
 import_keys
