@@ -7,9 +7,9 @@ PKG_LIBS   := $(shell $(PKG) --libs $(PKGS) 2>/dev/null)
 # -iquote, not -I: lib/csv.h must not hide libcsv's <csv.h> from lib/csv.c.
 ALL_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -DGIT_DEPRECATE_HARD \
               -DPKI_VERSION='"$(VERSION)"' -DPKI_SHAREDIR='"$(DATADIR)"' \
-              -iquote lib $(PKG_CFLAGS) $(WARN) $(CFLAGS)
+              -iquote lib $(PKG_CFLAGS) $(WARN) -pthread $(CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS)
-LIBS        = $(PKG_LIBS) -lcsv
+LIBS        = $(PKG_LIBS) -lcsv -pthread
 
 ifeq ($(CI),true)
 ALL_CFLAGS += -Werror

@@ -8,10 +8,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <gpgme.h>
+#include <fcntl.h>
 #include <locale.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "crypto.h"
 #include "error.h"
@@ -475,7 +478,8 @@ static int encrypt_data(struct pki_gpg *g, const char *const *fprs, size_t n,
 		return rc;
 	/* Fingerprint strings skip the key look-ups; no gpg.conf encrypt-to. */
 	err = gpgme_op_encrypt_ext(g->ctx, NULL, recp.ptr,
-				   GPGME_ENCRYPT_ALWAYS_TRUST | GPGME_ENCRYPT_NO_ENCRYPT_TO,
+				   GPGME_ENCRYPT_ALWAYS_TRUST | GPGME_ENCRYPT_NO_ENCRYPT_TO |
+				   GPGME_ENCRYPT_NO_COMPRESS,
 				   in, out);
 	pki_buf_release(&recp);
 	if (err != 0)
@@ -526,31 +530,82 @@ out:
 	return rc;
 }
 
+/*
+ * Re-encryption without holding the plaintext: one gpg decrypts into a
+ * pipe while another encrypts from it, each driven from its own thread
+ * and GPGME context.  The plaintext crosses only the kernel's pipe buffer,
+ * never a file, and memory does not grow with the product's size.
+ */
+struct decrypt_job {
+	struct pki_gpg *g;
+	struct pki_source *in;
+	int fd;			/* the pipe's write end; closed when done */
+	int rc;
+	char msg[512];
+};
+
+static void *decrypt_to_fd(void *arg)
+{
+	struct decrypt_job *job = arg;
+	gpgme_data_t din = NULL, dout = NULL;
+	gpgme_error_t err;
+
+	job->rc = 0;
+	if ((err = gpgme_data_new_from_cbs(&din, &source_cbs, job->in)) != 0 ||
+	    (err = gpgme_data_new_from_fd(&dout, job->fd)) != 0)
+		job->rc = gpg_fail(PKI_EINTERNAL, "decrypt", err);
+	else if ((err = gpgme_op_decrypt(job->g->ctx, din, dout)) != 0)
+		job->rc = data_fail("decrypt", err, "");
+	if (job->rc < 0)
+		snprintf(job->msg, sizeof(job->msg), "%s", pki_error_last());
+	gpgme_data_release(din);
+	gpgme_data_release(dout);
+	close(job->fd);
+	return NULL;
+}
+
 int pki_gpg_reencrypt(struct pki_gpg *g, const char *const *fprs, size_t n,
 		      struct pki_source *in, struct pki_sink *out, bool armor)
 {
-	struct pki_buf plain = PKI_BUF_INIT;
-	struct pki_sink to_mem = { pki_sink_buf, &plain };
+	struct decrypt_job job = { NULL, in, -1, 0, "" };
 	gpgme_data_t din = NULL, dout = NULL;
 	gpgme_error_t err;
-	int rc;
+	pthread_t tid;
+	int pfd[2] = { -1, -1 }, rc;
 
-	/* The plaintext stays in memory we own, and is wiped. */
-	if ((rc = pki_gpg_decrypt(g, in, &to_mem)) < 0)
-		goto out;
-	if ((err = gpgme_data_new_from_mem(&din, plain.ptr != NULL ? plain.ptr : "",
-					   plain.len, 0)) != 0 ||
-	    (err = gpgme_data_new_from_cbs(&dout, &sink_cbs, out)) != 0) {
-		rc = gpg_fail(PKI_EINTERNAL, "re-encrypt", err);
+	if ((rc = pki_gpg_new(&job.g)) < 0)
+		return rc;
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		rc = pki_error_errno(PKI_EINTERNAL, "re-encrypt: pipe");
 		goto out;
 	}
-	gpgme_set_armor(g->ctx, armor);
-	rc = encrypt_data(g, fprs, n, din, dout);
-	gpgme_set_armor(g->ctx, 0);
+	job.fd = pfd[1];
+	if ((errno = pthread_create(&tid, NULL, decrypt_to_fd, &job)) != 0) {
+		close(pfd[1]);
+		rc = pki_error_errno(PKI_EINTERNAL, "re-encrypt: thread");
+		goto out;
+	}
+	if ((err = gpgme_data_new_from_fd(&din, pfd[0])) != 0 ||
+	    (err = gpgme_data_new_from_cbs(&dout, &sink_cbs, out)) != 0) {
+		rc = gpg_fail(PKI_EINTERNAL, "re-encrypt", err);
+	} else {
+		gpgme_set_armor(g->ctx, armor);
+		rc = encrypt_data(g, fprs, n, din, dout);
+		gpgme_set_armor(g->ctx, 0);
+	}
+	/* Closing the read end stops a decryption nobody reads any more. */
+	close(pfd[0]);
+	pfd[0] = -1;
+	pthread_join(tid, NULL);
+	/* What the decryption said explains an encryption of nothing. */
+	if (job.rc < 0)
+		rc = pki_error(-job.rc, "%s", job.msg);
 out:
+	if (pfd[0] >= 0)
+		close(pfd[0]);
 	gpgme_data_release(din);
 	gpgme_data_release(dout);
-	pki_buf_wipe(&plain);
+	pki_gpg_free(job.g);
 	return rc;
 }
 

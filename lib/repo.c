@@ -10,11 +10,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,7 +49,9 @@ struct pki_blobw {
 };
 
 struct pki_blobr {
-	git_blob *blob;
+	git_odb *odb;
+	git_odb_stream *stream;	/* a loose object, inflated as read */
+	git_blob *blob;		/* else the whole blob */
 	size_t off;
 };
 
@@ -604,6 +608,161 @@ static int lock_take(struct pki_repo *r, int *fdp)
 	return 0;
 }
 
+/* --- the work tree ---
+ *
+ * After the branch has moved, the touched files are written into the work
+ * tree and their index entries set from what was written.  Each file is
+ * streamed from the object store into a new file beside it and renamed
+ * over the old one, so memory does not grow with a product's size, and
+ * no directory or file on the way is followed if it is a symbolic link.
+ */
+
+/*
+ * Open the directory holding path inside the work tree, component by
+ * component with O_NOFOLLOW, creating missing ones when create is set.
+ * *dirfd is -1 (and 0 returned) when a directory is missing and not
+ * created.  *name points at the last component of path.
+ */
+static int open_parent(const char *workdir, const char *path, bool create,
+		       int *dirfd, const char **name)
+{
+	char comp[256];
+	const char *p = path, *slash;
+	int fd, next;
+
+	*dirfd = -1;
+	if ((fd = open(workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return pki_error_errno(PKI_EIO, "cannot open the work tree '%s'", workdir);
+	while ((slash = strchr(p, '/')) != NULL) {
+		if ((size_t)(slash - p) >= sizeof(comp) || slash == p) {
+			close(fd);
+			return pki_error(PKI_EDATA, "bad path '%s'", path);
+		}
+		memcpy(comp, p, (size_t)(slash - p));
+		comp[slash - p] = '\0';
+		next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ENOENT && create &&
+		    (mkdirat(fd, comp, 0777) == 0 || errno == EEXIST))
+			next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0) {
+			int missing = errno == ENOENT && !create;
+
+			close(fd);
+			if (missing)
+				return 0;
+			return pki_error_errno(PKI_EDATA, "'%.*s' in the work tree is not a "
+					       "directory pki can use", (int)(slash - path), path);
+		}
+		close(fd);
+		fd = next;
+		p = slash + 1;
+	}
+	*dirfd = fd;
+	*name = p;
+	return 0;
+}
+
+/* Before committing: every touched path must be writable as a plain file. */
+static int check_writable(struct pki_txn *t)
+{
+	const char *workdir = pki_repo_workdir(t->r), *name;
+	struct stat st;
+	size_t i;
+	int dirfd, rc = 0;
+
+	for (i = 0; i < t->n && rc == 0; i++) {
+		if ((rc = open_parent(workdir, t->v[i].path, false, &dirfd, &name)) < 0)
+			break;
+		if (dirfd < 0)
+			continue;
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
+			rc = pki_error(PKI_EDATA, "'%s' in the work tree is not a regular file",
+				       t->v[i].path);
+		close(dirfd);
+	}
+	return rc;
+}
+
+static void index_entry_from_stat(git_index_entry *e, const struct stat *st,
+				  const git_oid *id, const char *path)
+{
+	memset(e, 0, sizeof(*e));
+	e->ctime.seconds = (int32_t)st->st_ctim.tv_sec;
+	e->ctime.nanoseconds = (uint32_t)st->st_ctim.tv_nsec;
+	e->mtime.seconds = (int32_t)st->st_mtim.tv_sec;
+	e->mtime.nanoseconds = (uint32_t)st->st_mtim.tv_nsec;
+	e->dev = (uint32_t)st->st_dev;
+	e->ino = (uint32_t)st->st_ino;
+	e->mode = GIT_FILEMODE_BLOB;
+	e->uid = (uint32_t)st->st_uid;
+	e->gid = (uint32_t)st->st_gid;
+	e->file_size = (uint32_t)st->st_size;
+	git_oid_cpy(&e->id, id);
+	e->path = path;
+}
+
+static int write_file(struct pki_repo *r, const char *path, const git_oid *id, git_index *index)
+{
+	const char *name;
+	char tmp[300];
+	struct stat st;
+	git_index_entry e;
+	int dirfd = -1, fd = -1, rc;
+
+	if ((rc = open_parent(pki_repo_workdir(r), path, true, &dirfd, &name)) < 0)
+		return rc;
+	snprintf(tmp, sizeof(tmp), ".%.200s.pki-%ld", name, (long)getpid());
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		rc = pki_error_errno(PKI_EIO, "cannot write '%s'", path);
+		goto out;
+	}
+	{
+		struct pki_sink to_file = { pki_sink_fd, &fd };
+
+		rc = id_to_sink(r->git, id, path, &to_file);
+	}
+	if (close(fd) < 0 && rc == 0)
+		rc = pki_error_errno(PKI_EIO, "cannot write '%s'", path);
+	fd = -1;
+	if (rc == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+		rc = pki_error_errno(PKI_EIO, "cannot write '%s'", path);
+	if (rc < 0) {
+		(void)unlinkat(dirfd, tmp, 0);
+		goto out;
+	}
+	/* The stat data after the rename, which may have changed ctime. */
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		rc = pki_error_errno(PKI_EIO, "cannot stat '%s'", path);
+		goto out;
+	}
+	index_entry_from_stat(&e, &st, id, path);
+	if (git_index_add(index, &e) < 0)
+		rc = git_fail(PKI_EIO, "cannot update the index for '%s'", path);
+out:
+	if (dirfd >= 0)
+		close(dirfd);
+	return rc;
+}
+
+static int remove_file(struct pki_repo *r, const char *path, git_index *index)
+{
+	const char *name;
+	int dirfd, rc;
+
+	if ((rc = open_parent(pki_repo_workdir(r), path, false, &dirfd, &name)) < 0)
+		return rc;
+	if (dirfd >= 0) {
+		if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
+			rc = pki_error_errno(PKI_EIO, "cannot remove '%s'", path);
+		close(dirfd);
+	}
+	if (rc == 0 && git_index_remove(index, path, 0) < 0 &&
+	    git_error_last() != NULL)
+		git_error_clear();	/* not in the index: nothing to do */
+	return rc;
+}
+
 /* --- interrupted updates ---
  *
  * The branch moves first and the work tree follows.  A process killed in
@@ -656,15 +815,47 @@ static void marker_remove(struct pki_repo *r)
 	pki_buf_release(&path);
 }
 
-/* Check out the listed paths from the tip, overwriting what a killed
+/* Write the listed paths again from the tip, overwriting what a killed
  * update left behind.  Only paths pki itself was writing are touched. */
+static int recover_paths(struct pki_repo *r, char *list)
+{
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_index *index = NULL;
+	char *line, *save = NULL;
+	git_oid id;
+	int rc;
+
+	if ((rc = with_tip_tree(r, &c, &tree)) < 0)
+		goto out;
+	if (git_repository_index(&index, r->git) < 0 || git_index_read(index, 0) < 0) {
+		rc = git_fail(PKI_EIO, "cannot read the index");
+		goto out;
+	}
+	for (line = strtok_r(list, "\n", &save); line != NULL && rc == 0;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '/' || strstr(line, "..") != NULL)
+			continue;
+		if (tree_file_id(tree, line, &id) == 0)
+			rc = write_file(r, line, &id, index);
+		else
+			rc = remove_file(r, line, index);
+	}
+	if (rc == 0 && git_index_write(index) < 0)
+		rc = git_fail(PKI_EIO, "cannot write the index");
+out:
+	if (rc < 0)
+		pki_error_wrap(-rc, "cannot finish the interrupted update of the work tree");
+	git_index_free(index);
+	git_tree_free(tree);
+	git_commit_free(c);
+	return rc;
+}
+
 static int marker_recover(struct pki_repo *r)
 {
-	git_checkout_options opts = GIT_CHECKOUT_OPTIONS_INIT;
 	struct pki_buf path = PKI_BUF_INIT, body = PKI_BUF_INIT;
-	char **paths = NULL, *line, *save = NULL;
-	size_t n = 0;
-	int fd, rc = 0;
+	int fd, rc;
 
 	if ((rc = marker_path(r, &path)) < 0)
 		return rc;
@@ -674,25 +865,10 @@ static int marker_recover(struct pki_repo *r)
 	}
 	rc = pki_read_fd(fd, 16 * 1024 * 1024, &body);
 	close(fd);
-	if (rc < 0)
-		goto out;
-	for (line = strtok_r(body.ptr, "\n", &save); line != NULL && rc == 0;
-	     line = strtok_r(NULL, "\n", &save))
-		if (line[0] != '/' && strstr(line, "..") == NULL)
-			rc = strv_push(&paths, &n, line);
-	if (rc < 0 || n == 0)
-		goto done;
-	opts.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
-	opts.paths.strings = paths;
-	opts.paths.count = n;
-	if (git_checkout_head(r->git, &opts) < 0) {
-		rc = git_fail(PKI_EIO, "cannot finish the interrupted update of the work tree");
-		goto out;
-	}
-done:
-	(void)unlink(path.ptr);
-out:
-	pki_strv_free(paths);
+	if (rc == 0 && body.len > 0)
+		rc = recover_paths(r, body.ptr);
+	if (rc == 0)
+		(void)unlink(path.ptr);
 	pki_buf_release(&body);
 	pki_buf_release(&path);
 	return rc;
@@ -966,11 +1142,25 @@ int pki_txn_stream(struct pki_txn *t, const char *path, struct pki_sink *out)
 	return id_to_sink(t->r->git, &id, path, out);
 }
 
+/*
+ * A source over a blob: a loose object is inflated as it is read, so the
+ * heap does not grow with its size; a packed one is read whole (libgit2
+ * cannot stream it).
+ */
 static long blobr_read(void *ctx, void *data, size_t len)
 {
 	struct pki_blobr *rd = ctx;
-	size_t size = (size_t)git_blob_rawsize(rd->blob), n;
+	size_t size, n;
+	int got;
 
+	if (rd->stream != NULL) {
+		if (len > INT_MAX)
+			len = INT_MAX;
+		if ((got = git_odb_stream_read(rd->stream, data, len)) < 0)
+			return git_fail(PKI_EIO, "cannot read a blob");
+		return got;
+	}
+	size = (size_t)git_blob_rawsize(rd->blob);
 	n = size - rd->off < len ? size - rd->off : len;
 	memcpy(data, (const char *)git_blob_rawcontent(rd->blob) + rd->off, n);
 	rd->off += n;
@@ -980,15 +1170,37 @@ static long blobr_read(void *ctx, void *data, size_t len)
 int pki_txn_blob_reader(struct pki_txn *t, const char *path, struct pki_blobr **rd,
 			struct pki_source *src)
 {
+	struct staged *s = staged_find(t, path);
 	struct pki_blobr *r;
+	git_object_t type = GIT_OBJECT_INVALID;
+	git_oid id;
+	size_t len;
 	int rc;
 
 	*rd = NULL;
+	if (s != NULL && s->removed)
+		return pki_error(PKI_ENOINPUT, "'%s' does not exist", path);
+	if (s != NULL)
+		git_oid_cpy(&id, &s->oid);
+	else if ((rc = tree_file_id(t->tree, path, &id)) < 0)
+		return rc;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return pki_error_errno(PKI_EINTERNAL, "blob");
-	if ((rc = txn_blob(t, path, &r->blob)) < 0) {
+	if (git_repository_odb(&r->odb, t->r->git) < 0) {
 		free(r);
-		return rc;
+		return git_fail(PKI_EINTERNAL, "cannot open the object store");
+	}
+	if (git_odb_open_rstream(&r->stream, &len, &type, r->odb, &id) < 0 ||
+	    type != GIT_OBJECT_BLOB) {
+		if (r->stream != NULL)
+			git_odb_stream_free(r->stream);
+		r->stream = NULL;
+		git_error_clear();
+		if (git_blob_lookup(&r->blob, t->r->git, &id) < 0) {
+			rc = git_fail(PKI_EDATA, "cannot read '%s'", path);
+			pki_blobr_free(r);
+			return rc;
+		}
 	}
 	src->read = blobr_read;
 	src->ctx = r;
@@ -1000,6 +1212,9 @@ void pki_blobr_free(struct pki_blobr *rd)
 {
 	if (rd == NULL)
 		return;
+	if (rd->stream != NULL)
+		git_odb_stream_free(rd->stream);
+	git_odb_free(rd->odb);
 	git_blob_free(rd->blob);
 	free(rd);
 }
@@ -1104,28 +1319,23 @@ static int swap_branch(struct pki_txn *t, const git_oid *id, const char *subject
 }
 
 /* Bring the index and the touched files of the work tree to the commit. */
-static int update_worktree(struct pki_txn *t, const git_oid *commit_id)
+static int update_worktree(struct pki_txn *t)
 {
-	git_checkout_options opts = GIT_CHECKOUT_OPTIONS_INIT;
-	git_commit *c = NULL;
-	char **paths = NULL;
+	git_index *index = NULL;
 	size_t i;
 	int rc = 0;
 
-	if ((paths = calloc(t->n ? t->n : 1, sizeof(*paths))) == NULL)
-		return pki_error_errno(PKI_EINTERNAL, "checkout");
-	for (i = 0; i < t->n; i++)
-		paths[i] = t->v[i].path;
-	opts.checkout_strategy = GIT_CHECKOUT_SAFE | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
-	opts.paths.strings = paths;
-	opts.paths.count = t->n;
-	opts.baseline = t->tree;
-	if (git_commit_lookup(&c, t->r->git, commit_id) < 0 ||
-	    git_checkout_tree(t->r->git, (const git_object *)c, &opts) < 0)
-		rc = git_fail(PKI_EIO, "committed, but the work tree was not updated "
-			      "(run: git checkout -f main)");
-	git_commit_free(c);
-	free(paths);
+	if (git_repository_index(&index, t->r->git) < 0 || git_index_read(index, 0) < 0)
+		return git_fail(PKI_EIO, "cannot read the index");
+	for (i = 0; i < t->n && rc == 0; i++)
+		rc = t->v[i].removed ? remove_file(t->r, t->v[i].path, index) :
+				       write_file(t->r, t->v[i].path, &t->v[i].oid, index);
+	if (rc == 0 && git_index_write(index) < 0)
+		rc = git_fail(PKI_EIO, "cannot write the index");
+	git_index_free(index);
+	if (rc < 0)
+		pki_error_wrap(-rc, "committed, but the work tree was not updated "
+			       "(the next pki command finishes it)");
 	return rc;
 }
 
@@ -1144,6 +1354,7 @@ int pki_txn_commit(struct pki_txn *t, struct pki_gpg *g, const struct pki_ident 
 	int rc;
 
 	if ((rc = check_clean(t)) < 0 ||
+	    (rc = check_writable(t)) < 0 ||
 	    (rc = build_tree(t, &tree_id)) < 0 ||
 	    (rc = write_commit(t, g, who, message, &tree_id, &commit_id)) < 0)
 		return rc;
@@ -1155,7 +1366,7 @@ int pki_txn_commit(struct pki_txn *t, struct pki_gpg *g, const struct pki_ident 
 		return rc;
 	}
 	git_oid_tostr(t->commit_hex, sizeof(t->commit_hex), &commit_id);
-	if ((rc = update_worktree(t, &commit_id)) == 0)
+	if ((rc = update_worktree(t)) == 0)
 		marker_remove(t->r);
 	return rc;
 }
