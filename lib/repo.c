@@ -8,6 +8,7 @@
  * leaves either the old commit or the new one, never half of either.
  */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <git2.h>
 #include <limits.h>
@@ -32,6 +33,7 @@ struct staged {
 	char *path;
 	git_oid oid;
 	bool removed;
+	char *shadow;		/* a file in the git directory with the same bytes */
 };
 
 struct pki_txn {
@@ -42,10 +44,13 @@ struct pki_txn {
 	struct staged *v;
 	size_t n, cap;
 	char commit_hex[GIT_OID_HEXSZ + 1];
+	unsigned nshadow;
 };
 
 struct pki_blobw {
 	git_writestream *stream;
+	int fd;			/* the shadow copy, for the work tree */
+	char *shadow;
 };
 
 struct pki_blobr {
@@ -69,6 +74,15 @@ static int git_fail(int code, const char *fmt, ...)
 	if (e != NULL && e->message != NULL)
 		return pki_error(code, "%s: %s", msg, e->message);
 	return pki_error(code, "%s", msg);
+}
+
+/* Remove a shadow copy that was not moved into the work tree. */
+static void drop_shadow(char **shadow)
+{
+	if (*shadow != NULL)
+		(void)unlink(*shadow);
+	free(*shadow);
+	*shadow = NULL;
 }
 
 /* --- opening --- */
@@ -578,6 +592,22 @@ static void remove_stale_locks(const char *gitdir)
 	}
 }
 
+#define SHADOW_PREFIX "pki-shadow."
+
+/* Shadow copies a killed process left in the git directory. */
+static void remove_stale_shadows(const char *gitdir)
+{
+	DIR *d = opendir(gitdir);
+	struct dirent *e;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, SHADOW_PREFIX, strlen(SHADOW_PREFIX)) == 0)
+			(void)unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+}
+
 static int lock_take(struct pki_repo *r, int *fdp)
 {
 	char path[4096];
@@ -604,6 +634,7 @@ static int lock_take(struct pki_repo *r, int *fdp)
 		waited += 20;
 	}
 	remove_stale_locks(pki_repo_gitdir(r));
+	remove_stale_shadows(pki_repo_gitdir(r));
 	*fdp = fd;
 	return 0;
 }
@@ -701,7 +732,8 @@ static void index_entry_from_stat(git_index_entry *e, const struct stat *st,
 	e->path = path;
 }
 
-static int write_file(struct pki_repo *r, const char *path, const git_oid *id, git_index *index)
+static int write_file(struct pki_repo *r, const char *path, const git_oid *id,
+		      char **shadow, git_index *index)
 {
 	const char *name;
 	char tmp[300];
@@ -711,6 +743,18 @@ static int write_file(struct pki_repo *r, const char *path, const git_oid *id, g
 
 	if ((rc = open_parent(pki_repo_workdir(r), path, true, &dirfd, &name)) < 0)
 		return rc;
+	/* The shadow copy, when there is one, is moved into place whole. */
+	if (shadow != NULL && *shadow != NULL) {
+		if (renameat(AT_FDCWD, *shadow, dirfd, name) == 0) {
+			free(*shadow);
+			*shadow = NULL;
+			goto stat;
+		}
+		if (errno != EXDEV) {
+			rc = pki_error_errno(PKI_EIO, "cannot write '%s'", path);
+			goto out;
+		}
+	}
 	snprintf(tmp, sizeof(tmp), ".%.200s.pki-%ld", name, (long)getpid());
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0) {
@@ -731,6 +775,7 @@ static int write_file(struct pki_repo *r, const char *path, const git_oid *id, g
 		(void)unlinkat(dirfd, tmp, 0);
 		goto out;
 	}
+stat:
 	/* The stat data after the rename, which may have changed ctime. */
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		rc = pki_error_errno(PKI_EIO, "cannot stat '%s'", path);
@@ -837,7 +882,7 @@ static int recover_paths(struct pki_repo *r, char *list)
 		if (line[0] == '/' || strstr(line, "..") != NULL)
 			continue;
 		if (tree_file_id(tree, line, &id) == 0)
-			rc = write_file(r, line, &id, index);
+			rc = write_file(r, line, &id, NULL, index);
 		else
 			rc = remove_file(r, line, index);
 	}
@@ -917,8 +962,10 @@ void pki_txn_free(struct pki_txn *t)
 
 	if (t == NULL)
 		return;
-	for (i = 0; i < t->n; i++)
+	for (i = 0; i < t->n; i++) {
 		free(t->v[i].path);
+		drop_shadow(&t->v[i].shadow);
+	}
 	free(t->v);
 	git_tree_free(t->tree);
 	git_commit_free(t->tip);
@@ -951,6 +998,7 @@ static int stage(struct pki_txn *t, const char *path, const git_oid *oid, bool r
 			t->cap = cap;
 		}
 		s = &t->v[t->n];
+		s->shadow = NULL;
 		if ((s->path = strdup(path)) == NULL)
 			return pki_error_errno(PKI_EINTERNAL, "transaction");
 		t->n++;
@@ -958,6 +1006,7 @@ static int stage(struct pki_txn *t, const char *path, const git_oid *oid, bool r
 	if (oid != NULL)
 		git_oid_cpy(&s->oid, oid);
 	s->removed = removed;
+	drop_shadow(&s->shadow);
 	return 0;
 }
 
@@ -1050,47 +1099,86 @@ int pki_txn_remove(struct pki_txn *t, const char *path)
 	return stage(t, path, NULL, true);
 }
 
+/*
+ * A streamed blob is also written to a shadow file in the git directory,
+ * which becomes the work-tree file by a rename once the branch has moved:
+ * reading a large object back from the store would map it whole.
+ */
 static int blobw_write(void *ctx, const void *data, size_t len)
 {
 	struct pki_blobw *w = ctx;
 
 	if (w->stream->write(w->stream, data, len) < 0)
 		return git_fail(PKI_EIO, "cannot write to the object store");
-	return 0;
+	return pki_sink_fd(&w->fd, data, len);
+}
+
+static void blobw_free(struct pki_blobw *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	drop_shadow(&w->shadow);
+	if (w->stream != NULL)
+		w->stream->free(w->stream);
+	free(w);
 }
 
 int pki_txn_blob_begin(struct pki_txn *t, struct pki_blobw **w, struct pki_sink *sink)
 {
+	struct pki_buf path = PKI_BUF_INIT;
 	struct pki_blobw *bw;
+	int rc;
 
 	*w = NULL;
 	if ((bw = calloc(1, sizeof(*bw))) == NULL)
 		return pki_error_errno(PKI_EINTERNAL, "blob");
+	bw->fd = -1;
+	if ((rc = pki_buf_printf(&path, "%s%s%ld.%u", pki_repo_gitdir(t->r), SHADOW_PREFIX,
+				 (long)getpid(), t->nshadow++)) < 0)
+		goto fail;
+	bw->shadow = pki_buf_detach(&path, NULL);
+	bw->fd = open(bw->shadow, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (bw->fd < 0) {
+		rc = pki_error_errno(PKI_EIO, "cannot create '%s'", bw->shadow);
+		goto fail;
+	}
 	if (git_blob_create_from_stream(&bw->stream, t->r->git, NULL) < 0) {
-		free(bw);
-		return git_fail(PKI_EIO, "cannot write to the object store");
+		rc = git_fail(PKI_EIO, "cannot write to the object store");
+		goto fail;
 	}
 	sink->write = blobw_write;
 	sink->ctx = bw;
 	*w = bw;
 	return 0;
+fail:
+	pki_buf_release(&path);
+	blobw_free(bw);
+	return rc;
 }
 
 int pki_txn_blob_finish(struct pki_txn *t, struct pki_blobw *w, const char *path)
 {
+	struct staged *s;
 	git_oid oid;
-	int rc;
+	int rc = 0;
 
 	if (path == NULL) {	/* abandon */
-		w->stream->free(w->stream);
-		free(w);
+		blobw_free(w);
 		return 0;
 	}
-	rc = git_blob_create_from_stream_commit(&oid, w->stream);
-	free(w);
-	if (rc < 0)
-		return git_fail(PKI_EIO, "cannot store '%s'", path);
-	return stage(t, path, &oid, false);
+	if (close(w->fd) < 0)
+		rc = pki_error_errno(PKI_EIO, "cannot write '%s'", w->shadow);
+	w->fd = -1;
+	if (rc == 0 && git_blob_create_from_stream_commit(&oid, w->stream) < 0)
+		rc = git_fail(PKI_EIO, "cannot store '%s'", path);
+	w->stream = NULL;	/* freed by the commit, done or not */
+	if (rc == 0 && (rc = stage(t, path, &oid, false)) == 0 &&
+	    (s = staged_find(t, path)) != NULL) {
+		s->shadow = w->shadow;
+		w->shadow = NULL;
+	}
+	blobw_free(w);
+	return rc;
 }
 
 /* IDs only: neither reads the blob, which may be as large as a product. */
@@ -1329,7 +1417,8 @@ static int update_worktree(struct pki_txn *t)
 		return git_fail(PKI_EIO, "cannot read the index");
 	for (i = 0; i < t->n && rc == 0; i++)
 		rc = t->v[i].removed ? remove_file(t->r, t->v[i].path, index) :
-				       write_file(t->r, t->v[i].path, &t->v[i].oid, index);
+				       write_file(t->r, t->v[i].path, &t->v[i].oid,
+						  &t->v[i].shadow, index);
 	if (rc == 0 && git_index_write(index) < 0)
 		rc = git_fail(PKI_EIO, "cannot write the index");
 	git_index_free(index);
