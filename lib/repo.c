@@ -1603,6 +1603,12 @@ int pki_walk_begin(struct pki_walk **out, struct pki_repo *r, const char *since)
 	int rc = 0;
 
 	*out = NULL;
+	/* Each commit's diff reads its parent's trees again: keep the large
+	 * ones (a bucket of a thousand products) in libgit2's cache, which
+	 * by default keeps none over 4 KiB. */
+	if (git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
+			     (size_t)(1024 * 1024)) < 0)
+		return git_fail(PKI_EINTERNAL, "libgit2");
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return pki_error_errno(PKI_EINTERNAL, "history");
 	w->r = r;
@@ -1835,33 +1841,59 @@ static int blob_by_id(struct pki_repo *r, const char *hex, git_blob **out)
 	return 0;
 }
 
+/* The first max bytes of a stream; then the reading stops. */
+struct head {
+	struct pki_buf *out;
+	size_t max;
+	bool full;
+};
+
+static int head_write(void *ctx, const void *data, size_t len)
+{
+	struct head *h = ctx;
+	size_t room = h->max - h->out->len;
+	int rc;
+
+	if ((rc = pki_buf_add(h->out, data, len < room ? len : room)) < 0)
+		return rc;
+	if (h->out->len < h->max)
+		return 0;
+	h->full = true;
+	return -PKI_EIO;	/* enough: not an error, see pki_repo_blob */
+}
+
 int pki_repo_blob(struct pki_repo *r, const char *id, size_t max, bool head,
 		  struct pki_buf *out)
 {
+	struct head h = { out, max, false };
+	struct pki_sink sink = { head_write, &h };
 	git_blob *b = NULL;
 	git_object_size_t size;
 	int rc;
 
+	pki_buf_reset(out);
+	if (head) {
+		/* A large product's head, without reading the whole of it. */
+		rc = max > 0 ? pki_repo_blob_stream(r, id, &sink) : 0;
+		return rc < 0 && h.full ? 0 : rc;
+	}
 	if ((rc = blob_by_id(r, id, &b)) < 0)
 		return rc;
 	size = git_blob_rawsize(b);
-	if (size > max && !head)
+	if (size > max)
 		rc = pki_error(PKI_EDATA, "blob %s is larger than %zu bytes", id, max);
-	else {
-		pki_buf_reset(out);
-		rc = pki_buf_add(out, git_blob_rawcontent(b), size > max ? max : (size_t)size);
-	}
+	else
+		rc = pki_buf_add(out, git_blob_rawcontent(b), (size_t)size);
 	git_blob_free(b);
 	return rc;
 }
 
 int pki_repo_blob_stream(struct pki_repo *r, const char *id, struct pki_sink *out)
 {
-	git_blob *b = NULL;
+	git_oid oid;
 	int rc;
 
-	if ((rc = blob_by_id(r, id, &b)) == 0)
-		rc = blob_to_sink(b, out);
-	git_blob_free(b);
-	return rc;
+	if ((rc = oid_parse(&oid, id)) < 0)
+		return rc;
+	return id_to_sink(r->git, &oid, id, out);
 }

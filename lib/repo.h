@@ -193,7 +193,8 @@ int pki_repo_list_at(struct pki_repo *r, const char *commit, const char *dir,
 
 /*
  * A blob by hex ID into out; larger than max: refused, or with head its
- * first max bytes.  The stream form hands it to a sink in pieces.
+ * first max bytes (read no further).  The stream form hands it to a sink
+ * in pieces, a loose object without holding it whole.
  */
 int pki_repo_blob(struct pki_repo *r, const char *id, size_t max, bool head,
 		  struct pki_buf *out);

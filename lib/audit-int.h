@@ -1,0 +1,222 @@
+/* audit-int.h: what the files of the audit share (audit.h lists them).
+ * Internal to libpki. */
+#ifndef PKI_AUDIT_INT_H
+#define PKI_AUDIT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "audit.h"
+#include "crypto.h"
+#include "label.h"
+#include "matrix.h"
+#include "product.h"
+#include "registry.h"
+#include "repo.h"
+
+/* What a commit changed, for who may change it (check 1). */
+enum {
+	PKI_CH_MATRIX = 1 << 0,		/* access-matrix.csv */
+	PKI_CH_DELEGATIONS = 1 << 1,	/* delegations.csv */
+	PKI_CH_KEYS = 1 << 2,		/* keys/<FPR>.asc */
+	PKI_CH_SETTINGS = 1 << 3,	/* pki.conf, .gitattributes */
+	PKI_CH_PRODUCTS = 1 << 4,	/* products/<bucket>/<ID>.{gpg,xml} */
+	PKI_CH_REGISTRY = 1 << 5,	/* registry/<YYYY>-<MM>.csv */
+};
+
+#define PKI_NO_COMMIT SIZE_MAX	/* a row read at the tip, not added by a walked commit */
+
+/* One registry row as the audit read it. */
+struct pki_arow {
+	const char *f[PKI_REGISTRY_NCOLS];	/* into store */
+	char *store;
+	char shard[32];
+	size_t line;
+	size_t commit;		/* the walked commit that added it, or PKI_NO_COMMIT */
+};
+
+/* A product whose files a commit changed: 'A'dded, 'M'odified, 'D'eleted, or 0. */
+struct pki_atouch {
+	char id[PKI_ID_MAX];
+	char gpg, xml;
+};
+
+struct pki_acommit {
+	struct pki_commit c;
+	unsigned changes;		/* PKI_CH_* */
+	char matrix_id[41];		/* the tables it is judged by: its parent's */
+	char deleg_id[41];		/* (a root's own); "" when absent */
+	char deleg_new_id[41];		/* delegations.csv after it */
+	struct pki_atouch *touch;
+	size_t ntouch, captouch;
+	size_t row0, nrows;		/* the rows it added, in rows[] */
+	char signer[41];		/* a good signature's key; "" otherwise */
+	char *bad;			/* why the signature is not good */
+	const struct pki_principal *who;	/* the signer's row, when a valid principal */
+};
+
+/* The matrix or the delegations of one blob, parsed once. */
+struct pki_atable {
+	char id[41];
+	bool matrix;
+	bool ok;
+	struct pki_matrix m;
+	struct pki_delegations d;
+};
+
+/* A key file seen in history, and the key once looked up. */
+struct pki_akey {
+	char fpr[41];
+	char blob[41];		/* the latest keys/<FPR>.asc; "" when never stored */
+	bool looked, have;
+	struct pki_key key;
+	/* A file to check on the verifiers' threads: its bytes, and what
+	 * gpg saw in them (or why not). */
+	bool inspect;
+	struct pki_buf data;
+	struct pki_key seen;
+	char *why;
+};
+
+/* A label blob, parsed and validated once. */
+struct pki_alabel {
+	char id[41];
+	bool ok;
+	struct pki_label l;
+	char *why;		/* when not ok */
+};
+
+/* The last version of a shard the walk read: the next commit's parent
+ * version, so that each commit reads one version, not two. */
+#define PKI_SHARD_CACHE 4
+struct pki_ashard {
+	char path[32];
+	char id[41];
+	struct pki_buf data;
+	size_t lines;
+};
+
+struct pki_auditor {
+	struct pki_audit *a;
+	struct pki_repo *repo;
+	struct pki_gpg *gpg;
+	const struct pki_audit_opts *o;
+	char tip[41];
+	struct pki_acommit *cv;
+	size_t nc, capc;
+	struct pki_arow *rows;		/* added by the walked commits, in order */
+	size_t nrows, caprows;
+	struct pki_atable **tables;
+	size_t ntables, captables;
+	struct pki_akey *keys;
+	size_t nkeys, capkeys;
+	size_t last_table;		/* where the last look-up hit */
+	struct pki_ashard shards[PKI_SHARD_CACHE];
+	unsigned next_shard;
+	struct pki_alabel *labels;	/* found through lslots: index + 1, 0 empty */
+	size_t nlabels, caplabels;
+	size_t *lslots;
+	size_t nlslots;
+};
+
+/* audit-walk.c: walk the history and record what each commit changed
+ * and the rows it added (checks 1 and 2). */
+int pki_audit_walk(struct pki_auditor *au);
+bool pki_audit_is_shard(const char *path);
+
+/* audit-rows.c and audit-registry.c: the registry only grows (check 2).
+ * Parse a shard's rows (data holds the header line), numbering from line. */
+int pki_audit_rows_parse(const char *shard, const char *data, size_t len, size_t line,
+			 size_t commit, struct pki_arow **rows, size_t *n, size_t *cap);
+void pki_audit_rows_free(struct pki_arow *rows, size_t n);
+/* The same, line by line when the whole does not parse: then 1, with the
+ * first error in why. */
+int pki_audit_rows_read(const char *shard, const char *data, size_t len, size_t commit,
+			struct pki_arow **rows, size_t *n, size_t *cap, char why[256]);
+/* Rows by event: the same row (-1) or the first column that differs;
+ * pointers to rows sorted by event (NULL: out of memory); the first of
+ * those with event (n when none). */
+int pki_audit_same_row(const struct pki_arow *a, const struct pki_arow *b);
+const struct pki_arow **pki_audit_by_events(const struct pki_arow *v, size_t n);
+size_t pki_audit_first_event(const struct pki_arow *const *ix, size_t n, const char *event);
+/* Compare a shard between a parent's version (old_id) and commit ci's
+ * (new_id): rows lost or edited are findings; with collect, the rows the
+ * commit added go to au->rows. */
+int pki_audit_shard(struct pki_auditor *au, size_t ci, const char *path,
+		    const char *old_id, const char *new_id, bool collect);
+/* A merge: nothing lost from any parent; its rows are those no parent had. */
+int pki_audit_merge_rows(struct pki_auditor *au, size_t ci);
+/* No event twice among the rows at the tip. */
+int pki_audit_duplicates(struct pki_auditor *au, const struct pki_arow *rows, size_t n);
+
+/* audit-tables.c: the tables and keys the checks share.  The matrix or
+ * delegations of a blob ID: NULL when it does not parse (reported once,
+ * A108, at where); delegations "" (no file) are none. */
+const struct pki_matrix *pki_audit_matrix(struct pki_auditor *au, const char *id,
+					 const char *where);
+const struct pki_delegations *pki_audit_delegations(struct pki_auditor *au, const char *id,
+						     const char *where);
+/* The key of a fingerprint, from the keyring (NULL when unavailable). */
+const struct pki_key *pki_audit_key(struct pki_auditor *au, const char *fpr);
+struct pki_akey *pki_audit_akey(struct pki_auditor *au, const char *fpr, bool add);
+/* The label in blob id: *out NULL when it is no valid label (*why says
+ * why); < 0 only when the audit cannot go on. */
+int pki_audit_label(struct pki_auditor *au, const char *id, const struct pki_label **out,
+		    const char **why);
+/* Import the keys the keyring lacks from their files (checked first);
+ * the other files the walk saw are marked to inspect, then judged by
+ * pki_audit_keys_judge once inspected. */
+int pki_audit_import_keys(struct pki_auditor *au);
+int pki_audit_keys_judge(struct pki_auditor *au);
+/* Free the tables, labels and keys. */
+void pki_audit_tables_free(struct pki_auditor *au);
+
+/* audit-sign.c: verify every signature, judge each signer and the rows
+ * and files of its commit (checks 1 and 2). */
+int pki_audit_sign(struct pki_auditor *au);
+
+/* audit-rules.c: each row against the rules of its time (check 5). */
+int pki_audit_rules(struct pki_auditor *au);
+/* Is an authority a delegation ID (not originator, hom, undss-rule, custodian)? */
+bool pki_audit_is_delegation(const char *authority);
+
+/* A product at the tip, as the state checks see it. */
+struct pki_aproduct {
+	const char *id;
+	const struct pki_arow *const *rows;	/* its rows at the tip, in time order */
+	size_t nrows;
+	char gpg[41], xml[41];			/* blob IDs at the tip, "" when absent */
+	const struct pki_label *label;
+	bool labelled;				/* the label parsed */
+	bool origin;				/* a classify or receive row */
+};
+
+/* Names split out of the rows' recipient column, kept while one product
+ * is checked (pki_names borrows them). */
+struct pki_apool {
+	char **v;
+	size_t n, cap;
+};
+void pki_apool_clear(struct pki_apool *pool);
+
+/* audit-state.c: the products at the tip (checks 3 to 7). */
+int pki_audit_state(struct pki_auditor *au);
+/* A product's label at a commit (-PKI_ENOINPUT: none there, -PKI_EDATA: invalid). */
+int pki_audit_label_at(struct pki_auditor *au, const char *commit, const char *id,
+		       const struct pki_label **out);
+
+/* audit-lists.c: label, registry and ciphertext agree on the list (check
+ * 4); a safety product reached UNDSS (check 6).  m: the tip's matrix. */
+int pki_audit_lists(struct pki_auditor *au, const struct pki_matrix *m,
+		    const struct pki_aproduct *p, struct pki_apool *pool);
+int pki_audit_safety(struct pki_auditor *au, const struct pki_matrix *m,
+		     const struct pki_aproduct *p, struct pki_apool *pool);
+
+/* audit-overdue.c: half-years not transferred to the archives, over the
+ * rows at the tip; a product past its review date (check 7). */
+int pki_audit_transfers(struct pki_auditor *au, const struct pki_arow *rows, size_t n);
+int pki_audit_review(struct pki_auditor *au, const struct pki_aproduct *p);
+
+#endif

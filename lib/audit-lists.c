@@ -1,0 +1,245 @@
+/* audit-lists.c: distribution lists (audit checks 4 and 6).
+ *
+ * Three accounts of who may read a product must agree: the list its label
+ * carries, the list the registry implies (classify, receive and
+ * reclassify rows give the whole list, shares add to it, revokes take off
+ * it), and the keys its ciphertext is encrypted to.  The key IDs come from
+ * the ciphertext's own packets (pki_gpg_recipients: no secret key, no
+ * decryption); every principal on the list must hold one of them, and no
+ * key may be there that no principal on the list holds.  No more keys, no
+ * fewer.  And a product that bears on safety reached UNDSS.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit-int.h"
+#include "error.h"
+#include "rows.h"
+#include "policy.h"
+
+#define RECIPIENTS_HEAD (256 * 1024)	/* enough for the leading PKESK packets */
+
+void pki_apool_clear(struct pki_apool *pool)
+{
+	while (pool->n > 0)
+		free(pool->v[--pool->n]);
+}
+
+static int pool_split(struct pki_apool *pool, const char *field, struct pki_names *out)
+{
+	char *copy, *p, *next, **grown;
+	int rc = 0;
+
+	if ((grown = pki_row_grow(pool->v, pool->n, &pool->cap, sizeof(*grown))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "distribution list");
+	pool->v = grown;
+	if ((copy = strdup(field)) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "distribution list");
+	pool->v[pool->n++] = copy;
+	for (p = copy; *p != '\0' && rc == 0; p = next) {
+		next = p + strcspn(p, ";");
+		if (*next == ';')
+			*next++ = '\0';
+		if (*p != '\0')
+			rc = pki_names_add(out, p);
+	}
+	return rc;
+}
+
+static void names_remove(struct pki_names *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], name) == 0) {
+			memmove(s->v + i, s->v + i + 1, (s->n - i - 1) * sizeof(*s->v));
+			s->n--;
+			return;
+		}
+}
+
+/* Classify, receive and reclassify rows give the whole list, shares add
+ * to it, revokes take off it; exports and archive rows leave it be. */
+static int implied_list(struct pki_apool *pool, const struct pki_arow *const *r, size_t n,
+			struct pki_names *out)
+{
+	const char *a;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		a = r[i]->f[PKI_COL_ACTION];
+		if (strcmp(a, "classify") == 0 || strcmp(a, "receive") == 0 ||
+		    strcmp(a, "reclassify") == 0) {
+			out->n = 0;
+			rc = pool_split(pool, r[i]->f[PKI_COL_RECIPIENT], out);
+		} else if (strcmp(a, "share") == 0) {
+			rc = pool_split(pool, r[i]->f[PKI_COL_RECIPIENT], out);
+		} else if (strcmp(a, "revoke") == 0) {
+			names_remove(out, r[i]->f[PKI_COL_RECIPIENT]);
+		}
+	}
+	return rc;
+}
+
+/* --- the ciphertext --- */
+
+/* Whose key holds keyid, among the matrix's principals. */
+static const struct pki_principal *owner(struct pki_auditor *au, const struct pki_matrix *m,
+					 const char *keyid)
+{
+	const struct pki_key *k;
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if ((k = pki_audit_key(au, m->v[i].fpr)) != NULL && pki_key_has(k, keyid))
+			return &m->v[i];
+	return NULL;
+}
+
+static int extra_key(struct pki_auditor *au, const struct pki_matrix *m, const char *id,
+		     const char *keyid, const char *whose)
+{
+	const struct pki_principal *q = owner(au, m, keyid);
+
+	if (q != NULL)
+		return pki_audit_add(au->a, PKI_A_RECIPIENTS, id,
+				     "encrypted to key %s of '%s', who is not on %s distribution "
+				     "list (policy 9.8)", keyid, q->name, whose);
+	return pki_audit_add(au->a, PKI_A_RECIPIENTS, id,
+			     "encrypted to key %s, which is no principal's (policy 9.8)", keyid);
+}
+
+/* Mark the key IDs that k holds; false when it holds none of them. */
+static bool holds(const struct pki_key *k, char (*ids)[PKI_KEYID_LEN], size_t n, bool *used)
+{
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (pki_key_has(k, ids[i]))
+			any = used[i] = true;
+	return any;
+}
+
+static int recipients(struct pki_auditor *au, const struct pki_matrix *m, const char *id,
+		      const char *gpg, const struct pki_names *list, const char *whose)
+{
+	struct pki_buf ct = PKI_BUF_INIT;
+	char (*ids)[PKI_KEYID_LEN] = NULL;
+	const struct pki_principal *q;
+	const struct pki_key *k;
+	bool *used = NULL, unknown = false;
+	size_t n = 0, i;
+	int rc;
+
+	if ((rc = pki_repo_blob(au->repo, gpg, RECIPIENTS_HEAD, true, &ct)) < 0)
+		goto out;
+	if (pki_gpg_recipients(au->gpg, ct.ptr, ct.len, &ids, &n) < 0) {
+		rc = pki_audit_add(au->a, PKI_A_CIPHERTEXT_INVALID, id, "%s", pki_error_last());
+		goto out;
+	}
+	if ((used = calloc(n + 1, sizeof(*used))) == NULL) {
+		rc = pki_error_errno(PKI_EINTERNAL, "recipients");
+		goto out;
+	}
+	for (i = 0; i < list->n && rc == 0; i++) {
+		q = pki_matrix_find(m, list->v[i]);
+		k = q != NULL ? pki_audit_key(au, q->fpr) : NULL;
+		if (q == NULL) {
+			rc = pki_audit_add(au->a, PKI_A_RECIPIENTS, id, "'%s' is on %s distribution "
+					   "list but not in the access matrix (policy 11.3.3)",
+					   list->v[i], whose);
+		} else if (k == NULL) {
+			unknown = true;
+			rc = pki_audit_add(au->a, PKI_A_KEY_UNAVAILABLE, id, "cannot check its "
+					   "recipients: the key of '%s' is not in the keyring",
+					   q->name);
+		} else if (!holds(k, ids, n, used)) {
+			rc = pki_audit_add(au->a, PKI_A_RECIPIENTS, id, "'%s' is on %s distribution "
+					   "list, but the ciphertext is not encrypted to its key "
+					   "(policy 9.8)", q->name, whose);
+		}
+	}
+	/* A key no one on the list holds; unsure when a key was unavailable. */
+	for (i = 0; i < n && rc == 0 && !unknown; i++)
+		if (!used[i])
+			rc = extra_key(au, m, id, ids[i], whose);
+out:
+	free(used);
+	free(ids);
+	pki_buf_release(&ct);
+	return rc;
+}
+
+/* --- the lists --- */
+
+static int join(const struct pki_names *s, struct pki_buf *out)
+{
+	pki_buf_reset(out);
+	if (s->n == 0)
+		return pki_buf_adds(out, "");
+	return pki_names_join(s, out);
+}
+
+/* Check 4: the label's list, the registry's, and the ciphertext's keys. */
+int pki_audit_lists(struct pki_auditor *au, const struct pki_matrix *m,
+		    const struct pki_aproduct *p, struct pki_apool *pool)
+{
+	struct pki_names label = { 0 }, registry = { 0 };
+	struct pki_buf a = PKI_BUF_INIT, b = PKI_BUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < p->label->nrecipients && rc == 0; i++)
+		rc = pki_names_add(&label, p->label->recipients[i]);
+	if (rc < 0 || (rc = implied_list(pool, p->rows, p->nrows, &registry)) < 0)
+		goto out;
+	/* Without its origin row the registry implies nothing (A303 said so). */
+	if (p->origin && !pki_names_equal(&label, &registry)) {
+		if ((rc = join(&label, &a)) < 0 || (rc = join(&registry, &b)) < 0 ||
+		    (rc = pki_audit_add(au->a, PKI_A_LIST_MISMATCH, p->id,
+					"the label lists '%s', the registry implies '%s'",
+					a.ptr, b.ptr)) < 0)
+			goto out;
+		if (p->gpg[0] != '\0' && m != NULL &&
+		    (rc = recipients(au, m, p->id, p->gpg, &registry, "the registry's")) < 0)
+			goto out;
+	}
+	if (p->gpg[0] != '\0' && m != NULL)
+		rc = recipients(au, m, p->id, p->gpg, &label, "its");
+out:
+	pki_buf_release(&a);
+	pki_buf_release(&b);
+	pki_names_release(&label);
+	pki_names_release(&registry);
+	return rc;
+}
+
+/* Check 6: a safety product reached a undss principal (policy 11.3.2). */
+int pki_audit_safety(struct pki_auditor *au, const struct pki_matrix *m,
+		     const struct pki_aproduct *p, struct pki_apool *pool)
+{
+	const struct pki_principal *q;
+	struct pki_names named = { 0 };
+	size_t i, k;
+	int rc = 0;
+
+	/* Without a matrix at the tip, no one's role is known (A108). */
+	if (!p->label->safety || m == NULL)
+		return 0;
+	for (i = 0; i < p->nrows && rc == 0; i++)
+		rc = pool_split(pool, p->rows[i]->f[PKI_COL_RECIPIENT], &named);
+	for (k = 0; k < p->label->nrecipients && rc == 0; k++)
+		rc = pki_names_add(&named, p->label->recipients[k]);
+	for (k = 0; k < named.n && rc == 0; k++)
+		if ((q = pki_matrix_find(m, named.v[k])) != NULL && q->role == PKI_ROLE_UNDSS)
+			goto out;
+	if (rc == 0)
+		rc = pki_audit_add(au->a, PKI_A_SAFETY, p->id,
+				   "bears on the safety of UN personnel but never reached a undss "
+				   "principal (policy 11.3.2)");
+out:
+	pki_names_release(&named);
+	return rc;
+}

@@ -1,0 +1,100 @@
+/* audit-overdue.c: overdue work, as warnings (audit check 7): half-years
+ * whose products were not all transferred to the UN Archives (policy
+ * 11.5.1), and products past their review date.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "archive.h"
+#include "audit-int.h"
+#include "error.h"
+#include "rows.h"
+
+int pki_audit_review(struct pki_auditor *au, const struct pki_aproduct *p)
+{
+	char date[PKI_DATE_LEN];
+
+	if (p->label->review == 0 || p->label->review > au->a->at)
+		return 0;
+	pki_date_format(p->label->review, date);
+	return pki_audit_add(au->a, PKI_A_REVIEW_OVERDUE, p->id,
+			     "its review date %s has passed", date);
+}
+
+struct due {
+	struct pki_period p;
+	size_t count;
+};
+
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int by_period(const void *a, const void *b)
+{
+	return pki_period_cmp(&((const struct due *)a)->p, &((const struct due *)b)->p);
+}
+
+static int count_due(struct due **v, size_t *n, size_t *cap, const struct pki_period *p)
+{
+	struct due *grown;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (pki_period_cmp(&(*v)[i].p, p) == 0) {
+			(*v)[i].count++;
+			return 0;
+		}
+	if ((grown = pki_row_grow(*v, *n, cap, sizeof(*grown))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "transfers");
+	*v = grown;
+	grown[*n].p = *p;
+	grown[(*n)++].count = 1;
+	return 0;
+}
+
+/* Products classified or received in a half-year that ended by --at,
+ * without an archive row: one warning for each such half-year. */
+int pki_audit_transfers(struct pki_auditor *au, const struct pki_arow *rows, size_t n)
+{
+	const char **archived;
+	const char *a, *id;
+	struct due *due = NULL;
+	struct pki_period p;
+	char name[PKI_PERIOD_LEN];
+	size_t i, na = 0, nd = 0, capd = 0;
+	time_t t, start, end;
+	int rc = 0;
+
+	if ((archived = calloc(n + 1, sizeof(*archived))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "transfers");
+	for (i = 0; i < n; i++)
+		if (strcmp(rows[i].f[PKI_COL_ACTION], "archive") == 0)
+			archived[na++] = rows[i].f[PKI_COL_PRODUCT];
+	qsort(archived, na, sizeof(*archived), by_string);
+	for (i = 0; i < n && rc == 0; i++) {
+		a = rows[i].f[PKI_COL_ACTION];
+		id = rows[i].f[PKI_COL_PRODUCT];
+		if ((strcmp(a, "classify") != 0 && strcmp(a, "receive") != 0) ||
+		    pki_time_parse("time", rows[i].f[PKI_COL_TIME], &t) < 0)
+			continue;
+		pki_period_of(t, &p);
+		pki_period_bounds(&p, &start, &end);
+		if (end > au->a->at || bsearch(&id, archived, na, sizeof(*archived), by_string))
+			continue;
+		rc = count_due(&due, &nd, &capd, &p);
+	}
+	if (nd > 0)
+		qsort(due, nd, sizeof(*due), by_period);
+	for (i = 0; i < nd && rc == 0; i++) {
+		pki_period_format(&due[i].p, name);
+		rc = pki_audit_add(au->a, PKI_A_TRANSFER_OVERDUE, name,
+				   "%zu product%s filed in %s %s not transferred to the UN Archives "
+				   "(policy 11.5.1)", due[i].count, due[i].count == 1 ? "" : "s",
+				   name, due[i].count == 1 ? "was" : "were");
+	}
+	free(due);
+	free(archived);
+	return rc;
+}

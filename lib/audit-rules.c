@@ -1,0 +1,275 @@
+/* audit-rules.c: each recorded action against the rules of its time
+ * (audit check 5).
+ *
+ * A row is judged by lib/policy.c, the code the command that wrote it
+ * ran, with what that command saw: the access matrix and delegations of
+ * the commit's parent, the product's label before the change, and the
+ * commit's time.  So a row written straight into the registry with stock
+ * git meets the same rules as one pki-share wrote, and a delegation that
+ * had expired by then is caught however the row came to be.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit-int.h"
+#include "error.h"
+#include "policy.h"
+
+bool pki_audit_is_delegation(const char *authority)
+{
+	static const char *const words[] = { "", "originator", "hom", "undss-rule", "custodian" };
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(authority, words[i]) == 0)
+			return false;
+	return true;
+}
+
+/* --- judging one row --- */
+
+/* What a row is judged with. */
+struct judge {
+	struct pki_auditor *au;
+	const struct pki_acommit *ac;
+	const char *parent;		/* the state judged by (a root: itself) */
+	const struct pki_arow *r;
+	const struct pki_matrix *m;
+	const struct pki_delegations *d;
+	const struct pki_principal *actor;
+	const struct pki_label *label;	/* before the change */
+	struct pki_product p;
+	char object[64];
+};
+
+static int violation(struct judge *j)
+{
+	const struct pki_delegation *x;
+	const char *auth = j->r->f[PKI_COL_AUTHORITY];
+	const char *action = j->r->f[PKI_COL_ACTION];
+
+	/* A delegation invoked out of its time has a finding of its own. */
+	if (pki_audit_is_delegation(auth) && (x = pki_delegations_find(j->d, auth)) != NULL &&
+	    strcmp(x->grantee, j->actor->name) == 0 && !pki_delegation_valid(x, j->ac->c.when))
+		return pki_audit_add(j->au->a, PKI_A_EXPIRED_DELEGATION, j->object,
+				     "%s of %s by '%s' in commit %s invokes delegation %s out of its "
+				     "time: %s", action, j->r->f[PKI_COL_PRODUCT], j->actor->name,
+				     j->ac->c.id, auth, pki_error_last());
+	return pki_audit_add(j->au->a, PKI_A_RULE, j->object, "%s of %s by '%s' in commit %s: %s",
+			     action, j->r->f[PKI_COL_PRODUCT], j->actor->name, j->ac->c.id,
+			     pki_error_last());
+}
+
+static int granted(struct judge *j, const char *auth)
+{
+	const char *recorded = j->r->f[PKI_COL_AUTHORITY];
+
+	if (auth == NULL || strcmp(auth, recorded) == 0)
+		return 0;
+	return pki_audit_add(j->au->a, PKI_A_AUTHORITY, j->object,
+			     "row %s records authority '%s'; the rules of its time grant '%s'",
+			     j->r->f[PKI_COL_EVENT], recorded, auth);
+}
+
+/* share, export, revoke: the recipient as the matrix of the time knew it. */
+static int judge_share(struct judge *j, enum pki_action action)
+{
+	struct pki_share_ctx c;
+	const char *auth = NULL, *f_auth = j->r->f[PKI_COL_AUTHORITY];
+	char keypath[64], id[41];
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.actor = j->actor;
+	c.product = &j->p;
+	c.recipient_name = j->r->f[PKI_COL_RECIPIENT];
+	c.recipient = pki_matrix_find(j->m, c.recipient_name);
+	if (c.recipient != NULL) {
+		snprintf(keypath, sizeof(keypath), "keys/%s.asc", c.recipient->fpr);
+		c.recipient_key = pki_repo_id_at(j->au->repo, j->parent, keypath, id) == 0;
+	}
+	c.matrix = j->m;
+	c.delegations = j->d;
+	c.at = j->ac->c.when;
+	c.authority = pki_audit_is_delegation(f_auth) ? f_auth : NULL;
+	c.justification = j->r->f[PKI_COL_JUSTIFICATION];
+	c.hrddp = j->r->f[PKI_COL_HRDDP];
+	c.arrangement = j->r->f[PKI_COL_ARRANGEMENT];
+	c.consent = j->r->f[PKI_COL_REFERENCE];
+	if (action == PKI_ACTION_REVOKE)
+		rc = pki_policy_may_revoke(&auth, &c);
+	else
+		rc = pki_policy_may_share(&auth, &c);
+	/* The row's action must be the one pki-share takes for the recipient. */
+	if (rc == 0 && c.recipient != NULL && action != PKI_ACTION_EXPORT &&
+	    pki_policy_outside(c.recipient))
+		rc = pki_error(PKI_EPOLICY, "'%s' is outside the mission: a copy leaves it by "
+			       "export, with its own label (policy 11.4.3)", c.recipient->name);
+	if (rc == 0 && c.recipient != NULL && action == PKI_ACTION_EXPORT &&
+	    !pki_policy_outside(c.recipient))
+		rc = pki_error(PKI_EPOLICY, "'%s' is inside the mission: products reach it by "
+			       "share, on the distribution list (policy 10.7)", c.recipient->name);
+	if (rc < 0)
+		return violation(j);
+	return granted(j, auth);
+}
+
+/* The list a classify, receive or reclassify row records, against the rules'. */
+static int judge_list(struct judge *j, const struct pki_names *want)
+{
+	struct pki_buf b = PKI_BUF_INIT;
+	int rc;
+
+	if ((rc = pki_names_join(want, &b)) < 0)
+		goto out;
+	if (strcmp(b.ptr != NULL ? b.ptr : "", j->r->f[PKI_COL_RECIPIENT]) != 0)
+		rc = pki_audit_add(j->au->a, PKI_A_RULE, j->object,
+				   "%s of %s in commit %s encrypts to '%s'; the rules of its time "
+				   "give '%s' (policy 10.7, 11.3.2, 11.5.1)", j->r->f[PKI_COL_ACTION],
+				   j->r->f[PKI_COL_PRODUCT], j->ac->c.id, j->r->f[PKI_COL_RECIPIENT],
+				   b.ptr != NULL ? b.ptr : "");
+out:
+	pki_buf_release(&b);
+	return rc;
+}
+
+static int judge_reclassify(struct judge *j)
+{
+	struct pki_names want = { 0 };
+	enum pki_level level;
+	const char *auth = NULL, *f_auth = j->r->f[PKI_COL_AUTHORITY];
+	int rc;
+
+	if (pki_level_parse(j->r->f[PKI_COL_LEVEL], &level) < 0 ||
+	    pki_policy_may_reclassify(j->d, j->m, j->actor, &j->p,
+				      pki_audit_is_delegation(f_auth) ? f_auth : NULL,
+				      j->ac->c.when, &auth) < 0)
+		return violation(j);
+	if ((rc = granted(j, auth)) < 0)
+		return rc;
+	if (pki_policy_reclassified_list(j->m, &j->p, j->label->recipients, j->label->nrecipients,
+					 level, j->ac->c.when, &want) < 0)
+		rc = violation(j);
+	else
+		rc = judge_list(j, &want);
+	pki_names_release(&want);
+	return rc;
+}
+
+/* classify and receive: who files, and the initial list (SPEC 5.1, 5.2). */
+static int judge_filing(struct judge *j, enum pki_action action)
+{
+	struct pki_names want = { 0 };
+	int rc;
+
+	if (action == PKI_ACTION_RECEIVE ? pki_policy_may_receive(j->actor) < 0 :
+	    pki_policy_may_classify(j->actor, j->label->level) < 0)
+		return violation(j);
+	if (pki_policy_initial_list(j->m, j->p.originator, j->label->level, j->label->safety,
+				    j->ac->c.when, &want) < 0)
+		rc = violation(j);
+	else
+		rc = judge_list(j, &want);
+	pki_names_release(&want);
+	return rc;
+}
+
+/* Transfers to the archives: an archive row, and the share to the
+ * archives principal made with it (authority custodian). */
+static bool archiving(const struct judge *j, enum pki_action action)
+{
+	const struct pki_principal *q;
+	size_t i;
+
+	if (action == PKI_ACTION_ARCHIVE)
+		return true;
+	if (action != PKI_ACTION_SHARE || strcmp(j->r->f[PKI_COL_AUTHORITY], "custodian") != 0 ||
+	    (q = pki_matrix_find(j->m, j->r->f[PKI_COL_RECIPIENT])) == NULL ||
+	    q->role != PKI_ROLE_ARCHIVES)
+		return false;
+	for (i = j->ac->row0; i < j->ac->row0 + j->ac->nrows; i++)
+		if (strcmp(j->au->rows[i].f[PKI_COL_ACTION], "archive") == 0 &&
+		    strcmp(j->au->rows[i].f[PKI_COL_PRODUCT], j->r->f[PKI_COL_PRODUCT]) == 0)
+			return true;
+	return false;
+}
+
+/* A revoke made by removing its recipient from the matrix in the same
+ * commit (pki-matrix remove): judged as a change of the matrix (A104). */
+static bool removal(const struct judge *j, enum pki_action action)
+{
+	const struct pki_principal *before, *after;
+	const struct pki_matrix *m;
+	char id[41];
+
+	if (action != PKI_ACTION_REVOKE || !(j->ac->changes & PKI_CH_MATRIX) ||
+	    pki_repo_id_at(j->au->repo, j->ac->c.id, PKI_MATRIX_FILE, id) < 0 ||
+	    (m = pki_audit_matrix(j->au, id, j->ac->c.id)) == NULL)
+		return false;
+	before = pki_matrix_find(j->m, j->r->f[PKI_COL_RECIPIENT]);
+	after = pki_matrix_find(m, j->r->f[PKI_COL_RECIPIENT]);
+	return before != NULL && after != NULL && pki_principal_valid(before, j->ac->c.when) &&
+	       !pki_principal_valid(after, j->ac->c.when);
+}
+
+/* The actor: the signer, or for a commit without a good signature the
+ * principal the row names, so that its rules are still judged. */
+static const struct pki_principal *row_actor(const struct judge *j)
+{
+	const struct pki_principal *p;
+
+	if (j->ac->who != NULL)
+		return j->ac->who;
+	p = pki_matrix_find(j->m, j->r->f[PKI_COL_ACTOR]);
+	return p != NULL && pki_principal_valid(p, j->ac->c.when) ? p : NULL;
+}
+
+static int judge_row(struct pki_auditor *au, const struct pki_acommit *ac, const struct pki_arow *r)
+{
+	struct judge j;
+	enum pki_action action;
+	const char *before;
+	int rc;
+
+	memset(&j, 0, sizeof(j));
+	j.au = au;
+	j.ac = ac;
+	j.parent = ac->c.nparents > 0 ? ac->c.parents[0] : ac->c.id;
+	j.r = r;
+	snprintf(j.object, sizeof(j.object), "%s:%zu", r->shard, r->line);
+	if (pki_action_parse(r->f[PKI_COL_ACTION], &action) < 0 ||
+	    (j.m = pki_audit_matrix(au, ac->matrix_id, ac->c.id)) == NULL ||
+	    (j.d = pki_audit_delegations(au, ac->deleg_id, ac->c.id)) == NULL ||
+	    (j.actor = row_actor(&j)) == NULL || removal(&j, action))
+		return 0;	/* A206, A108, A103 said why; A104 judged a removal */
+	if (archiving(&j, action))
+		return pki_policy_may_archive(j.actor) < 0 ? violation(&j) : 0;
+	/* The label before the change; a product filed in this commit has
+	 * only the one it was filed with. */
+	before = action != PKI_ACTION_CLASSIFY && action != PKI_ACTION_RECEIVE ? j.parent : ac->c.id;
+	rc = pki_audit_label_at(au, before, r->f[PKI_COL_PRODUCT], &j.label);
+	if ((rc == -PKI_ENOINPUT || rc == -PKI_EDATA) && before != ac->c.id)
+		rc = pki_audit_label_at(au, ac->c.id, r->f[PKI_COL_PRODUCT], &j.label);
+	if (rc == -PKI_ENOINPUT || rc == -PKI_EDATA)
+		return 0;	/* A204, A301, A305 say why */
+	if (rc < 0)
+		return rc;
+	pki_product_of_label(j.label, &j.p);
+	if (action == PKI_ACTION_SHARE || action == PKI_ACTION_EXPORT || action == PKI_ACTION_REVOKE)
+		return judge_share(&j, action);
+	if (action == PKI_ACTION_RECLASSIFY)
+		return judge_reclassify(&j);
+	return judge_filing(&j, action);
+}
+
+int pki_audit_rules(struct pki_auditor *au)
+{
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < au->nc && rc == 0; i++)
+		for (k = au->cv[i].row0; k < au->cv[i].row0 + au->cv[i].nrows && rc == 0; k++)
+			rc = judge_row(au, &au->cv[i], &au->rows[k]);
+	return rc;
+}

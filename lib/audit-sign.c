@@ -1,0 +1,379 @@
+/* audit-sign.c: signatures and who made each change (audit checks 1, 2).
+ *
+ * Verification is the audit's one process per commit, so it runs on
+ * every core: each thread has its own GPGME context and takes the next
+ * job from a shared counter (the key files to inspect, then the commits);
+ * what it finds goes to the job's own slots, and the judging that
+ * follows runs in history order.  Keys the auditor's keyring lacks were
+ * imported before, from keys/ as the history stored them (audit-tables.c;
+ * public keys only: an auditor needs no secret).
+ *
+ * A signer is judged by the access matrix of the commit's parent (the
+ * root commit, made by pki-init, by the matrix it creates), at the
+ * commit's time: the rules in lib/policy.c say which roles may change the
+ * matrix, the keys, the settings and the delegations.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit-int.h"
+#include "error.h"
+#include "policy.h"
+
+#define THREADS_MAX 8
+
+/* --- verifying, on every core --- */
+
+struct verifier {
+	struct pki_auditor *au;
+	struct pki_gpg *g;
+	atomic_size_t *next;
+	int rc;
+};
+
+/* A key file to inspect: what it holds, or why it holds no key. */
+static int inspect(struct verifier *v, struct pki_akey *k)
+{
+	if (pki_gpg_inspect(v->g, k->data.ptr, k->data.len, &k->seen) == 0)
+		return 0;
+	/* The error slot is this thread's own. */
+	if ((k->why = strdup(pki_error_last())) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "keys");
+	return 0;
+}
+
+/* Jobs: first the key files to inspect, then the commits to verify. */
+static void *verify(void *arg)
+{
+	struct verifier *v = arg;
+	struct pki_auditor *au = v->au;
+	struct pki_acommit *ac;
+	size_t i;
+
+	while ((i = atomic_fetch_add(v->next, 1)) < au->nkeys + au->nc) {
+		if (i < au->nkeys) {
+			if (au->keys[i].inspect && (v->rc = inspect(v, &au->keys[i])) < 0)
+				break;
+			continue;
+		}
+		ac = &au->cv[i - au->nkeys];
+		if (ac->c.signature.len == 0)
+			continue;
+		if (pki_gpg_verify(v->g, ac->c.signature.ptr, ac->c.signature.len,
+				   ac->c.payload.ptr, ac->c.payload.len, ac->signer) == 0)
+			continue;
+		ac->signer[0] = '\0';
+		/* The error slot is this thread's own. */
+		if ((ac->bad = strdup(pki_error_last())) == NULL) {
+			v->rc = pki_error_errno(PKI_EINTERNAL, "verify");
+			break;
+		}
+	}
+	return NULL;
+}
+
+static unsigned thread_count(const struct pki_auditor *au)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned n = au->o->threads;
+
+	if (n == 0)
+		n = cores > 0 ? (unsigned)cores : 1;
+	if (n > THREADS_MAX)
+		n = THREADS_MAX;
+	if (n > au->nc + au->nkeys)
+		n = au->nc + au->nkeys > 0 ? (unsigned)(au->nc + au->nkeys) : 1;
+	return n;
+}
+
+static int verify_all(struct pki_auditor *au)
+{
+	struct verifier v[THREADS_MAX];
+	pthread_t tid[THREADS_MAX];
+	atomic_size_t next = 0;
+	unsigned n = thread_count(au), i, started = 0;
+	int rc = 0;
+
+	memset(v, 0, sizeof(v));
+	/* Contexts are made here, before any thread runs (GPGME's rule). */
+	for (i = 0; i < n; i++) {
+		v[i].au = au;
+		v[i].next = &next;
+		if (i == 0)
+			v[i].g = au->gpg;
+		else if ((rc = pki_gpg_new(&v[i].g)) < 0)
+			goto out;
+	}
+	for (i = 1; i < n; i++) {
+		if (pthread_create(&tid[i], NULL, verify, &v[i]) != 0)
+			break;	/* fewer threads: the others do the work */
+		started++;
+	}
+	verify(&v[0]);
+	for (i = 1; i <= started; i++)
+		pthread_join(tid[i], NULL);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = v[i].rc;
+out:
+	for (i = 1; i < n; i++)
+		pki_gpg_free(v[i].g);
+	return rc;
+}
+
+/* --- judging --- */
+
+/* The signer's row: by primary fingerprint, else by a subkey of a principal's key. */
+static const struct pki_principal *signer_row(struct pki_auditor *au, const struct pki_matrix *m,
+					      const char *signer)
+{
+	const struct pki_principal *p;
+	const struct pki_key *k;
+	size_t i;
+
+	if (strlen(signer) == 40 && (p = pki_matrix_find_fpr(m, signer)) != NULL)
+		return p;
+	for (i = 0; i < m->n; i++)
+		if ((k = pki_audit_key(au, m->v[i].fpr)) != NULL && pki_key_has(k, signer))
+			return &m->v[i];
+	return NULL;
+}
+
+static bool deleg_same(const struct pki_delegation *a, const struct pki_delegation *b)
+{
+	return strcmp(a->grantor, b->grantor) == 0 && strcmp(a->grantee, b->grantee) == 0 &&
+	       a->power == b->power && strcmp(a->scope, b->scope) == 0 && a->from == b->from &&
+	       a->until == b->until && strcmp(a->reference, b->reference) == 0;
+}
+
+/* New delegations: the signer grants them, with a power its role may
+ * delegate; edited or dropped ones are the matrix keepers' business. */
+static int judge_delegations(struct pki_auditor *au, struct pki_acommit *ac)
+{
+	const struct pki_delegations *old, *nw;
+	const struct pki_delegation *x, *y;
+	const char *id = ac->c.id;
+	size_t i;
+	int rc = 0;
+
+	old = ac->deleg_id[0] != '\0' ? pki_audit_delegations(au, ac->deleg_id, id) : NULL;
+	nw = ac->deleg_new_id[0] != '\0' ? pki_audit_delegations(au, ac->deleg_new_id, id) : NULL;
+	for (i = 0; nw != NULL && i < nw->n && rc == 0; i++) {
+		x = &nw->v[i];
+		y = old != NULL ? pki_delegations_find(old, x->id) : NULL;
+		if (y != NULL && deleg_same(x, y))
+			continue;
+		if (y != NULL) {
+			if (pki_policy_may_change_matrix(ac->who) < 0)
+				rc = pki_audit_add(au->a, PKI_A_ROLE, id, "edits delegation %s: %s",
+						   x->id, pki_error_last());
+		} else if (strcmp(x->grantor, ac->who->name) != 0) {
+			rc = pki_audit_add(au->a, PKI_A_ROLE, id, "records delegation %s as granted by "
+					   "'%s', but '%s' signed it (policy 9.8)", x->id,
+					   x->grantor, ac->who->name);
+		} else if (pki_policy_may_delegate(ac->who, x->power) < 0) {
+			rc = pki_audit_add(au->a, PKI_A_ROLE, id, "grants delegation %s: %s", x->id,
+					   pki_error_last());
+		}
+	}
+	for (i = 0; old != NULL && i < old->n && rc == 0; i++)
+		if ((nw == NULL || pki_delegations_find(nw, old->v[i].id) == NULL) &&
+		    pki_policy_may_change_matrix(ac->who) < 0)
+			rc = pki_audit_add(au->a, PKI_A_ROLE, id, "removes delegation %s: %s",
+					   old->v[i].id, pki_error_last());
+	return rc;
+}
+
+static int judge_role(struct pki_auditor *au, struct pki_acommit *ac)
+{
+	static const struct { unsigned bit; const char *what; } kinds[] = {
+		{ PKI_CH_MATRIX, "the access matrix" },
+		{ PKI_CH_KEYS, "the principals' keys" },
+		{ PKI_CH_SETTINGS, "the mission settings" },
+	};
+	size_t i;
+
+	if (ac->c.nparents == 0 && pki_policy_may_change_matrix(ac->who) < 0)
+		return pki_audit_add(au->a, PKI_A_ROLE, ac->c.id, "makes the repository: %s",
+				     pki_error_last());
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (ac->c.nparents > 0 && (ac->changes & kinds[i].bit) &&
+		    pki_policy_may_change_matrix(ac->who) < 0)
+			return pki_audit_add(au->a, PKI_A_ROLE, ac->c.id, "changes %s: %s",
+					     kinds[i].what, pki_error_last());
+	if (ac->changes & PKI_CH_DELEGATIONS)
+		return judge_delegations(au, ac);
+	return 0;
+}
+
+static int judge_signer(struct pki_auditor *au, struct pki_acommit *ac)
+{
+	const struct pki_matrix *m;
+	const struct pki_principal *p;
+	char when[PKI_TIME_LEN];
+
+	if (ac->c.signature.len == 0)
+		return pki_audit_add(au->a, PKI_A_UNSIGNED, ac->c.id,
+				     "not signed: every change is signed by the principal who made "
+				     "it (policy 12.10)");
+	if (ac->bad != NULL)
+		return pki_audit_add(au->a, PKI_A_BAD_SIGNATURE, ac->c.id,
+				     "the signature does not verify: %s", ac->bad);
+	if (ac->matrix_id[0] == '\0')
+		return pki_audit_add(au->a, PKI_A_NOT_PRINCIPAL, ac->c.id,
+				     "signed by %s with no access matrix to judge it by (policy 12.10)",
+				     ac->signer);
+	if ((m = pki_audit_matrix(au, ac->matrix_id, ac->c.id)) == NULL)
+		return 0;	/* A108 said why */
+	if ((p = signer_row(au, m, ac->signer)) == NULL)
+		return pki_audit_add(au->a, PKI_A_NOT_PRINCIPAL, ac->c.id,
+				     "signed by key %s, which is not in the access matrix (policy 12.10)",
+				     ac->signer);
+	pki_time_format(ac->c.when, when);
+	if (!pki_principal_valid(p, ac->c.when))
+		return pki_audit_add(au->a, PKI_A_NOT_PRINCIPAL, ac->c.id,
+				     "signed by '%s', who was not a valid principal at %s (policy 12.10)",
+				     p->name, when);
+	ac->who = p;
+	return judge_role(au, ac);
+}
+
+/* Each row the commit added names its signer as actor. */
+static int judge_actors(struct pki_auditor *au, const struct pki_acommit *ac)
+{
+	char object[64];
+	size_t i;
+	int rc = 0;
+
+	for (i = ac->row0; i < ac->row0 + ac->nrows && rc == 0; i++) {
+		const struct pki_arow *r = &au->rows[i];
+
+		if (strcmp(r->f[PKI_COL_ACTOR], ac->who->name) == 0)
+			continue;
+		snprintf(object, sizeof(object), "%s:%zu", r->shard, r->line);
+		rc = pki_audit_add(au->a, PKI_A_ROW_ACTOR, object,
+				   "row %s names '%s' as actor, but '%s' signed commit %s (policy 11.3.3)",
+				   r->f[PKI_COL_EVENT], r->f[PKI_COL_ACTOR], ac->who->name, ac->c.id);
+	}
+	return rc;
+}
+
+static const struct pki_atouch *touched(const struct pki_acommit *ac, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < ac->ntouch; i++)
+		if (strcmp(ac->touch[i].id, id) == 0)
+			return &ac->touch[i];
+	return NULL;
+}
+
+/* Which file changes a row's action makes: 'A' adds both files, 'W'
+ * writes them (adds or rewrites), 0 none. */
+static char row_writes(const char *action)
+{
+	if (strcmp(action, "classify") == 0 || strcmp(action, "receive") == 0)
+		return 'A';
+	if (strcmp(action, "reclassify") == 0 || strcmp(action, "share") == 0 ||
+	    strcmp(action, "revoke") == 0)
+		return 'W';
+	return 0;
+}
+
+static bool wrote(char how, char want)
+{
+	return want == 'A' ? how == 'A' : how == 'A' || how == 'M';
+}
+
+/* Each row's product files changed as its action says, and no product
+ * changed without a row. */
+static int judge_files(struct pki_auditor *au, const struct pki_acommit *ac)
+{
+	const struct pki_atouch *t;
+	char object[64], want;
+	size_t i, j;
+	int rc = 0;
+
+	for (i = ac->row0; i < ac->row0 + ac->nrows && rc == 0; i++) {
+		const struct pki_arow *r = &au->rows[i];
+
+		if ((want = row_writes(r->f[PKI_COL_ACTION])) == 0)
+			continue;
+		t = touched(ac, r->f[PKI_COL_PRODUCT]);
+		if (t != NULL && wrote(t->gpg, want) && wrote(t->xml, want))
+			continue;
+		snprintf(object, sizeof(object), "%s:%zu", r->shard, r->line);
+		rc = pki_audit_add(au->a, PKI_A_ROW_NO_CHANGE, object,
+				   "a %s row for %s, but commit %s does not %s its ciphertext and label",
+				   r->f[PKI_COL_ACTION], r->f[PKI_COL_PRODUCT], ac->c.id,
+				   want == 'A' ? "add" : "write");
+	}
+	for (i = 0; i < ac->ntouch && rc == 0; i++) {
+		t = &ac->touch[i];
+		for (j = ac->row0; j < ac->row0 + ac->nrows; j++)
+			if (strcmp(au->rows[j].f[PKI_COL_PRODUCT], t->id) == 0 &&
+			    row_writes(au->rows[j].f[PKI_COL_ACTION]) != 0)
+				break;
+		if (t->gpg == 'D' || t->xml == 'D')
+			rc = pki_audit_add(au->a, PKI_A_CHANGE_NO_ROW, ac->c.id,
+					   "deletes files of %s: products are kept for the archives (policy 11.5.1)",
+					   t->id);
+		else if (j == ac->row0 + ac->nrows)
+			rc = pki_audit_add(au->a, PKI_A_CHANGE_NO_ROW, ac->c.id,
+					   "changes %s with no registry row to record it (policy 11.3.3)", t->id);
+	}
+	return rc;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	return strcmp(((const struct pki_acommit *const *)a)[0]->c.id,
+		      ((const struct pki_acommit *const *)b)[0]->c.id);
+}
+
+/* A commit older than its parent bends the clock its signer is judged by. */
+static int judge_times(struct pki_auditor *au)
+{
+	struct pki_acommit **v, key, *kp = &key, **hit;
+	size_t i, k;
+	int rc = 0;
+
+	if ((v = calloc(au->nc + 1, sizeof(*v))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "history");
+	for (i = 0; i < au->nc; i++)
+		v[i] = &au->cv[i];
+	qsort(v, au->nc, sizeof(*v), by_id);
+	for (i = 0; i < au->nc && rc == 0; i++)
+		for (k = 0; k < au->cv[i].c.nparents && rc == 0; k++) {
+			memcpy(key.c.id, au->cv[i].c.parents[k], 41);
+			hit = bsearch(&kp, v, au->nc, sizeof(*v), by_id);
+			if (hit != NULL && (*hit)->c.when > au->cv[i].c.when)
+				rc = pki_audit_add(au->a, PKI_A_TIME_BACKWARDS, au->cv[i].c.id,
+						   "made before its parent %s", (*hit)->c.id);
+		}
+	free(v);
+	return rc;
+}
+
+int pki_audit_sign(struct pki_auditor *au)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = pki_audit_import_keys(au)) < 0 || (rc = verify_all(au)) < 0 ||
+	    (rc = pki_audit_keys_judge(au)) < 0)
+		return rc;
+	for (i = 0; i < au->nc && rc == 0; i++) {
+		if ((rc = judge_signer(au, &au->cv[i])) < 0)
+			break;
+		if (au->cv[i].who != NULL && (rc = judge_actors(au, &au->cv[i])) < 0)
+			break;
+		rc = judge_files(au, &au->cv[i]);
+	}
+	if (rc == 0)
+		rc = judge_times(au);
+	return rc;
+}

@@ -1,0 +1,371 @@
+/* audit-tables.c: what the checks share: the access matrix and the
+ * delegations of each blob, parsed once however many commits they judge;
+ * the principals' keys, looked up once; and the keys an auditor's keyring
+ * lacks, imported from keys/ as the history stored them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit-int.h"
+#include "error.h"
+#include "rows.h"
+
+#define TABLE_MAX (16 * 1024 * 1024)
+#define KEY_MAX (1024 * 1024)
+
+/* --- the tables of a blob, parsed once --- */
+
+static struct pki_atable *table_find(struct pki_auditor *au, const char *id, bool matrix)
+{
+	size_t i;
+
+	if (au->last_table < au->ntables && au->tables[au->last_table]->matrix == matrix &&
+	    strcmp(au->tables[au->last_table]->id, id) == 0)
+		return au->tables[au->last_table];
+	for (i = 0; i < au->ntables; i++)
+		if (au->tables[i]->matrix == matrix && strcmp(au->tables[i]->id, id) == 0) {
+			au->last_table = i;
+			return au->tables[i];
+		}
+	return NULL;
+}
+
+static struct pki_atable *table_load(struct pki_auditor *au, const char *id, bool matrix,
+				     const char *where)
+{
+	struct pki_buf b = PKI_BUF_INIT;
+	struct pki_atable *t, **grown;
+	const char *file = matrix ? PKI_MATRIX_FILE : PKI_DELEGATIONS_FILE;
+	int rc;
+
+	if ((grown = pki_row_grow(au->tables, au->ntables, &au->captables, sizeof(*grown))) == NULL)
+		return NULL;
+	au->tables = grown;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	memcpy(t->id, id, 41);
+	t->matrix = matrix;
+	au->tables[au->ntables++] = t;
+	if ((rc = pki_repo_blob(au->repo, id, TABLE_MAX, false, &b)) == 0)
+		rc = matrix ? pki_matrix_parse(&t->m, b.ptr, b.len) :
+			      pki_delegations_parse(&t->d, b.ptr, b.len);
+	pki_buf_release(&b);
+	t->ok = rc == 0;
+	/* Reported once, at the first commit judged by it. */
+	if (!t->ok && pki_audit_add(au->a, PKI_A_TABLE_INVALID, where,
+				    "%s (blob %.12s) cannot be read: %s", file, id,
+				    pki_error_last()) < 0)
+		return NULL;
+	return t;
+}
+
+static struct pki_atable *table(struct pki_auditor *au, const char *id, bool matrix,
+				const char *where)
+{
+	struct pki_atable *t;
+
+	if (id[0] == '\0')
+		return NULL;
+	if ((t = table_find(au, id, matrix)) == NULL)
+		t = table_load(au, id, matrix, where);
+	return t != NULL && t->ok ? t : NULL;
+}
+
+const struct pki_matrix *pki_audit_matrix(struct pki_auditor *au, const char *id,
+					 const char *where)
+{
+	struct pki_atable *t = table(au, id, true, where);
+
+	return t != NULL ? &t->m : NULL;
+}
+
+const struct pki_delegations *pki_audit_delegations(struct pki_auditor *au, const char *id,
+						     const char *where)
+{
+	static const struct pki_delegations none;
+	struct pki_atable *t;
+
+	if (id[0] == '\0')
+		return &none;	/* no delegations.csv: none granted */
+	t = table(au, id, false, where);
+	return t != NULL ? &t->d : NULL;
+}
+
+/* --- labels, by blob --- */
+
+/* Blob IDs are hashes already: their first hex digits make the slot. */
+static size_t slot_of(const char *id, size_t nslots)
+{
+	size_t h = 0, i;
+
+	for (i = 0; i < 8 && id[i] != '\0'; i++)
+		h = h << 4 | (size_t)(id[i] <= '9' ? id[i] - '0' : (id[i] | 0x20) - 'a' + 10);
+	return h & (nslots - 1);
+}
+
+static int rehash(struct pki_auditor *au)
+{
+	size_t n = au->nlslots ? 2 * au->nlslots : 1024, i, k;
+	size_t *v;
+
+	if ((v = calloc(n, sizeof(*v))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "labels");
+	for (i = 0; i < au->nlabels; i++) {
+		for (k = slot_of(au->labels[i].id, n); v[k] != 0; k = (k + 1) & (n - 1))
+			;
+		v[k] = i + 1;
+	}
+	free(au->lslots);
+	au->lslots = v;
+	au->nlslots = n;
+	return 0;
+}
+
+static struct pki_alabel *label_add(struct pki_auditor *au, const char *id)
+{
+	struct pki_alabel *grown;
+	size_t k;
+
+	if (2 * (au->nlabels + 1) > au->nlslots && rehash(au) < 0)
+		return NULL;
+	if ((grown = pki_row_grow(au->labels, au->nlabels, &au->caplabels, sizeof(*grown))) == NULL)
+		return NULL;
+	au->labels = grown;
+	for (k = slot_of(id, au->nlslots); au->lslots[k] != 0; k = (k + 1) & (au->nlslots - 1))
+		;
+	au->lslots[k] = ++au->nlabels;
+	memset(&au->labels[au->nlabels - 1], 0, sizeof(au->labels[0]));
+	memcpy(au->labels[au->nlabels - 1].id, id, 41);
+	return &au->labels[au->nlabels - 1];
+}
+
+int pki_audit_label(struct pki_auditor *au, const char *id, const struct pki_label **out,
+		    const char **why)
+{
+	struct pki_buf b = PKI_BUF_INIT;
+	struct pki_alabel *e;
+	size_t k;
+	int rc = 0;
+
+	*out = NULL;
+	for (k = au->nlslots ? slot_of(id, au->nlslots) : 0; au->nlslots && au->lslots[k] != 0;
+	     k = (k + 1) & (au->nlslots - 1))
+		if (strcmp(au->labels[au->lslots[k] - 1].id, id) == 0) {
+			e = &au->labels[au->lslots[k] - 1];
+			goto found;
+		}
+	if ((e = label_add(au, id)) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "labels");
+	if ((rc = pki_repo_blob(au->repo, id, PKI_LABEL_MAX, false, &b)) == 0)
+		rc = pki_label_parse(&e->l, b.ptr, b.len);
+	pki_buf_release(&b);
+	e->ok = rc == 0;
+	if (!e->ok && (e->why = strdup(pki_error_last())) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "labels");
+	/* A schema that cannot be loaded is the audit's trouble, not the
+	 * label's: the audit stops. */
+	if (rc < 0 && rc != -PKI_EDATA)
+		return rc;
+found:
+	*out = e->ok ? &e->l : NULL;
+	*why = e->why;
+	return 0;
+}
+
+static void labels_free(struct pki_auditor *au)
+{
+	size_t i;
+
+	for (i = 0; i < au->nlabels; i++) {
+		pki_label_release(&au->labels[i].l);
+		free(au->labels[i].why);
+	}
+	free(au->labels);
+	free(au->lslots);
+}
+
+/* --- keys --- */
+
+struct pki_akey *pki_audit_akey(struct pki_auditor *au, const char *fpr, bool add)
+{
+	struct pki_akey *grown;
+	size_t i;
+
+	for (i = 0; i < au->nkeys; i++)
+		if (strncmp(au->keys[i].fpr, fpr, 40) == 0)
+			return &au->keys[i];
+	if (!add)
+		return NULL;
+	if ((grown = pki_row_grow(au->keys, au->nkeys, &au->capkeys, sizeof(*grown))) == NULL)
+		return NULL;
+	au->keys = grown;
+	memset(&au->keys[au->nkeys], 0, sizeof(au->keys[0]));
+	snprintf(au->keys[au->nkeys].fpr, 41, "%.40s", fpr);
+	return &au->keys[au->nkeys++];
+}
+
+const struct pki_key *pki_audit_key(struct pki_auditor *au, const char *fpr)
+{
+	struct pki_akey *k = pki_audit_akey(au, fpr, true);
+
+	if (k == NULL)
+		return NULL;
+	if (!k->looked) {
+		k->looked = true;
+		k->have = pki_gpg_key(au->gpg, k->fpr, false, &k->key) == 0;
+	}
+	return k->have ? &k->key : NULL;
+}
+
+/* What a key file holds (seen, or why not): a finding, or the key of the
+ * cache (taken from seen: no keyring look-up later). */
+static int key_verdict(struct pki_auditor *au, struct pki_akey *k, struct pki_key *seen,
+		       const char *why)
+{
+	char object[64];
+
+	snprintf(object, sizeof(object), "keys/%s.asc", k->fpr);
+	if (why != NULL)
+		return pki_audit_add(au->a, PKI_A_KEY_FILE, object,
+				     "holds no single OpenPGP key: %s", why);
+	if (strcmp(seen->fpr, k->fpr) != 0)
+		return pki_audit_add(au->a, PKI_A_KEY_FILE, object, "holds the key %s, not %s",
+				     seen->fpr, k->fpr);
+	if (!k->looked) {
+		k->key = *seen;
+		k->looked = k->have = true;
+		memset(seen, 0, sizeof(*seen));
+	}
+	return 0;
+}
+
+/* A key the keyring lacks: its file checked, then imported. */
+static int import_key(struct pki_auditor *au, struct pki_akey *k)
+{
+	struct pki_buf b = PKI_BUF_INIT;
+	struct pki_key seen = { 0 }, got = { 0 };
+	char object[64];
+	bool mismatch;
+	int rc;
+
+	snprintf(object, sizeof(object), "keys/%s.asc", k->fpr);
+	if ((rc = pki_repo_blob(au->repo, k->blob, KEY_MAX, false, &b)) < 0 ||
+	    pki_gpg_inspect(au->gpg, b.ptr, b.len, &seen) < 0) {
+		rc = key_verdict(au, k, NULL, pki_error_last());
+		goto out;
+	}
+	mismatch = strcmp(seen.fpr, k->fpr) != 0;
+	if ((rc = key_verdict(au, k, &seen, NULL)) < 0 || mismatch)
+		goto out;
+	if (pki_gpg_import(au->gpg, b.ptr, b.len, &got) < 0)
+		rc = pki_audit_add(au->a, PKI_A_KEY_UNAVAILABLE, object, "cannot import it: %s",
+				   pki_error_last());
+	else
+		rc = pki_audit_add(au->a, PKI_A_KEY_IMPORTED, object,
+				   "imported the public key into the auditor's keyring");
+out:
+	pki_key_release(&got);
+	pki_key_release(&seen);
+	pki_buf_release(&b);
+	return rc;
+}
+
+/* The keys stored at the tip, for an audit that did not walk their commits. */
+static int tip_keys(struct pki_auditor *au)
+{
+	struct pki_entry *v = NULL;
+	struct pki_akey *k;
+	size_t n = 0, i;
+	int rc;
+
+	if ((rc = pki_repo_list_at(au->repo, au->tip, "keys", &v, &n)) < 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++) {
+		if (strlen(v[i].name) != 44 || strcmp(v[i].name + 40, ".asc") != 0 || !v[i].id[0])
+			continue;
+		if ((k = pki_audit_akey(au, v[i].name, true)) == NULL)
+			rc = pki_error_errno(PKI_EINTERNAL, "keys");
+		else if (k->blob[0] == '\0')
+			memcpy(k->blob, v[i].id, 41);
+	}
+	free(v);
+	return rc;
+}
+
+int pki_audit_import_keys(struct pki_auditor *au)
+{
+	const char **fprs = NULL;
+	bool *missing = NULL, *walked = NULL;
+	size_t i, n0 = au->nkeys;
+	int rc;
+
+	/* Key files the walked commits wrote are checked; the rest only fill gaps. */
+	if ((walked = calloc(au->nkeys + 1, sizeof(*walked))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "keys");
+	for (i = 0; i < au->nkeys; i++)
+		walked[i] = au->keys[i].blob[0] != '\0';
+	if ((rc = tip_keys(au)) < 0)
+		goto out;
+	if ((fprs = calloc(au->nkeys + 1, sizeof(*fprs))) == NULL ||
+	    (missing = calloc(au->nkeys + 1, sizeof(*missing))) == NULL) {
+		rc = pki_error_errno(PKI_EINTERNAL, "keys");
+		goto out;
+	}
+	for (i = 0; i < au->nkeys; i++)
+		fprs[i] = au->keys[i].fpr;
+	/* One gpg process tells which are missing. */
+	if ((rc = pki_gpg_missing(au->gpg, fprs, au->nkeys, missing)) < 0)
+		goto out;
+	for (i = 0; i < au->nkeys && rc == 0; i++) {
+		struct pki_akey *k = &au->keys[i];
+
+		if (k->blob[0] == '\0')
+			continue;
+		if (missing[i]) {
+			rc = import_key(au, k);
+		} else if (i < n0 && walked[i]) {
+			/* Read here, inspected on the verifiers' threads. */
+			if (pki_repo_blob(au->repo, k->blob, KEY_MAX, false, &k->data) < 0)
+				rc = key_verdict(au, k, NULL, pki_error_last());
+			else
+				k->inspect = true;
+		}
+	}
+out:
+	free(missing);
+	free(fprs);
+	free(walked);
+	return rc;
+}
+
+int pki_audit_keys_judge(struct pki_auditor *au)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < au->nkeys && rc == 0; i++)
+		if (au->keys[i].inspect)
+			rc = key_verdict(au, &au->keys[i], &au->keys[i].seen, au->keys[i].why);
+	return rc;
+}
+
+void pki_audit_tables_free(struct pki_auditor *au)
+{
+	size_t i;
+
+	for (i = 0; i < au->ntables; i++) {
+		pki_matrix_release(&au->tables[i]->m);
+		pki_delegations_release(&au->tables[i]->d);
+		free(au->tables[i]);
+	}
+	free(au->tables);
+	for (i = 0; i < au->nkeys; i++) {
+		pki_key_release(&au->keys[i].key);
+		pki_key_release(&au->keys[i].seen);
+		pki_buf_release(&au->keys[i].data);
+		free(au->keys[i].why);
+	}
+	free(au->keys);
+	labels_free(au);
+}
