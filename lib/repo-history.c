@@ -1,0 +1,448 @@
+/* repo-history.c: the history of main, read for the audit. */
+#include <errno.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "crypto.h"
+#include "error.h"
+#include "repo.h"
+#include "repo-int.h"
+
+/* --- history, for the audit ---
+ *
+ * The audit reads every commit of main once, oldest first: its signature
+ * as git wrote it, and the files it changed, as a tree diff that skips
+ * every subtree whose ID did not change (so a commit touching one product
+ * costs the same among ten or ten thousand).  Blob contents are read only
+ * when asked for, by ID.
+ */
+
+struct pki_walk {
+	struct pki_repo *r;
+	git_revwalk *rw;
+	char since[GIT_OID_HEXSZ + 1];
+};
+
+void pki_deltas_free(struct pki_delta *v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i].path);
+	free(v);
+}
+
+void pki_commit_release(struct pki_commit *c)
+{
+	if (c == NULL)
+		return;
+	free(c->parents);
+	free(c->message);
+	pki_buf_release(&c->payload);
+	pki_buf_release(&c->signature);
+	pki_deltas_free(c->deltas, c->ndeltas);
+	memset(c, 0, sizeof(*c));
+}
+
+static int oid_parse(git_oid *out, const char *hex)
+{
+	if (strlen(hex) != GIT_OID_HEXSZ || git_oid_fromstr(out, hex) < 0)
+		return pki_error(PKI_EUSAGE, "'%.64s' is not an object ID", hex);
+	return 0;
+}
+
+/* The tree of a commit given by hex ID; NULL hex gives a NULL tree. */
+static int tree_of(struct pki_repo *r, const char *hex, git_tree **out)
+{
+	git_commit *c = NULL;
+	git_oid id;
+	int rc = 0;
+
+	*out = NULL;
+	if (hex == NULL)
+		return 0;
+	if ((rc = oid_parse(&id, hex)) < 0)
+		return rc;
+	if (git_commit_lookup(&c, r->git, &id) < 0 || git_commit_tree(out, c) < 0)
+		rc = repo_fail(PKI_EDATA, "cannot read commit %s", hex);
+	git_commit_free(c);
+	return rc;
+}
+
+static void file_id(const git_diff_file *f, char hex[41])
+{
+	hex[0] = '\0';
+	if ((f->flags & GIT_DIFF_FLAG_EXISTS) && f->mode != GIT_FILEMODE_COMMIT &&
+	    f->mode != GIT_FILEMODE_TREE)
+		git_oid_tostr(hex, 41, &f->id);
+}
+
+static int tree_deltas(git_repository *git, git_tree *a, git_tree *b,
+		       struct pki_delta **out, size_t *n)
+{
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	git_diff *diff = NULL;
+	struct pki_delta *v = NULL;
+	size_t i, count;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	/* Paths and IDs only: no content is read. */
+	opts.flags = GIT_DIFF_SKIP_BINARY_CHECK | GIT_DIFF_IGNORE_SUBMODULES;
+	if (git_diff_tree_to_tree(&diff, git, a, b, &opts) < 0)
+		return repo_fail(PKI_EDATA, "cannot compare trees");
+	count = git_diff_num_deltas(diff);
+	if (count > 0 && (v = calloc(count, sizeof(*v))) == NULL) {
+		rc = pki_error_errno(PKI_EINTERNAL, "diff");
+		goto out;
+	}
+	for (i = 0; i < count; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		if ((v[i].path = strdup(d->new_file.path != NULL ? d->new_file.path :
+					d->old_file.path)) == NULL) {
+			rc = pki_error_errno(PKI_EINTERNAL, "diff");
+			pki_deltas_free(v, i);
+			v = NULL;
+			goto out;
+		}
+		file_id(&d->old_file, v[i].old_id);
+		file_id(&d->new_file, v[i].new_id);
+	}
+	*out = v;
+	*n = count;
+out:
+	git_diff_free(diff);
+	return rc;
+}
+
+int pki_repo_diff(struct pki_repo *r, const char *from, const char *to,
+		  struct pki_delta **out, size_t *n)
+{
+	git_tree *a = NULL, *b = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = tree_of(r, from, &a)) == 0 && (rc = tree_of(r, to, &b)) == 0)
+		rc = tree_deltas(r->git, a, b, out, n);
+	git_tree_free(a);
+	git_tree_free(b);
+	return rc;
+}
+
+int pki_walk_begin(struct pki_walk **out, struct pki_repo *r, const char *since)
+{
+	struct pki_walk *w;
+	git_object *obj = NULL, *peeled = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	/* Each commit's diff reads its parent's trees again: keep the large
+	 * ones (a bucket of a thousand products) in libgit2's cache, which
+	 * by default keeps none over 4 KiB. */
+	if (git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
+			     (size_t)(1024 * 1024)) < 0)
+		return repo_fail(PKI_EINTERNAL, "libgit2");
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "history");
+	w->r = r;
+	if (git_revwalk_new(&w->rw, r->git) < 0 ||
+	    git_revwalk_sorting(w->rw, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+	    git_revwalk_push_ref(w->rw, PKI_BRANCH) < 0) {
+		rc = repo_fail(PKI_EDATA, "cannot walk %s", PKI_BRANCH);
+		goto out;
+	}
+	if (since != NULL) {
+		if (git_revparse_single(&obj, r->git, since) < 0 ||
+		    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+			rc = pki_error(PKI_EUSAGE, "'%.64s' names no commit", since);
+			goto out;
+		}
+		if (git_revwalk_hide(w->rw, git_object_id(peeled)) < 0) {
+			rc = repo_fail(PKI_EDATA, "cannot walk %s", PKI_BRANCH);
+			goto out;
+		}
+		git_oid_tostr(w->since, sizeof(w->since), git_object_id(peeled));
+	}
+	*out = w;
+	w = NULL;
+out:
+	git_object_free(peeled);
+	git_object_free(obj);
+	pki_walk_free(w);
+	return rc;
+}
+
+const char *pki_walk_since(const struct pki_walk *w)
+{
+	return w->since;
+}
+
+void pki_walk_free(struct pki_walk *w)
+{
+	if (w == NULL)
+		return;
+	git_revwalk_free(w->rw);
+	free(w);
+}
+
+/* The signature and the bytes it covers; an unsigned commit leaves both empty. */
+static int commit_signature(git_repository *git, git_oid *id, struct pki_commit *c)
+{
+	git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
+	int err, rc = 0;
+
+	err = git_commit_extract_signature(&sig, &data, git, id, NULL);
+	if (err == GIT_ENOTFOUND)
+		return 0;
+	if (err < 0)
+		return repo_fail(PKI_EDATA, "cannot read the signature of %s", c->id);
+	if ((rc = pki_buf_add(&c->payload, data.ptr, data.size)) == 0)
+		rc = pki_buf_add(&c->signature, sig.ptr, sig.size);
+	git_buf_dispose(&sig);
+	git_buf_dispose(&data);
+	return rc;
+}
+
+static int commit_fill(struct pki_walk *w, git_commit *gc, struct pki_commit *c)
+{
+	git_tree *tree = NULL, *ptree = NULL;
+	git_commit *parent = NULL;
+	git_oid id;
+	size_t i;
+	int rc = 0;
+
+	git_oid_cpy(&id, git_commit_id(gc));
+	git_oid_tostr(c->id, sizeof(c->id), &id);
+	c->nparents = git_commit_parentcount(gc);
+	c->when = (time_t)git_commit_author(gc)->when.time;
+	if ((c->parents = calloc(c->nparents + 1, sizeof(*c->parents))) == NULL ||
+	    (c->message = strdup(git_commit_message(gc) != NULL ? git_commit_message(gc) : "")) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "history");
+	for (i = 0; i < c->nparents; i++)
+		git_oid_tostr(c->parents[i], 41, git_commit_parent_id(gc, (unsigned int)i));
+	if ((rc = commit_signature(w->r->git, &id, c)) < 0)
+		return rc;
+	if (git_commit_tree(&tree, gc) < 0 ||
+	    (c->nparents > 0 && (git_commit_parent(&parent, gc, 0) < 0 ||
+				 git_commit_tree(&ptree, parent) < 0))) {
+		rc = repo_fail(PKI_EDATA, "cannot read commit %s", c->id);
+		goto out;
+	}
+	rc = tree_deltas(w->r->git, ptree, tree, &c->deltas, &c->ndeltas);
+out:
+	git_tree_free(ptree);
+	git_commit_free(parent);
+	git_tree_free(tree);
+	return rc;
+}
+
+int pki_walk_next(struct pki_walk *w, struct pki_commit *c)
+{
+	git_commit *gc = NULL;
+	git_oid id;
+	int err, rc;
+
+	memset(c, 0, sizeof(*c));
+	err = git_revwalk_next(&id, w->rw);
+	if (err == GIT_ITEROVER)
+		return 0;
+	if (err < 0 || git_commit_lookup(&gc, w->r->git, &id) < 0)
+		return repo_fail(PKI_EDATA, "cannot walk %s", PKI_BRANCH);
+	rc = commit_fill(w, gc, c);
+	git_commit_free(gc);
+	if (rc < 0) {
+		pki_commit_release(c);
+		return rc;
+	}
+	return 1;
+}
+
+/* --- reading at a commit --- */
+
+static int entry_at(struct pki_repo *r, const char *commit, const char *path,
+		    git_tree_entry **out)
+{
+	git_tree *t = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = tree_of(r, commit, &t)) < 0)
+		return rc;
+	if (git_tree_entry_bypath(out, t, path) < 0)
+		rc = pki_error(PKI_ENOINPUT, "'%s' does not exist at %.12s", path, commit);
+	git_tree_free(t);
+	return rc;
+}
+
+int pki_repo_id_at(struct pki_repo *r, const char *commit, const char *path, char id[41])
+{
+	git_tree_entry *e = NULL;
+	int rc;
+
+	id[0] = '\0';
+	if ((rc = entry_at(r, commit, path, &e)) < 0)
+		return rc;
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+		rc = pki_error(PKI_ENOINPUT, "'%s' is not a file at %.12s", path, commit);
+	else
+		git_oid_tostr(id, 41, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	return rc;
+}
+
+int pki_repo_read_at(struct pki_repo *r, const char *commit, const char *path,
+		     size_t max, struct pki_buf *out)
+{
+	char id[41];
+	int rc;
+
+	if ((rc = pki_repo_id_at(r, commit, path, id)) < 0)
+		return rc;
+	if ((rc = pki_repo_blob(r, id, max, false, out)) < 0)
+		return pki_error_wrap(-rc, "'%s' at %.12s", path, commit);
+	return 0;
+}
+
+/* The entries and their names in one allocation: freed with free(). */
+static int entries_of(git_tree *t, struct pki_entry **out, size_t *n)
+{
+	size_t count = git_tree_entrycount(t), names = 0, len, i;
+	struct pki_entry *v;
+	char *p;
+
+	for (i = 0; i < count; i++)
+		names += strlen(git_tree_entry_name(git_tree_entry_byindex(t, i))) + 1;
+	if ((v = calloc(1, (count + 1) * sizeof(*v) + names)) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "list");
+	p = (char *)(v + count + 1);
+	for (i = 0; i < count; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(t, i);
+
+		len = strlen(git_tree_entry_name(e)) + 1;
+		v[i].name = memcpy(p, git_tree_entry_name(e), len);
+		p += len;
+		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+			git_oid_tostr(v[i].id, 41, git_tree_entry_id(e));
+	}
+	*out = v;
+	*n = count;
+	return 0;
+}
+
+int pki_repo_list_at(struct pki_repo *r, const char *commit, const char *dir,
+		     struct pki_entry **out, size_t *n)
+{
+	git_tree *root = NULL, *sub = NULL;
+	git_tree_entry *e = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = tree_of(r, commit, &root)) < 0)
+		return rc;
+	if (dir == NULL || *dir == '\0') {
+		rc = entries_of(root, out, n);
+		goto out;
+	}
+	if (git_tree_entry_bypath(&e, root, dir) < 0 || git_tree_entry_type(e) != GIT_OBJECT_TREE) {
+		/* No such directory: no entries. */
+		if ((*out = calloc(1, sizeof(**out))) == NULL)
+			rc = pki_error_errno(PKI_EINTERNAL, "list");
+		goto out;
+	}
+	if (git_tree_lookup(&sub, r->git, git_tree_entry_id(e)) < 0)
+		rc = repo_fail(PKI_EDATA, "cannot read '%s' at %.12s", dir, commit);
+	else
+		rc = entries_of(sub, out, n);
+out:
+	git_tree_free(sub);
+	git_tree_entry_free(e);
+	git_tree_free(root);
+	return rc;
+}
+
+static int blob_by_id(struct pki_repo *r, const char *hex, git_blob **out)
+{
+	git_oid id;
+	int rc;
+
+	*out = NULL;
+	if ((rc = oid_parse(&id, hex)) < 0)
+		return rc;
+	if (git_blob_lookup(out, r->git, &id) < 0)
+		return repo_fail(PKI_EDATA, "cannot read blob %s", hex);
+	return 0;
+}
+
+/* The first max bytes of a stream; then the reading stops. */
+struct head {
+	struct pki_buf *out;
+	size_t max;
+	bool full;
+};
+
+static int head_write(void *ctx, const void *data, size_t len)
+{
+	struct head *h = ctx;
+	size_t room = h->max - h->out->len;
+	int rc;
+
+	if ((rc = pki_buf_add(h->out, data, len < room ? len : room)) < 0)
+		return rc;
+	if (h->out->len < h->max)
+		return 0;
+	h->full = true;
+	return -PKI_EIO;	/* enough: not an error, see pki_repo_blob */
+}
+
+int pki_repo_blob(struct pki_repo *r, const char *id, size_t max, bool head,
+		  struct pki_buf *out)
+{
+	struct head h = { out, max, false };
+	struct pki_sink sink = { head_write, &h };
+	git_blob *b = NULL;
+	git_object_size_t size;
+	int rc;
+
+	pki_buf_reset(out);
+	if (head) {
+		/* A large product's head, without reading the whole of it. */
+		rc = max > 0 ? pki_repo_blob_stream(r, id, &sink) : 0;
+		return rc < 0 && h.full ? 0 : rc;
+	}
+	if ((rc = blob_by_id(r, id, &b)) < 0)
+		return rc;
+	size = git_blob_rawsize(b);
+	if (size > max)
+		rc = pki_error(PKI_EDATA, "blob %s is larger than %zu bytes", id, max);
+	else
+		rc = pki_buf_add(out, git_blob_rawcontent(b), (size_t)size);
+	git_blob_free(b);
+	return rc;
+}
+
+int pki_repo_blob_stream(struct pki_repo *r, const char *id, struct pki_sink *out)
+{
+	git_oid oid;
+	int rc;
+
+	if ((rc = oid_parse(&oid, id)) < 0)
+		return rc;
+	return repo_id_to_sink(r->git, &oid, id, out);
+}
+
