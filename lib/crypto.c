@@ -669,10 +669,15 @@ int pki_gpg_recipients(struct pki_gpg *g, const void *ct, size_t len,
 	*out = NULL;
 	*n = 0;
 	while (len > 0) {
+		/* The PKESK packets come first; what follows them (encrypted
+		 * data, often with partial lengths, or only its head) is not
+		 * read at all. */
+		if (!(p[0] & 0x80))
+			goto bad;
+		if ((p[0] & 0x40 ? p[0] & 0x3f : (p[0] >> 2) & 0x0f) != 1)
+			break;
 		if (packet_header(p, len, &pk) < 0)
 			goto bad;
-		if (pk.tag != 1)	/* the PKESK packets come first */
-			break;
 		if (pk.len < 10 || p[pk.hdr] != 3)
 			goto bad;
 		if ((grown = realloc(ids, (count + 1) * sizeof(*ids))) == NULL) {

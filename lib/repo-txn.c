@@ -364,6 +364,28 @@ static void marker_remove(struct pki_repo *r)
 	pki_buf_release(&path);
 }
 
+/* The ".NAME.pki-PID" files a killed writer of path left beside it. */
+static void remove_temp_files(struct pki_repo *r, const char *path)
+{
+	const char *name;
+	char prefix[300];
+	struct dirent *e;
+	DIR *d;
+	int dirfd;
+
+	if (open_parent(pki_repo_workdir(r), path, false, &dirfd, &name) < 0 || dirfd < 0)
+		return;
+	snprintf(prefix, sizeof(prefix), ".%.200s.pki-", name);
+	if ((d = fdopendir(dirfd)) == NULL) {
+		close(dirfd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
+			(void)unlinkat(dirfd, e->d_name, 0);
+	closedir(d);
+}
+
 /* Write the listed paths again from the tip, overwriting what a killed
  * update left behind.  Only paths pki itself was writing are touched. */
 static int recover_paths(struct pki_repo *r, char *list)
@@ -385,6 +407,7 @@ static int recover_paths(struct pki_repo *r, char *list)
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] == '/' || strstr(line, "..") != NULL)
 			continue;
+		remove_temp_files(r, line);
 		if (repo_tree_file_id(tree, line, &id) == 0)
 			rc = write_file(r, line, &id, NULL, index);
 		else
