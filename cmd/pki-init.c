@@ -1,4 +1,7 @@
 /* pki-init: make a mission repository. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +106,29 @@ static int message(struct pki_session *s, const struct init *in, struct pki_buf 
 	return 0;
 }
 
+/* A mission starts in a new or empty directory: not in one whose files
+ * would lie untracked (or planted) in its work tree. */
+static int new_or_empty(const char *dir)
+{
+	struct dirent *e;
+	bool git = false, other = false;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : pki_error_errno(PKI_EUSAGE, "cannot use '%s'", dir);
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".git") == 0)
+			git = true;	/* pki_repo_create says so */
+		else if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			other = true;
+	}
+	closedir(d);
+	if (other && !git)
+		return pki_error(PKI_EUSAGE, "'%s' is not empty: a mission repository "
+				 "starts in a new or empty directory", dir);
+	return 0;
+}
+
 static int init(struct pki_session *s, struct init *in, const char *dir)
 {
 	struct pki_buf msg = PKI_BUF_INIT;
@@ -118,7 +144,7 @@ static int init(struct pki_session *s, struct init *in, const char *dir)
 	if (!s->key.can_encrypt)
 		return pki_error(PKI_EUNAVAIL, "key %s has no usable encryption subkey: "
 				 "a principal must be able to receive products", s->key.fpr);
-	if ((rc = pki_repo_create(&s->repo, dir)) < 0)
+	if ((rc = new_or_empty(dir)) < 0 || (rc = pki_repo_create(&s->repo, dir)) < 0)
 		return rc;
 	who.fpr = s->key.fpr;
 	who.name = s->key.name[0] != '\0' ? s->key.name : s->key.email;

@@ -65,9 +65,10 @@ static void run(const char *name, char **argv)
 int main(int argc, char **argv)
 {
 	struct pki_cli cli = { "pki", usage, NULL, NULL };
+	const char *name;
 
 	if (argc < 2)
-		pki_cli_usage_error(&cli, "a command is required; 'pki --help' lists them");
+		pki_cli_usage_error(&cli, "a command is required");
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		help();
@@ -80,12 +81,13 @@ int main(int argc, char **argv)
 	if (argv[1][0] == '-')
 		pki_cli_usage_error(&cli, "unknown option '%s'", argv[1]);
 	if (!valid_name(argv[1]))
-		pki_cli_usage_error(&cli, "'%.32s' is not a pki command; 'pki --help' lists them", argv[1]);
-	run(argv[1], argv + 1);
+		pki_cli_usage_error(&cli, "'%.32s' is not a pki command", argv[1]);
+	name = argv[1];	/* run() points argv[1] at its own buffer */
+	run(name, argv + 1);
 	if (errno == ENOENT) {
-		fprintf(stderr, "pki: '%s' is not a pki command; 'pki --help' lists them\n", argv[1]);
+		fprintf(stderr, "pki: '%s' is not a pki command; 'pki --help' lists them\n", name);
 		return PKI_EUSAGE;
 	}
-	fprintf(stderr, "pki: cannot run pki-%s: %s\n", argv[1], strerror(errno));
+	fprintf(stderr, "pki: cannot run pki-%s: %s\n", name, strerror(errno));
 	return PKI_EUNAVAIL;
 }

@@ -98,7 +98,13 @@ struct pki_ashard {
 	size_t lines;
 };
 
+#define PKI_AUDIT_THREADS_MAX 8
+
+struct pki_verifier;
+
 struct pki_auditor {
+	struct pki_verifier *helpers[PKI_AUDIT_THREADS_MAX];
+	unsigned nhelpers;
 	struct pki_audit *a;
 	struct pki_repo *repo;
 	struct pki_gpg *gpg;
@@ -120,6 +126,17 @@ struct pki_auditor {
 	size_t *lslots;
 	size_t nlslots;
 };
+
+/* audit-verify.c: helper processes that verify commit signatures,
+ * forked while the audit is small (a fork costs what the forking process
+ * holds).  pki_audit_verify answers as pki_gpg_verify does: by *helper,
+ * or with g when there is none (or it has gone: then *helper is NULLed). */
+int pki_verifier_start(struct pki_verifier **out);
+int pki_audit_verify(struct pki_verifier **helper, struct pki_gpg *g,
+		     const struct pki_commit *c, char signer[41]);
+void pki_verifier_stop(struct pki_verifier *v);
+/* audit-sign.c: how many verifiers (threads, helpers) run at once. */
+unsigned pki_audit_threads(const struct pki_auditor *au);
 
 /* audit-walk.c: walk the history and record what each commit changed
  * and the rows it added (checks 1 and 2). */

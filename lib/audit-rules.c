@@ -239,6 +239,7 @@ static int judge_row(struct pki_auditor *au, const struct pki_acommit *ac, const
 	j.r = r;
 	snprintf(j.object, sizeof(j.object), "%s:%zu", r->shard, r->line);
 	if (pki_action_parse(r->f[PKI_COL_ACTION], &action) < 0 ||
+	    pki_check_product_id(r->f[PKI_COL_PRODUCT]) < 0 ||
 	    (j.m = pki_audit_matrix(au, ac->matrix_id, ac->c.id)) == NULL ||
 	    (j.d = pki_audit_delegations(au, ac->deleg_id, ac->c.id)) == NULL ||
 	    (j.actor = row_actor(&j)) == NULL || removal(&j, action))

@@ -24,13 +24,12 @@
 #include "error.h"
 #include "policy.h"
 
-#define THREADS_MAX 8
-
 /* --- verifying, on every core --- */
 
 struct verifier {
 	struct pki_auditor *au;
 	struct pki_gpg *g;
+	struct pki_verifier *helper;	/* NULL: verify here */
 	atomic_size_t *next;
 	int rc;
 };
@@ -63,8 +62,7 @@ static void *verify(void *arg)
 		ac = &au->cv[i - au->nkeys];
 		if (ac->c.signature.len == 0)
 			continue;
-		if (pki_gpg_verify(v->g, ac->c.signature.ptr, ac->c.signature.len,
-				   ac->c.payload.ptr, ac->c.payload.len, ac->signer) == 0)
+		if (pki_audit_verify(&v->helper, v->g, &ac->c, ac->signer) == 0)
 			continue;
 		ac->signer[0] = '\0';
 		/* The error slot is this thread's own. */
@@ -76,15 +74,20 @@ static void *verify(void *arg)
 	return NULL;
 }
 
-static unsigned thread_count(const struct pki_auditor *au)
+unsigned pki_audit_threads(const struct pki_auditor *au)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned n = au->o->threads;
 
 	if (n == 0)
 		n = cores > 0 ? (unsigned)cores : 1;
-	if (n > THREADS_MAX)
-		n = THREADS_MAX;
+	return n > PKI_AUDIT_THREADS_MAX ? PKI_AUDIT_THREADS_MAX : n;
+}
+
+static unsigned thread_count(const struct pki_auditor *au)
+{
+	unsigned n = pki_audit_threads(au);
+
 	if (n > au->nc + au->nkeys)
 		n = au->nc + au->nkeys > 0 ? (unsigned)(au->nc + au->nkeys) : 1;
 	return n;
@@ -92,8 +95,8 @@ static unsigned thread_count(const struct pki_auditor *au)
 
 static int verify_all(struct pki_auditor *au)
 {
-	struct verifier v[THREADS_MAX];
-	pthread_t tid[THREADS_MAX];
+	struct verifier v[PKI_AUDIT_THREADS_MAX];
+	pthread_t tid[PKI_AUDIT_THREADS_MAX];
 	atomic_size_t next = 0;
 	unsigned n = thread_count(au), i, started = 0;
 	int rc = 0;
@@ -103,6 +106,7 @@ static int verify_all(struct pki_auditor *au)
 	for (i = 0; i < n; i++) {
 		v[i].au = au;
 		v[i].next = &next;
+		v[i].helper = i < au->nhelpers ? au->helpers[i] : NULL;
 		if (i == 0)
 			v[i].g = au->gpg;
 		else if ((rc = pki_gpg_new(&v[i].g)) < 0)

@@ -203,6 +203,8 @@ static void auditor_free(struct pki_auditor *au)
 		free(au->cv[i].bad);
 	}
 	free(au->cv);
+	while (au->nhelpers > 0)
+		pki_verifier_stop(au->helpers[--au->nhelpers]);
 	pki_audit_rows_free(au->rows, au->nrows);
 	for (i = 0; i < PKI_SHARD_CACHE; i++)
 		pki_buf_release(&au->shards[i].data);
@@ -226,6 +228,12 @@ int pki_audit_run(struct pki_audit *a, struct pki_repo *r, struct pki_gpg *g,
 	if (au.tip[0] == '\0')
 		return pki_error(PKI_ENOINPUT, "%s has no commits", PKI_BRANCH);
 	memcpy(a->tip, au.tip, sizeof(a->tip));
+	/* Before the history fills the memory: see audit-verify.c.  Without
+	 * helpers, the threads verify themselves. */
+	while (au.nhelpers < pki_audit_threads(&au) &&
+	       pki_verifier_start(&au.helpers[au.nhelpers]) == 0)
+		au.nhelpers++;
+	pki_error_clear();
 	if ((rc = pki_audit_walk(&au)) == 0 &&
 	    (rc = pki_audit_sign(&au)) == 0 &&
 	    (rc = pki_audit_rules(&au)) == 0)

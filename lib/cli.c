@@ -56,6 +56,7 @@ int pki_cli_common(struct pki_cli *cli, int opt, const char *arg)
 
 void pki_cli_usage_error(const struct pki_cli *cli, const char *why, ...)
 {
+	char msg[1024];
 	va_list ap;
 
 	/* One line: what was wrong, and where to look. */
@@ -63,11 +64,13 @@ void pki_cli_usage_error(const struct pki_cli *cli, const char *why, ...)
 		print_usage(cli, stderr);
 		exit(PKI_EUSAGE);
 	}
-	fprintf(stderr, "%s: ", cli->prog);
 	va_start(ap, why);
-	vfprintf(stderr, why, ap);
+	vsnprintf(msg, sizeof(msg), why, ap);
 	va_end(ap);
-	fprintf(stderr, " (see '%s --help')\n", cli->prog);
+	/* Through the error slot, which takes out control characters: the
+	 * message may quote what was typed. */
+	pki_error(PKI_EUSAGE, "%s", msg);
+	fprintf(stderr, "%s: %s (see '%s --help')\n", cli->prog, pki_error_last(), cli->prog);
 	exit(PKI_EUSAGE);
 }
 

@@ -1,18 +1,43 @@
 /* error.c: the per-thread last-error slot and the exit-status mapping. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "error.h"
+#include "vocab.h"
 
 #define MSG_MAX 1024
 
 static _Thread_local char last[MSG_MAX];
 
+/*
+ * Messages quote what they were given (a revision, a path, a field, a
+ * library's own words): no control character of it, C1 and invalid UTF-8
+ * included, reaches a terminal, and a message stays on one line.
+ */
+static void scrub(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+	uint32_t c;
+	size_t n;
+
+	while (*p != '\0') {
+		n = pki_utf8_len(p, &c);
+		if (n == 0)
+			n = 1, c = 0;
+		if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+			memset(p, '?', n);
+		p += n;
+	}
+}
+
+__attribute__((format(printf, 2, 0)))
 static int set(int code, const char *fmt, va_list ap)
 {
 	vsnprintf(last, sizeof(last), fmt, ap);
+	scrub(last);
 	return -code;
 }
 

@@ -143,6 +143,35 @@ static int crypt_to_blob(struct pki_txn *t, struct pki_gpg *g, const struct cryp
 	return pki_txn_blob_finish(t, w, path);
 }
 
+/*
+ * gpg says only that some recipient's key is unusable: after such a
+ * failure (never before: it costs a look-up per recipient), name the
+ * principal, so that its key can be renewed or the principal removed.
+ */
+static int name_unusable(struct pki_gpg *g, const struct pki_names *list,
+			 const char *const *fprs, int rc)
+{
+	struct pki_key k;
+	char saved[512];
+	bool usable;
+	size_t i;
+
+	if (rc != -PKI_EUNAVAIL)
+		return rc;
+	snprintf(saved, sizeof(saved), "%s", pki_error_last());
+	for (i = 0; i < list->n; i++) {
+		if (pki_gpg_key(g, fprs[i], false, &k) < 0)
+			continue;
+		usable = k.can_encrypt;
+		pki_key_release(&k);
+		if (!usable)
+			return pki_error(PKI_EUNAVAIL, "the key of '%s' (%s) cannot encrypt: it is "
+					 "expired, revoked or has no encryption subkey", list->v[i],
+					 fprs[i]);
+	}
+	return pki_error(PKI_EUNAVAIL, "%s", saved);
+}
+
 /* Resolve the list to keys, and have every one of them here. */
 static int recipients(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
 		      const struct pki_names *list, const char ***fprs)
@@ -175,7 +204,7 @@ int pki_product_encrypt(struct pki_txn *t, struct pki_gpg *g, const struct pki_m
 	    (rc = recipients(t, g, m, list, &fprs)) < 0)
 		return rc;
 	c = (struct crypt){ fprs, list->n, &in, false };
-	rc = crypt_to_blob(t, g, &c, path, sha256);
+	rc = name_unusable(g, list, fprs, crypt_to_blob(t, g, &c, path, sha256));
 	if (rc == 0 && count.n == 0)
 		rc = pki_error(PKI_ENOINPUT, "the product is empty");
 	free(fprs);
@@ -234,6 +263,7 @@ int pki_product_reencrypt(struct pki_txn *t, struct pki_gpg *g, const struct pki
 	}
 	c = (struct crypt){ fprs, list->n, &in, true };
 	if ((rc = crypt_to_blob(t, g, &c, path, sha256)) < 0) {
+		rc = name_unusable(g, list, fprs, rc);
 		rc = pki_error_wrap(-rc, "cannot re-encrypt %s", l->id);
 		goto out;
 	}

@@ -76,6 +76,19 @@ static int add_row(struct pki_buf *out, const struct pki_row *row, const char *n
 	return pki_csv_row(out, f, PKI_REGISTRY_NCOLS);
 }
 
+/* Rows are not appended to a shard that does not parse: they would bury
+ * the damage (a broken quote would swallow them) instead of refusing it. */
+static int shard_check(const char *path, const struct pki_buf *shard)
+{
+	struct pki_table *tb = NULL;
+	int rc;
+
+	rc = pki_table_parse(&tb, path, shard->ptr, shard->len, pki_registry_header,
+			     PKI_REGISTRY_NCOLS);
+	pki_table_free(tb);
+	return rc;
+}
+
 int pki_registry_append(struct pki_txn *t, time_t when, struct pki_row *rows, size_t n)
 {
 	struct pki_buf shard = PKI_BUF_INIT;
@@ -89,7 +102,8 @@ int pki_registry_append(struct pki_txn *t, time_t when, struct pki_row *rows, si
 	if (rc == -PKI_ENOINPUT) {
 		pki_buf_reset(&shard);
 		rc = pki_csv_row(&shard, pki_registry_header, PKI_REGISTRY_NCOLS);
-	} else if (rc == 0 && shard.len > 0 && shard.ptr[shard.len - 1] != '\n') {
+	} else if (rc == 0 && (rc = shard_check(path, &shard)) == 0 &&
+		   shard.len > 0 && shard.ptr[shard.len - 1] != '\n') {
 		/* Someone's editor dropped the last line break. */
 		rc = pki_buf_add(&shard, "\r\n", 2);
 	}

@@ -3,6 +3,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "error.h"
 #include "session.h"
@@ -56,6 +59,13 @@ int pki_session_open(struct pki_session *s, const char *prog, const char *dir,
 	umask(077);
 	if (setrlimit(RLIMIT_CORE, &no_core) < 0)
 		return pki_error_errno(PKI_EINTERNAL, "cannot disable core dumps");
+#ifdef PR_SET_DUMPABLE
+	/* RLIMIT_CORE does not bind a core_pattern that pipes dumps to a
+	 * program (systemd-coredump, apport); not dumpable does, and keeps
+	 * other processes of this user from reading this one's memory. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return pki_error_errno(PKI_EINTERNAL, "cannot disable core dumps");
+#endif
 	if ((rc = pki_now(&s->now)) < 0)
 		return rc;
 	if (!(flags & PKI_SESSION_NOREPO) && (rc = pki_repo_open(&s->repo, dir)) < 0)
