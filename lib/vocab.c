@@ -22,7 +22,7 @@ static const char *echo(struct echo *e, const char *s)
 
 	for (i = 0; i < ECHO_MAX && s[i] != '\0'; i++)
 		e->s[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
-	strcpy(e->s + i, s[i] != '\0' ? "..." : "");
+	snprintf(e->s + i, sizeof(e->s) - i, "%s", s[i] != '\0' ? "..." : "");
 	return e->s;
 }
 
@@ -436,7 +436,7 @@ void pki_time_format(time_t t, char out[PKI_TIME_LEN])
 	struct tm tm;
 
 	if (!to_tm(t, &tm) || strftime(out, PKI_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		strcpy(out, "0000-00-00T00:00:00Z");
+		snprintf(out, PKI_TIME_LEN, "%s", "0000-00-00T00:00:00Z");
 }
 
 void pki_date_format(time_t t, char out[PKI_DATE_LEN])
@@ -444,5 +444,5 @@ void pki_date_format(time_t t, char out[PKI_DATE_LEN])
 	struct tm tm;
 
 	if (!to_tm(t, &tm) || strftime(out, PKI_DATE_LEN, "%Y-%m-%d", &tm) == 0)
-		strcpy(out, "0000-00-00");
+		snprintf(out, PKI_DATE_LEN, "%s", "0000-00-00");
 }
