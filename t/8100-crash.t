@@ -69,9 +69,10 @@ test_expect_success 'setup: a mission, and the time each operation takes' '
 	done &&
 	clean &&
 	pki-audit -C "$REPO" &&
-	audited=$(git -C "$REPO" rev-parse HEAD) &&
-	say "seed $SEED; ms: classify $took_classify, share $took_share, matrix $took_matrix, register $took_register"
+	audited=$(git -C "$REPO" rev-parse HEAD)
 '
+say "seed $SEED (PKI_CRASH_SEED); ms: classify ${took_classify:-}, share ${took_share:-}," \
+	"matrix ${took_matrix:-}, register ${took_register:-}"
 
 test_expect_success "$TRIALS operations killed with SIGKILL at random instants" '
 	: >outcomes &&
