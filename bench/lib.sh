@@ -18,7 +18,8 @@ BUILD=${PKI_BUILD:-build/default}
 BENCH_N=${BENCH_N:-500}			# products (and commits) of the large mission
 BENCH_SMALL=${BENCH_SMALL:-100}		# products of the small one
 BENCH_BIG=${BENCH_BIG:-64M}		# the large product, as head -c takes it
-BENCH_RUNS=${BENCH_RUNS:-20}		# hyperfine runs of a fast command
+BENCH_RUNS=${BENCH_RUNS:-20}		# hyperfine runs of a fast command, in all
+BENCH_ROUNDS=${BENCH_ROUNDS:-4}		# ... in this many interleaved hyperfine runs
 BENCH_SLOW_RUNS=${BENCH_SLOW_RUNS:-3}	# runs of a full audit
 BENCH_STEP=${BENCH_STEP:-10800}		# seconds between products: 240 a month
 BENCH_JOBS=${BENCH_JOBS:-2}		# classify processes at a time while building
@@ -240,12 +241,33 @@ pass_env() {
 
 # --- measuring ---
 
-# hf NAME HYPERFINE-ARGS...: run hyperfine, its CSV in $WORK/NAME.csv.
+# hf NAME HYPERFINE-ARGS...: hyperfine, HF_ROUNDS times (default 1), the
+# times of all rounds in $WORK/NAME.csv (command, median, mean, min,
+# runs).  Short rounds interleave the commands of a pair, so that a change
+# of the machine's load between them weighs on both alike.
 hf() {
-	local name=$1
+	local name=$1 r
 	shift
-	hyperfine --style basic --export-csv "$WORK/$name.csv" "$@" >&2 ||
-		die "hyperfine failed for $name"
+	rm -f "$WORK/$name".*.json
+	for r in $(seq "${HF_ROUNDS:-1}"); do
+		hyperfine --style basic --export-json "$WORK/$name.$r.json" "$@" >&2 ||
+			die "hyperfine failed for $name"
+	done
+	python3 - "$WORK/$name.csv" "$WORK/$name".*.json <<-'PY' || die "cannot read $name"
+	import json, statistics, sys
+	cmds, times = [], {}
+	for path in sys.argv[2:]:
+	    for i, res in enumerate(json.load(open(path))["results"]):
+	        if i == len(cmds):
+	            cmds.append(res["command"])
+	        times.setdefault(i, []).extend(res["times"])
+	with open(sys.argv[1], "w") as out:
+	    out.write("command,median,mean,min,runs\n")
+	    for i, c in enumerate(cmds):
+	        t = times[i]
+	        out.write('"%s",%.6f,%.6f,%.6f,%d\n' % (c.replace('"', "'"), statistics.median(t),
+	                  statistics.mean(t), min(t), len(t)))
+	PY
 }
 
 # median NAME ROW: the median seconds of the ROW-th command (from 1).
@@ -255,15 +277,19 @@ median() {
 }
 
 # result WHAT OURS BASE UNIT TARGET: one row of the table; ratio OURS/BASE,
-# or OURS alone against TARGET when BASE is "-".
+# or OURS alone against TARGET when BASE is "-".  Seconds under ten are
+# shown in milliseconds.
 result() {
 	[ -f "$RESULTS" ] || echo "what,ours,baseline,unit,ratio,target,met" >"$RESULTS"
 	awk -v w="$1" -v o="$2" -v b="$3" -v u="$4" -v t="$5" 'BEGIN {
 		r = (b == "-") ? o : o / b
 		met = (r <= t) ? "yes" : "NO"
+		if (u == "s" && o < 10 && b < 10) {
+			o *= 1000; b *= 1000; u = "ms"
+		}
 		if (b == "-")
 			printf "\"%s\",%.1f,-,%s,-,%g,%s\n", w, o, u, t, met
 		else
-			printf "\"%s\",%.2f,%.2f,%s,%.3f,%g,%s\n", w, o, b, u, r, t, met
+			printf "\"%s\",%.1f,%.1f,%s,%.3f,%g,%s\n", w, o, b, u, r, t, met
 	}' >>"$RESULTS"
 }
