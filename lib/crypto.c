@@ -22,6 +22,8 @@
 struct pki_gpg {
 	gpgme_ctx_t ctx;
 	gpgme_key_t signer;	/* cached signing key */
+	char (*seen)[41];	/* primary fingerprints a listing has shown */
+	size_t nseen, capseen;
 };
 
 static int gpg_fail(int code, const char *what, gpgme_error_t err)
@@ -29,14 +31,31 @@ static int gpg_fail(int code, const char *what, gpgme_error_t err)
 	return pki_error(code, "%s: %s", what, gpgme_strerror(err));
 }
 
+static bool gpgme_ready;
+
+/*
+ * GPGME asks gpgconf three times, gpgsm and gpgconf again for versions
+ * and paths before its first context: five processes pki does not need.
+ * Without gpgconf it runs gpg from PATH and leaves the home to gpg
+ * ($GNUPGHOME), probing only `gpg --version`.  The flag must be set
+ * before the first gpgme_check_version, which initialises GPGME.
+ */
+static void gpgme_start(void)
+{
+	gpgme_ready = gpgme_set_global_flag("disable-gpgconf", "1") == 0 &&
+		      gpgme_check_version(GPGME_VERSION) != NULL;
+}
+
 int pki_gpg_new(struct pki_gpg **out)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct pki_gpg *g = NULL;
 	gpgme_error_t err;
 
 	*out = NULL;
-	/* Initialises GPGME once per process; later calls are cheap. */
-	if (gpgme_check_version(GPGME_VERSION) == NULL)
+	if ((errno = pthread_once(&once, gpgme_start)) != 0)
+		return pki_error_errno(PKI_EINTERNAL, "gpgme");
+	if (!gpgme_ready)
 		return pki_error(PKI_EUNAVAIL, "gpgme is older than " GPGME_VERSION);
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		return pki_error_errno(PKI_EINTERNAL, "gpg context");
@@ -61,6 +80,7 @@ void pki_gpg_free(struct pki_gpg *g)
 	if (g->signer != NULL)
 		gpgme_key_unref(g->signer);
 	gpgme_release(g->ctx);
+	free(g->seen);
 	free(g);
 }
 
@@ -258,21 +278,55 @@ out:
 	return rc;
 }
 
+/* --- the keys a listing has shown, so that none is asked for twice --- */
+
+static bool seen_has(const struct pki_gpg *g, const char *fpr)
+{
+	size_t i;
+
+	for (i = 0; i < g->nseen; i++)
+		if (strcasecmp(g->seen[i], fpr) == 0)
+			return true;
+	return false;
+}
+
+/* A cache: when memory runs out it just remembers less. */
+static void seen_add(struct pki_gpg *g, gpgme_key_t key)
+{
+	const char *fpr = key->subkeys != NULL ? key->subkeys->fpr : NULL;
+	char (*v)[41];
+	size_t cap;
+
+	if (fpr == NULL || strlen(fpr) != 40 || seen_has(g, fpr))
+		return;
+	if (g->nseen == g->capseen) {
+		cap = g->capseen ? 2 * g->capseen : 16;
+		if (cap > 65536 || (v = realloc(g->seen, cap * sizeof(*v))) == NULL)
+			return;
+		g->seen = v;
+		g->capseen = cap;
+	}
+	snprintf(g->seen[g->nseen++], 41, "%s", fpr);
+}
+
 int pki_gpg_missing(struct pki_gpg *g, const char *const *fprs, size_t n, bool *missing)
 {
 	const char **pattern = NULL;
 	gpgme_key_t key = NULL;
 	gpgme_error_t err;
-	size_t i;
+	size_t i, nask = 0;
 	int rc = 0;
 
 	for (i = 0; i < n; i++)
-		missing[i] = true;
-	if (n == 0)
+		if ((missing[i] = !seen_has(g, fprs[i])))
+			nask++;
+	if (nask == 0)
 		return 0;
-	if ((pattern = calloc(n + 1, sizeof(*pattern))) == NULL)
+	if ((pattern = calloc(nask + 1, sizeof(*pattern))) == NULL)
 		return pki_error_errno(PKI_EINTERNAL, "key list");
-	memcpy(pattern, fprs, n * sizeof(*pattern));
+	for (i = 0, nask = 0; i < n; i++)
+		if (missing[i])
+			pattern[nask++] = fprs[i];
 	gpgme_set_keylist_mode(g->ctx, GPGME_KEYLIST_MODE_LOCAL);
 	/* One gpg process for the whole set. */
 	if ((err = gpgme_op_keylist_ext_start(g->ctx, pattern, 0, 0)) != 0) {
@@ -280,18 +334,70 @@ int pki_gpg_missing(struct pki_gpg *g, const char *const *fprs, size_t n, bool *
 		goto out;
 	}
 	while ((err = gpgme_op_keylist_next(g->ctx, &key)) == 0) {
-		for (i = 0; i < n; i++)
-			if (key->subkeys != NULL && key->subkeys->fpr != NULL &&
-			    strcasecmp(key->subkeys->fpr, fprs[i]) == 0)
-				missing[i] = false;
+		seen_add(g, key);
 		gpgme_key_unref(key);
 	}
 	if (gpg_err_code(err) != GPG_ERR_EOF)
 		rc = gpg_fail(PKI_EUNAVAIL, "key list", err);
 	gpgme_op_keylist_end(g->ctx);
+	for (i = 0; i < n; i++)
+		missing[i] = !seen_has(g, fprs[i]);
 out:
 	free(pattern);
 	return rc;
+}
+
+/* Is fpr the fingerprint of key or of one of its subkeys? */
+static bool key_is(gpgme_key_t key, const char *fpr)
+{
+	gpgme_subkey_t sk;
+
+	for (sk = key->subkeys; sk != NULL; sk = sk->next)
+		if (sk->fpr != NULL && strcasecmp(sk->fpr, fpr) == 0)
+			return true;
+	return false;
+}
+
+int pki_gpg_signer_and(struct pki_gpg *g, const char *fpr, const char *const *also,
+		       size_t n, struct pki_key *out)
+{
+	const char **pattern = NULL;
+	gpgme_key_t key = NULL, mine = NULL;
+	gpgme_error_t err;
+	bool twice = false;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if ((pattern = calloc(n + 2, sizeof(*pattern))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "key list");
+	pattern[0] = fpr;
+	memcpy(pattern + 1, also, n * sizeof(*pattern));
+	gpgme_set_keylist_mode(g->ctx, GPGME_KEYLIST_MODE_LOCAL | GPGME_KEYLIST_MODE_WITH_SECRET);
+	if (gpgme_op_keylist_ext_start(g->ctx, pattern, 0, 0) == 0) {
+		while ((err = gpgme_op_keylist_next(g->ctx, &key)) == 0) {
+			seen_add(g, key);
+			if (key_is(key, fpr) && mine != NULL)
+				twice = true;
+			if (key_is(key, fpr) && mine == NULL)
+				mine = key;
+			else
+				gpgme_key_unref(key);
+		}
+		gpgme_op_keylist_end(g->ctx);
+	}
+	gpgme_set_keylist_mode(g->ctx, GPGME_KEYLIST_MODE_LOCAL);
+	/* The acting key, found once and with its secret part: keep it for
+	 * the signature.  Anything else is for pki_gpg_key to explain. */
+	if (mine != NULL && !twice && mine->secret && (rc = key_fill(out, mine)) == 0) {
+		if (g->signer != NULL)
+			gpgme_key_unref(g->signer);
+		g->signer = mine;
+		mine = NULL;
+	}
+	if (mine != NULL)
+		gpgme_key_unref(mine);
+	free(pattern);
+	return rc == 0 ? 0 : pki_gpg_key(g, fpr, true, out);
 }
 
 int pki_gpg_export(struct pki_gpg *g, const char *fpr, struct pki_buf *out)

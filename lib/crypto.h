@@ -51,6 +51,15 @@ int pki_gpg_missing(struct pki_gpg *g, const char *const *fprs, size_t n, bool *
 int pki_gpg_key(struct pki_gpg *g, const char *spec, bool secret, struct pki_key *out);
 
 /*
+ * pki_gpg_key(g, fpr, true, out) for a fingerprint, listing in the same
+ * gpg process the keys of also, which later pki_gpg_missing calls then
+ * need not ask for: one key listing for the acting key and the
+ * recipients of a change.
+ */
+int pki_gpg_signer_and(struct pki_gpg *g, const char *fpr, const char *const *also,
+		       size_t n, struct pki_key *out);
+
+/*
  * Import exactly one public key from data (armored or binary).  Refuses
  * (-PKI_EDATA) input that holds no key or more than one; fills the key.
  */

@@ -1,6 +1,7 @@
 /* session.c: what every command does first and last. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #ifdef __linux__
@@ -27,6 +28,39 @@ static int acting_keyspec(struct pki_session *s, const char *keyspec, char **out
 	return *out != NULL ? 0 : pki_error_errno(PKI_EINTERNAL, "key");
 }
 
+static bool is_fingerprint(const char *s)
+{
+	return strlen(s) == 40 && strspn(s, "0123456789abcdefABCDEF") == 40;
+}
+
+/*
+ * The acting key given by fingerprint is listed with the keys of every
+ * principal in the tip's matrix, in one gpg process: a change needs its
+ * recipients' keys next, and would list them in a second.  The matrix is
+ * only a hint here (the change reads it again under the lock), so a
+ * repository without one, or with a broken one, just lists the key alone.
+ */
+static int list_acting_key(struct pki_session *s, const char *fpr)
+{
+	struct pki_buf m = PKI_BUF_INIT;
+	struct pki_matrix matrix = { 0 };
+	const char **fprs = NULL;
+	size_t i, n = 0;
+	int rc;
+
+	if (s->repo != NULL && pki_repo_read(s->repo, PKI_MATRIX_FILE, TABLE_MAX, &m) == 0 &&
+	    pki_matrix_parse(&matrix, m.ptr, m.len) == 0 && matrix.n > 0 &&
+	    (fprs = calloc(matrix.n, sizeof(*fprs))) != NULL)
+		for (i = 0; i < matrix.n; i++)
+			if (strcasecmp(matrix.v[i].fpr, fpr) != 0)
+				fprs[n++] = matrix.v[i].fpr;
+	rc = pki_gpg_signer_and(s->gpg, fpr, fprs, n, &s->key);
+	free(fprs);
+	pki_matrix_release(&matrix);
+	pki_buf_release(&m);
+	return rc;
+}
+
 static int resolve_key(struct pki_session *s, const char *keyspec)
 {
 	char *spec = NULL;
@@ -37,7 +71,10 @@ static int resolve_key(struct pki_session *s, const char *keyspec)
 	if (spec == NULL)
 		return pki_error(PKI_EUSAGE, "no acting key: use -u KEY, set PKI_KEY, "
 				 "or git config user.signingkey");
-	rc = pki_gpg_key(s->gpg, spec, true, &s->key);
+	if (is_fingerprint(spec))
+		rc = list_acting_key(s, spec);
+	else
+		rc = pki_gpg_key(s->gpg, spec, true, &s->key);
 	if (rc == 0 && !s->key.can_sign)
 		rc = pki_error(PKI_EUNAVAIL, "key '%s' cannot sign (expired, revoked or no signing key)", spec);
 	if (rc == 0)
