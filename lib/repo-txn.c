@@ -51,8 +51,9 @@ struct pki_blobw {
 };
 
 struct pki_blobr {
+	int fd;			/* the work-tree copy, when the index vouches for it */
 	git_odb *odb;
-	git_odb_stream *stream;	/* a loose object, inflated as read */
+	git_odb_stream *stream;	/* else a loose object, inflated as read */
 	git_blob *blob;		/* else the whole blob */
 	size_t off;
 };
@@ -742,19 +743,131 @@ int pki_txn_put_id(struct pki_txn *t, const char *path, const char *hex)
 	return stage(t, path, &oid, false);
 }
 
+/*
+ * Whether stat data proves the work-tree file unchanged since the index
+ * entry e was made, as git decides it: same size, times, inode, and the
+ * entry older than the index file (an entry written in the same instant
+ * as the index is racily clean, and its stat data proves nothing).
+ * ctime changes with every write to a file and cannot be set back.
+ */
+static bool stat_vouches(const git_index_entry *e, const struct stat *st,
+			 const struct timespec *imtime)
+{
+	return S_ISREG(st->st_mode) &&
+	       (uint32_t)st->st_size == e->file_size &&
+	       (uint32_t)st->st_mtim.tv_sec == (uint32_t)e->mtime.seconds &&
+	       (uint32_t)st->st_mtim.tv_nsec == e->mtime.nanoseconds &&
+	       (uint32_t)st->st_ctim.tv_sec == (uint32_t)e->ctime.seconds &&
+	       (uint32_t)st->st_ctim.tv_nsec == e->ctime.nanoseconds &&
+	       (uint32_t)st->st_ino == e->ino &&
+	       (e->mtime.seconds < (int32_t)imtime->tv_sec ||
+		(e->mtime.seconds == (int32_t)imtime->tv_sec &&
+		 e->mtime.nanoseconds < (uint32_t)imtime->tv_nsec));
+}
+
+/* The modification time of the index file; zero when there is none. */
+static int index_mtime(struct pki_txn *t, struct timespec *out)
+{
+	struct pki_buf path = PKI_BUF_INIT;
+	struct stat st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = pki_buf_printf(&path, "%sindex", pki_repo_gitdir(t->r))) == 0) {
+		if (stat(path.ptr, &st) == 0)
+			*out = st.st_mtim;
+		else if (errno != ENOENT)
+			rc = pki_error_errno(PKI_EIO, "cannot stat '%s'", path.ptr);
+	}
+	pki_buf_release(&path);
+	return rc;
+}
+
+/*
+ * Large blobs are read from the work tree when the index vouches for the
+ * copy there: libgit2 maps a whole loose object to inflate it and reads
+ * a packed one whole into the heap, so memory would grow with the
+ * product (SPEC.md §6); a file read in pieces does not.  Re-encryption
+ * checks what it reads against the label's SHA-256 besides.
+ */
+#define WORKTREE_READ_MIN (1024 * 1024)
+
+/* A descriptor on the work-tree copy of blob id at path, or -1 (and 0
+ * returned) when the object store must be read instead. */
+static int worktree_blob_fd(struct pki_txn *t, const char *path, const git_oid *id, int *fd)
+{
+	const git_index_entry *e;
+	git_index *index = NULL;
+	git_odb *odb = NULL;
+	git_object_t type;
+	struct timespec imtime;
+	struct stat st;
+	const char *name;
+	size_t size = 0;
+	int dirfd = -1, rc = 0;
+
+	*fd = -1;
+	if (git_repository_odb(&odb, t->r->git) < 0 ||
+	    git_odb_read_header(&size, &type, odb, id) < 0 || size < WORKTREE_READ_MIN ||
+	    git_repository_index(&index, t->r->git) < 0 || git_index_read(index, 0) < 0 ||
+	    (e = git_index_get_bypath(index, path, 0)) == NULL ||
+	    !git_oid_equal(&e->id, id) || e->file_size != (uint32_t)size)
+		goto out;
+	if ((rc = index_mtime(t, &imtime)) < 0 ||
+	    (rc = open_parent(pki_repo_workdir(t->r), path, false, &dirfd, &name)) < 0 ||
+	    dirfd < 0)
+		goto out;
+	*fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* The descriptor's own stat data: the file read is the file checked. */
+	if (*fd >= 0 && (fstat(*fd, &st) < 0 || (size_t)st.st_size != size ||
+			 !stat_vouches(e, &st, &imtime))) {
+		close(*fd);
+		*fd = -1;
+	}
+out:
+	git_error_clear();
+	if (dirfd >= 0)
+		close(dirfd);
+	git_index_free(index);
+	git_odb_free(odb);
+	return rc;
+}
+
+/* A file to a sink, in pieces. */
+static int fd_to_sink(int fd, const char *path, struct pki_sink *out)
+{
+	char buf[65536];
+	ssize_t n;
+	int rc = 0;
+
+	while (rc == 0 && (n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return pki_error_errno(PKI_EIO, "cannot read '%s'", path);
+		rc = out->write(out->ctx, buf, (size_t)n);
+	}
+	return rc;
+}
+
 int pki_txn_stream(struct pki_txn *t, const char *path, struct pki_sink *out)
 {
 	struct staged *s = staged_find(t, path);
 	git_oid id;
-	int rc;
+	int fd, rc;
 
 	if (s != NULL && s->removed)
 		return pki_error(PKI_ENOINPUT, "'%s' does not exist", path);
 	if (s != NULL)
-		git_oid_cpy(&id, &s->oid);
-	else if ((rc = repo_tree_file_id(t->tree, path, &id)) < 0)
+		return repo_id_to_sink(t->r->git, &s->oid, path, out);
+	if ((rc = repo_tree_file_id(t->tree, path, &id)) < 0 ||
+	    (rc = worktree_blob_fd(t, path, &id, &fd)) < 0)
 		return rc;
-	return repo_id_to_sink(t->r->git, &id, path, out);
+	if (fd < 0)
+		return repo_id_to_sink(t->r->git, &id, path, out);
+	rc = fd_to_sink(fd, path, out);
+	close(fd);
+	return rc;
 }
 
 /*
@@ -766,8 +879,17 @@ static long blobr_read(void *ctx, void *data, size_t len)
 {
 	struct pki_blobr *rd = ctx;
 	size_t size, n;
+	ssize_t nr;
 	int got;
 
+	if (rd->fd >= 0) {
+		do
+			nr = read(rd->fd, data, len < INT_MAX ? len : INT_MAX);
+		while (nr < 0 && errno == EINTR);
+		if (nr < 0)
+			return pki_error_errno(PKI_EIO, "cannot read a blob");
+		return (long)nr;
+	}
 	if (rd->stream != NULL) {
 		if (len > INT_MAX)
 			len = INT_MAX;
@@ -801,6 +923,12 @@ int pki_txn_blob_reader(struct pki_txn *t, const char *path, struct pki_blobr **
 		return rc;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return pki_error_errno(PKI_EINTERNAL, "blob");
+	if ((rc = worktree_blob_fd(t, path, &id, &r->fd)) < 0) {
+		free(r);
+		return rc;
+	}
+	if (r->fd >= 0)
+		goto done;
 	if (git_repository_odb(&r->odb, t->r->git) < 0) {
 		free(r);
 		return repo_fail(PKI_EINTERNAL, "cannot open the object store");
@@ -817,6 +945,7 @@ int pki_txn_blob_reader(struct pki_txn *t, const char *path, struct pki_blobr **
 			return rc;
 		}
 	}
+done:
 	src->read = blobr_read;
 	src->ctx = r;
 	*rd = r;
@@ -827,6 +956,8 @@ void pki_blobr_free(struct pki_blobr *rd)
 {
 	if (rd == NULL)
 		return;
+	if (rd->fd >= 0)
+		close(rd->fd);
 	if (rd->stream != NULL)
 		git_odb_stream_free(rd->stream);
 	git_odb_free(rd->odb);
@@ -836,29 +967,106 @@ void pki_blobr_free(struct pki_blobr *rd)
 
 /* --- committing --- */
 
+/*
+ * Whether the work-tree file e describes (st its lstat) still holds e's
+ * blob: by stat data when it vouches, so that a clean file costs no read,
+ * else by hashing the content.
+ */
+static int file_matches(struct pki_txn *t, const git_index_entry *e, const struct stat *st,
+			const struct timespec *imtime, bool *same)
+{
+	struct pki_buf full = PKI_BUF_INIT;
+	git_oid id;
+	int rc;
+
+	*same = false;
+	if ((uint32_t)st->st_size != e->file_size)
+		return 0;
+	if (stat_vouches(e, st, imtime)) {
+		*same = true;
+		return 0;
+	}
+	if ((rc = pki_buf_printf(&full, "%s%s", pki_repo_workdir(t->r), e->path)) == 0 &&
+	    git_odb_hashfile(&id, full.ptr, GIT_OBJECT_BLOB) < 0)
+		rc = repo_fail(PKI_EIO, "cannot read '%s'", e->path);
+	if (rc == 0)
+		*same = git_oid_equal(&id, &e->id);
+	pki_buf_release(&full);
+	return rc;
+}
+
+/* The lstat of path in the work tree; *present false when it is not there. */
+static int worktree_stat(struct pki_txn *t, const char *path, struct stat *st, bool *present)
+{
+	const char *name;
+	int dirfd, rc;
+
+	*present = false;
+	if ((rc = open_parent(pki_repo_workdir(t->r), path, false, &dirfd, &name)) < 0 ||
+	    dirfd < 0)
+		return rc;
+	if (fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW) == 0)
+		*present = true;
+	else if (errno != ENOENT)
+		rc = pki_error_errno(PKI_EIO, "cannot stat '%s'", path);
+	close(dirfd);
+	return rc;
+}
+
+/*
+ * Clean: the tip, the index and the work tree agree on path (or none of
+ * them has it).  What git_status_file decides, without its diff of the
+ * whole tip against the index for every path.
+ */
+static int path_clean(struct pki_txn *t, git_index *index, const char *path,
+		      const struct timespec *imtime, bool *clean)
+{
+	const git_index_entry *e, *anc, *ours, *theirs;
+	git_tree_entry *te = NULL;
+	struct stat st;
+	bool in_tip, on_disk;
+	int rc;
+
+	*clean = false;
+	if (git_index_conflict_get(&anc, &ours, &theirs, index, path) == 0)
+		return 0;
+	git_error_clear();
+	in_tip = t->tree != NULL && git_tree_entry_bypath(&te, t->tree, path) == 0;
+	e = git_index_get_bypath(index, path, 0);
+	if ((rc = worktree_stat(t, path, &st, &on_disk)) < 0)
+		goto out;
+	if (!in_tip && e == NULL && !on_disk) {
+		*clean = true;
+		goto out;
+	}
+	if (!in_tip || e == NULL || !on_disk || !S_ISREG(st.st_mode) ||
+	    e->mode != GIT_FILEMODE_BLOB || git_tree_entry_filemode(te) != GIT_FILEMODE_BLOB ||
+	    !git_oid_equal(&e->id, git_tree_entry_id(te)))
+		goto out;
+	rc = file_matches(t, e, &st, imtime, clean);
+out:
+	git_tree_entry_free(te);
+	return rc;
+}
+
 /* Refuse to overwrite what a person changed by hand in the work tree. */
 static int check_clean(struct pki_txn *t)
 {
-	const unsigned int dirty = GIT_STATUS_INDEX_NEW | GIT_STATUS_INDEX_MODIFIED |
-		GIT_STATUS_INDEX_DELETED | GIT_STATUS_INDEX_RENAMED |
-		GIT_STATUS_INDEX_TYPECHANGE | GIT_STATUS_WT_NEW | GIT_STATUS_WT_MODIFIED |
-		GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE | GIT_STATUS_WT_RENAMED |
-		GIT_STATUS_CONFLICTED;
-	unsigned int flags;
+	git_index *index = NULL;
+	struct timespec imtime;
+	bool clean = true;
 	size_t i;
-	int err;
+	int rc;
 
-	for (i = 0; i < t->n; i++) {
-		err = git_status_file(&flags, t->r->git, t->v[i].path);
-		if (err == GIT_ENOTFOUND)
-			continue;
-		if (err < 0)
-			return repo_fail(PKI_EIO, "cannot check '%s'", t->v[i].path);
-		if (flags & dirty)
-			return pki_error(PKI_EDATA, "'%s' has uncommitted changes in the work tree: "
-					 "commit or discard them first", t->v[i].path);
-	}
-	return 0;
+	if (git_repository_index(&index, t->r->git) < 0 || git_index_read(index, 0) < 0)
+		return repo_fail(PKI_EIO, "cannot read the index");
+	rc = index_mtime(t, &imtime);
+	for (i = 0; i < t->n && rc == 0 && clean; i++)
+		if ((rc = path_clean(t, index, t->v[i].path, &imtime, &clean)) == 0 && !clean)
+			rc = pki_error(PKI_EDATA, "'%s' has uncommitted changes in the work tree: "
+				       "commit or discard them first", t->v[i].path);
+	git_index_free(index);
+	return rc;
 }
 
 static int build_tree(struct pki_txn *t, git_oid *tree_id)
