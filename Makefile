@@ -31,7 +31,7 @@ UNITSRC = $(sort $(wildcard t/unit/*-test.c))
 UNITS   = $(UNITSRC:t/unit/%.c=$(BUILD)/unit/%)
 MANS    = $(wildcard doc/*.[157])
 DEBS    = build-essential pkg-config libgit2-dev libgpgme-dev libcsv-dev \
-          libxml2-dev libxml2-utils gnupg git groff-base miller python3 \
+          libxml2-dev libxml2-utils gnupg git groff-base miller python3 time \
           clang libclang-rt-14-dev
 # The fuzz targets of fuzz/ (make fuzz); make check replays their corpora.
 FUZZERS = csv matrix delegations registry label recipients

@@ -313,6 +313,21 @@ static int remove_file(struct pki_repo *r, const char *path, git_index *index)
 	return rc;
 }
 
+/*
+ * Every index pki writes is version 4, whose path compression makes it
+ * about half the size: libgit2 reads, checksums and writes the whole
+ * index with every commit, and with 10,000 products that is most of a
+ * commit's cost (bench/README).  It is what git's feature.manyFiles sets.
+ */
+static int index_write(git_index *index)
+{
+	if (git_index_version(index) != 4 && git_index_set_version(index, 4) < 0)
+		return repo_fail(PKI_EIO, "cannot write the index");
+	if (git_index_write(index) < 0)
+		return repo_fail(PKI_EIO, "cannot write the index");
+	return 0;
+}
+
 /* --- interrupted updates ---
  *
  * The branch moves first and the work tree follows.  A process killed in
@@ -414,8 +429,8 @@ static int recover_paths(struct pki_repo *r, char *list)
 		else
 			rc = remove_file(r, line, index);
 	}
-	if (rc == 0 && git_index_write(index) < 0)
-		rc = repo_fail(PKI_EIO, "cannot write the index");
+	if (rc == 0)
+		rc = index_write(index);
 out:
 	if (rc < 0)
 		pki_error_wrap(-rc, "cannot finish the interrupted update of the work tree");
@@ -1154,8 +1169,8 @@ static int update_worktree(struct pki_txn *t)
 		rc = t->v[i].removed ? remove_file(t->r, t->v[i].path, index) :
 				       write_file(t->r, t->v[i].path, &t->v[i].oid,
 						  &t->v[i].shadow, index);
-	if (rc == 0 && git_index_write(index) < 0)
-		rc = repo_fail(PKI_EIO, "cannot write the index");
+	if (rc == 0)
+		rc = index_write(index);
 	git_index_free(index);
 	if (rc < 0)
 		pki_error_wrap(-rc, "committed, but the work tree was not updated "

@@ -27,6 +27,12 @@ test_expect_success 'it is filed in its bucket: ciphertext and label' '
 	test -z "$(git -C "$REPO" status --porcelain)"
 '
 
+test_expect_success 'the index is version 4 (path compression), and stock git reads it' '
+	od -An -tx1 -j4 -N4 "$REPO/.git/index" | tr -d " \n" >version &&
+	test "$(cat version)" = 00000004 &&
+	git -C "$REPO" ls-files --stage "products/OSRSG-2026-000/$id1.gpg" | grep -q "^100644 "
+'
+
 test_expect_success 'one signed commit by the originator, with its trailers' '
 	git -C "$REPO" log -1 --format="%an%n%s%n%b" >msg &&
 	sed -n 2p msg | grep -qx "pki-classify: classify $id1" &&

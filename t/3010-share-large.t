@@ -46,4 +46,21 @@ test_expect_success 'shared from the object store when stat data does not vouch 
 	verify_history
 '
 
+test_expect_success 'memory does not grow with the product: 1 MiB against 32 MiB' '
+	head -c 1048576 /dev/urandom >small &&
+	S=$(as fc pki-classify -C "$REPO" -l confidential -c c -a force-protection <small) &&
+	test_tick &&
+	head -c 33554432 /dev/urandom >large &&
+	L=$(as fc pki-classify -C "$REPO" -l confidential -c c -a force-protection <large) &&
+	test_tick &&
+	/usr/bin/time -f %M -o rss.small env PKI_KEY="$(fpr fc)" pki-share -C "$REPO" "$S" jmac &&
+	test_tick &&
+	/usr/bin/time -f %M -o rss.large env PKI_KEY="$(fpr fc)" pki-share -C "$REPO" "$L" jmac &&
+	test_tick &&
+	small=$(tail -1 rss.small) && large=$(tail -1 rss.large) &&
+	say "max RSS of a share: 1 MiB product ${small} KiB, 32 MiB product ${large} KiB" &&
+	test "$large" -lt $((small + 16384)) &&
+	decrypt_as jmac "$(product_file "$L" gpg)" | cmp - large
+'
+
 test_done
