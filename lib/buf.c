@@ -95,6 +95,14 @@ void pki_buf_reset(struct pki_buf *b)
 	b->len = 0;
 }
 
+void pki_buf_truncate(struct pki_buf *b, size_t len)
+{
+	if (b->ptr == NULL || len >= b->len)
+		return;
+	b->len = len;
+	b->ptr[len] = '\0';
+}
+
 void pki_buf_release(struct pki_buf *b)
 {
 	free(b->ptr);

@@ -22,6 +22,7 @@ int pki_buf_adds(struct pki_buf *b, const char *s);
 int pki_buf_printf(struct pki_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void pki_buf_reset(struct pki_buf *b);	/* len = 0, keep memory (wiped) */
+void pki_buf_truncate(struct pki_buf *b, size_t len);	/* len = min(len, b->len) */
 void pki_buf_release(struct pki_buf *b);	/* free */
 void pki_buf_wipe(struct pki_buf *b);	/* explicit_bzero the capacity, then free */
 /* Hand the memory to the caller (NUL-terminated; never NULL). */
