@@ -83,18 +83,34 @@ static long lock_timeout_ms(void)
 	return (long)(secs * 1000);
 }
 
-/* Lock files git leaves when killed mid-write: only a pki process holding
- * the repository lock could have made them, and it is gone. */
-static void remove_stale_locks(const char *gitdir)
+static const char *const git_locks[] = { "refs/heads/main.lock", "index.lock", "HEAD.lock" };
+#define NLOCKS (sizeof(git_locks) / sizeof(git_locks[0]))
+
+/*
+ * The lock files git makes while it writes the branch or the index.  pki
+ * makes them only while .git/pki-updating says it is updating: with that
+ * marker there and the repository lock held, they are a killed pki's and
+ * go.  Without it they are a git command's, at work or killed: pki waits
+ * for none and deletes none, it says so (75), as git itself would.
+ */
+static int check_git_locks(const char *gitdir)
 {
-	static const char *const names[] = { "refs/heads/main.lock", "index.lock", "HEAD.lock" };
 	char path[4096];
+	struct stat st;
+	bool ours;
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s%s", gitdir, names[i]);
-		(void)unlink(path);
+	snprintf(path, sizeof(path), "%spki-updating", gitdir);
+	ours = lstat(path, &st) == 0;
+	for (i = 0; i < NLOCKS; i++) {
+		snprintf(path, sizeof(path), "%s%s", gitdir, git_locks[i]);
+		if (ours)
+			(void)unlink(path);
+		else if (lstat(path, &st) == 0 || errno != ENOENT)
+			return pki_error(PKI_EBUSY, "'.git/%s' exists: a git command is at work "
+					 "here (if none is, remove the file); try again", git_locks[i]);
 	}
+	return 0;
 }
 
 #define SHADOW_PREFIX "pki-shadow."
@@ -118,7 +134,7 @@ static int lock_take(struct pki_repo *r, int *fdp)
 	char path[4096];
 	struct timespec nap = { 0, 20 * 1000 * 1000 };
 	long waited = 0, limit = lock_timeout_ms();
-	int fd;
+	int fd, rc;
 
 	*fdp = -1;
 	snprintf(path, sizeof(path), "%spki.lock", pki_repo_gitdir(r));
@@ -138,7 +154,10 @@ static int lock_take(struct pki_repo *r, int *fdp)
 		nanosleep(&nap, NULL);
 		waited += 20;
 	}
-	remove_stale_locks(pki_repo_gitdir(r));
+	if ((rc = check_git_locks(pki_repo_gitdir(r))) < 0) {
+		close(fd);
+		return rc;
+	}
 	remove_stale_shadows(pki_repo_gitdir(r));
 	*fdp = fd;
 	return 0;

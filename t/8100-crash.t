@@ -131,9 +131,21 @@ test_expect_success 'git lock files left by a killed writer are removed under th
 	for f in refs/heads/main.lock index.lock HEAD.lock; do
 		echo stale >"$REPO/.git/$f" || return 1
 	done &&
+	: >"$REPO/.git/pki-updating" &&
 	test_tick &&
 	next_op &&
 	clean
+'
+
+test_expect_success 'a git lock file pki did not make is left to git: busy (75), nothing changed' '
+	for f in refs/heads/main.lock index.lock; do
+		echo "git at work" >"$REPO/.git/$f" &&
+		test_tick &&
+		expect_refusal 75 as jmac pki-classify -C "$REPO" -l confidential -c c -a poc "$TRASH/in" &&
+		grep -q "^pki-classify: .\.git/$f. exists: a git command is at work here" err &&
+		test "$(cat "$REPO/.git/$f")" = "git at work" &&
+		rm "$REPO/.git/$f" || return 1
+	done
 '
 
 # unfinish: put the files of the last commit back as they were before it,

@@ -346,6 +346,7 @@ test_expect_success 'a git lock file that is a symbolic link is only removed, ne
 	planted &&
 	echo keep >"$TRASH/elsewhere/keep" &&
 	ln -s "$TRASH/elsewhere/keep" "$REPO/.git/index.lock" &&
+	: >"$REPO/.git/pki-updating" &&
 	as jmac pki-share -C "$REPO" "$P" fc &&
 	test "$(cat "$TRASH/elsewhere/keep")" = keep &&
 	test ! -e "$REPO/.git/index.lock" &&
