@@ -371,7 +371,8 @@ int pki_gpg_signer_and(struct pki_gpg *g, const char *fpr, const char *const *al
 	if ((pattern = calloc(n + 2, sizeof(*pattern))) == NULL)
 		return pki_error_errno(PKI_EINTERNAL, "key list");
 	pattern[0] = fpr;
-	memcpy(pattern + 1, also, n * sizeof(*pattern));
+	if (n > 0)
+		memcpy(pattern + 1, also, n * sizeof(*pattern));
 	gpgme_set_keylist_mode(g->ctx, GPGME_KEYLIST_MODE_LOCAL | GPGME_KEYLIST_MODE_WITH_SECRET);
 	if (gpgme_op_keylist_ext_start(g->ctx, pattern, 0, 0) == 0) {
 		while ((err = gpgme_op_keylist_next(g->ctx, &key)) == 0) {

@@ -1,4 +1,7 @@
 /* session.c: what every command does first and last. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -28,11 +31,6 @@ static int acting_keyspec(struct pki_session *s, const char *keyspec, char **out
 	return *out != NULL ? 0 : pki_error_errno(PKI_EINTERNAL, "key");
 }
 
-static bool is_fingerprint(const char *s)
-{
-	return strlen(s) == 40 && strspn(s, "0123456789abcdefABCDEF") == 40;
-}
-
 /*
  * The acting key given by fingerprint is listed with the keys of every
  * principal in the tip's matrix, in one gpg process: a change needs its
@@ -40,54 +38,102 @@ static bool is_fingerprint(const char *s)
  * only a hint here (the change reads it again under the lock), so a
  * repository without one, or with a broken one, just lists the key alone.
  */
-static int list_acting_key(struct pki_session *s, const char *fpr)
+struct acting {
+	char *spec;		/* -u, $PKI_KEY or user.signingkey */
+	struct pki_matrix matrix;
+	const char **fprs;	/* the other principals' fingerprints */
+	size_t n;
+};
+
+static void acting_release(struct acting *a)
+{
+	free(a->spec);
+	free(a->fprs);
+	pki_matrix_release(&a->matrix);
+	memset(a, 0, sizeof(*a));
+}
+
+static bool is_fingerprint(const char *s)
+{
+	return strlen(s) == 40 && strspn(s, "0123456789abcdefABCDEF") == 40;
+}
+
+static int acting_prepare(struct pki_session *s, const char *keyspec, struct acting *a)
 {
 	struct pki_buf m = PKI_BUF_INIT;
-	struct pki_matrix matrix = { 0 };
-	const char **fprs = NULL;
-	size_t i, n = 0;
+	size_t i;
 	int rc;
 
-	if (s->repo != NULL && pki_repo_read(s->repo, PKI_MATRIX_FILE, TABLE_MAX, &m) == 0 &&
-	    pki_matrix_parse(&matrix, m.ptr, m.len) == 0 && matrix.n > 0 &&
-	    (fprs = calloc(matrix.n, sizeof(*fprs))) != NULL)
-		for (i = 0; i < matrix.n; i++)
-			if (strcasecmp(matrix.v[i].fpr, fpr) != 0)
-				fprs[n++] = matrix.v[i].fpr;
-	rc = pki_gpg_signer_and(s->gpg, fpr, fprs, n, &s->key);
-	free(fprs);
-	pki_matrix_release(&matrix);
+	if ((rc = acting_keyspec(s, keyspec, &a->spec)) < 0)
+		return rc;
+	if (a->spec == NULL)
+		return pki_error(PKI_EUSAGE, "no acting key: use -u KEY, set PKI_KEY, "
+				 "or git config user.signingkey");
+	if (!is_fingerprint(a->spec) || s->repo == NULL)
+		return 0;
+	if (pki_repo_read(s->repo, PKI_MATRIX_FILE, TABLE_MAX, &m) == 0 &&
+	    pki_matrix_parse(&a->matrix, m.ptr, m.len) == 0 && a->matrix.n > 0 &&
+	    (a->fprs = calloc(a->matrix.n, sizeof(*a->fprs))) != NULL)
+		for (i = 0; i < a->matrix.n; i++)
+			if (strcasecmp(a->matrix.v[i].fpr, a->spec) != 0)
+				a->fprs[a->n++] = a->matrix.v[i].fpr;
 	pki_buf_release(&m);
+	return 0;
+}
+
+static int resolve_key(struct pki_session *s, const struct acting *a)
+{
+	int rc;
+
+	if (is_fingerprint(a->spec))
+		rc = pki_gpg_signer_and(s->gpg, a->spec, a->fprs, a->n, &s->key);
+	else
+		rc = pki_gpg_key(s->gpg, a->spec, true, &s->key);
+	if (rc == 0 && !s->key.can_sign)
+		rc = pki_error(PKI_EUNAVAIL, "key '%s' cannot sign (expired, revoked or no "
+			       "signing key)", a->spec);
+	if (rc == 0)
+		s->have_key = true;
 	return rc;
 }
 
-static int resolve_key(struct pki_session *s, const char *keyspec)
-{
-	char *spec = NULL;
+/*
+ * GPGME's start-up runs `gpg --version`: on a thread of its own it
+ * overlaps libgit2's and the repository's, on the second core.  The
+ * thread's error message is its own (error.c keeps one a thread), so it
+ * is carried over to the session's.
+ */
+struct gpg_start {
+	pthread_t tid;
+	struct pki_gpg *gpg;
 	int rc;
+	char msg[512];
+};
 
-	if ((rc = acting_keyspec(s, keyspec, &spec)) < 0)
-		return rc;
-	if (spec == NULL)
-		return pki_error(PKI_EUSAGE, "no acting key: use -u KEY, set PKI_KEY, "
-				 "or git config user.signingkey");
-	if (is_fingerprint(spec))
-		rc = list_acting_key(s, spec);
-	else
-		rc = pki_gpg_key(s->gpg, spec, true, &s->key);
-	if (rc == 0 && !s->key.can_sign)
-		rc = pki_error(PKI_EUNAVAIL, "key '%s' cannot sign (expired, revoked or no signing key)", spec);
-	if (rc == 0)
-		s->have_key = true;
-	free(spec);
-	return rc;
+static void *gpg_start_run(void *arg)
+{
+	struct gpg_start *gs = arg;
+
+	if ((gs->rc = pki_gpg_new(&gs->gpg)) < 0)
+		snprintf(gs->msg, sizeof(gs->msg), "%s", pki_error_last());
+	return NULL;
+}
+
+static int gpg_start_join(struct pki_session *s, struct gpg_start *gs)
+{
+	if ((errno = pthread_join(gs->tid, NULL)) != 0)
+		return pki_error_errno(PKI_EINTERNAL, "cannot join a thread");
+	s->gpg = gs->gpg;
+	return gs->rc < 0 ? pki_error(-gs->rc, "%s", gs->msg) : 0;
 }
 
 int pki_session_open(struct pki_session *s, const char *prog, const char *dir,
 		     const char *keyspec, int flags)
 {
 	static const struct rlimit no_core = { 0, 0 };
-	int rc;
+	struct gpg_start gs = { 0 };
+	struct acting a = { 0 };
+	int rc, rc2;
 
 	memset(s, 0, sizeof(*s));
 	s->prog = prog;
@@ -105,13 +151,20 @@ int pki_session_open(struct pki_session *s, const char *prog, const char *dir,
 #endif
 	if ((rc = pki_now(&s->now)) < 0)
 		return rc;
-	if (!(flags & PKI_SESSION_NOREPO) && (rc = pki_repo_open(&s->repo, dir)) < 0)
-		return rc;
-	if ((rc = pki_gpg_new(&s->gpg)) < 0)
-		return rc;
-	if ((flags & PKI_SESSION_KEY) && (rc = resolve_key(s, keyspec)) < 0)
-		return rc;
-	return 0;
+	if ((errno = pthread_create(&gs.tid, NULL, gpg_start_run, &gs)) != 0)
+		return pki_error_errno(PKI_EINTERNAL, "cannot start a thread");
+	if (!(flags & PKI_SESSION_NOREPO))
+		rc = pki_repo_open(&s->repo, dir);
+	if (rc == 0 && (flags & PKI_SESSION_KEY))
+		rc = acting_prepare(s, keyspec, &a);
+	/* Joined on every path: the first error is the one to report. */
+	rc2 = gpg_start_join(s, &gs);
+	if (rc == 0)
+		rc = rc2;
+	if (rc == 0 && (flags & PKI_SESSION_KEY))
+		rc = resolve_key(s, &a);
+	acting_release(&a);
+	return rc;
 }
 
 void pki_session_close(struct pki_session *s)
