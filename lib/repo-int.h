@@ -1,9 +1,11 @@
-/* repo-int.h: what repo.c, repo-txn.c and repo-history.c share.
+/* repo-int.h: what repo.c, repo-txn.c, repo-worktree.c and repo-history.c share.
  * Internal to libpki: the only header besides them that names libgit2. */
 #ifndef PKI_REPO_INT_H
 #define PKI_REPO_INT_H
 
 #include <git2.h>
+#include <stdbool.h>
+#include <time.h>
 #include "buf.h"
 
 struct pki_repo {
@@ -31,5 +33,32 @@ int repo_id_to_sink(git_repository *git, const git_oid *id, const char *path,
 int repo_tree_list(git_repository *git, git_tree *root, const char *dir,
 		   char ***names, size_t *n);
 int repo_strv_push(char ***v, size_t *n, const char *s);
+
+/*
+ * repo-worktree.c: the work tree and the index, for repo-txn.c.
+ *
+ * repo_open_parent opens the directory holding path in the work tree,
+ * component by component with O_NOFOLLOW (creating missing ones when
+ * create is set); *dirfd -1 and 0 returned when one is missing.
+ */
+int repo_open_parent(const char *workdir, const char *path, bool create,
+		     int *dirfd, const char **name);
+/* A file from the object store into place (or the shadow copy renamed),
+ * its index entry from what was written; a file and its entry removed. */
+int repo_write_file(struct pki_repo *r, const char *path, const git_oid *id,
+		    char **shadow, git_index *index);
+int repo_remove_file(struct pki_repo *r, const char *path, git_index *index);
+int repo_index_write(git_index *index);		/* as version 4 */
+/* .git/pki-updating: the paths of an update in progress, one a line. */
+int repo_marker_write(struct pki_repo *r, const struct pki_buf *paths);
+void repo_marker_remove(struct pki_repo *r);
+int repo_marker_recover(struct pki_repo *r);	/* finish what a kill left */
+/* Whether tip, index and work tree agree on path, as git decides it. */
+int repo_index_mtime(struct pki_repo *r, struct timespec *out);
+int repo_path_clean(struct pki_repo *r, git_tree *tip, git_index *index, const char *path,
+		    const struct timespec *imtime, bool *clean);
+/* The work-tree copy of a large blob, when the index vouches for it;
+ * *fd -1 (and 0 returned) when the object store must be read. */
+int repo_worktree_blob_fd(struct pki_repo *r, const char *path, const git_oid *id, int *fd);
 
 #endif

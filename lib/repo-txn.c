@@ -163,60 +163,6 @@ static int lock_take(struct pki_repo *r, int *fdp)
 	return 0;
 }
 
-/* --- the work tree ---
- *
- * After the branch has moved, the touched files are written into the work
- * tree and their index entries set from what was written.  Each file is
- * streamed from the object store into a new file beside it and renamed
- * over the old one, so memory does not grow with a product's size, and
- * no directory or file on the way is followed if it is a symbolic link.
- */
-
-/*
- * Open the directory holding path inside the work tree, component by
- * component with O_NOFOLLOW, creating missing ones when create is set.
- * *dirfd is -1 (and 0 returned) when a directory is missing and not
- * created.  *name points at the last component of path.
- */
-static int open_parent(const char *workdir, const char *path, bool create,
-		       int *dirfd, const char **name)
-{
-	char comp[256];
-	const char *p = path, *slash;
-	int fd, next;
-
-	*dirfd = -1;
-	if ((fd = open(workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return pki_error_errno(PKI_EIO, "cannot open the work tree '%s'", workdir);
-	while ((slash = strchr(p, '/')) != NULL) {
-		if ((size_t)(slash - p) >= sizeof(comp) || slash == p) {
-			close(fd);
-			return pki_error(PKI_EDATA, "bad path '%s'", path);
-		}
-		memcpy(comp, p, (size_t)(slash - p));
-		comp[slash - p] = '\0';
-		next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (next < 0 && errno == ENOENT && create &&
-		    (mkdirat(fd, comp, 0777) == 0 || errno == EEXIST))
-			next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (next < 0) {
-			int missing = errno == ENOENT && !create;
-
-			close(fd);
-			if (missing)
-				return 0;
-			return pki_error_errno(PKI_EDATA, "'%.*s' in the work tree is not a "
-					       "directory pki can use", (int)(slash - path), path);
-		}
-		close(fd);
-		fd = next;
-		p = slash + 1;
-	}
-	*dirfd = fd;
-	*name = p;
-	return 0;
-}
-
 /* Before committing: every touched path must be writable as a plain file. */
 static int check_writable(struct pki_txn *t)
 {
@@ -226,7 +172,7 @@ static int check_writable(struct pki_txn *t)
 	int dirfd, rc = 0;
 
 	for (i = 0; i < t->n && rc == 0; i++) {
-		if ((rc = open_parent(workdir, t->v[i].path, false, &dirfd, &name)) < 0)
+		if ((rc = repo_open_parent(workdir, t->v[i].path, false, &dirfd, &name)) < 0)
 			break;
 		if (dirfd < 0)
 			continue;
@@ -238,248 +184,9 @@ static int check_writable(struct pki_txn *t)
 	return rc;
 }
 
-static void index_entry_from_stat(git_index_entry *e, const struct stat *st,
-				  const git_oid *id, const char *path)
-{
-	memset(e, 0, sizeof(*e));
-	e->ctime.seconds = (int32_t)st->st_ctim.tv_sec;
-	e->ctime.nanoseconds = (uint32_t)st->st_ctim.tv_nsec;
-	e->mtime.seconds = (int32_t)st->st_mtim.tv_sec;
-	e->mtime.nanoseconds = (uint32_t)st->st_mtim.tv_nsec;
-	e->dev = (uint32_t)st->st_dev;
-	e->ino = (uint32_t)st->st_ino;
-	e->mode = GIT_FILEMODE_BLOB;
-	e->uid = (uint32_t)st->st_uid;
-	e->gid = (uint32_t)st->st_gid;
-	e->file_size = (uint32_t)st->st_size;
-	git_oid_cpy(&e->id, id);
-	e->path = path;
-}
 
-static int write_file(struct pki_repo *r, const char *path, const git_oid *id,
-		      char **shadow, git_index *index)
-{
-	const char *name;
-	char tmp[300];
-	struct stat st;
-	git_index_entry e;
-	int dirfd = -1, fd = -1, rc;
 
-	if ((rc = open_parent(pki_repo_workdir(r), path, true, &dirfd, &name)) < 0)
-		return rc;
-	/* The shadow copy, when there is one, is moved into place whole. */
-	if (shadow != NULL && *shadow != NULL) {
-		if (renameat(AT_FDCWD, *shadow, dirfd, name) == 0) {
-			free(*shadow);
-			*shadow = NULL;
-			goto stat;
-		}
-		if (errno != EXDEV) {
-			rc = pki_error_errno(PKI_EIO, "cannot write '%s'", path);
-			goto out;
-		}
-	}
-	snprintf(tmp, sizeof(tmp), ".%.200s.pki-%ld", name, (long)getpid());
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		rc = pki_error_errno(PKI_EIO, "cannot write '%s'", path);
-		goto out;
-	}
-	{
-		struct pki_sink to_file = { pki_sink_fd, &fd };
 
-		rc = repo_id_to_sink(r->git, id, path, &to_file);
-	}
-	if (close(fd) < 0 && rc == 0)
-		rc = pki_error_errno(PKI_EIO, "cannot write '%s'", path);
-	fd = -1;
-	if (rc == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
-		rc = pki_error_errno(PKI_EIO, "cannot write '%s'", path);
-	if (rc < 0) {
-		(void)unlinkat(dirfd, tmp, 0);
-		goto out;
-	}
-stat:
-	/* The stat data after the rename, which may have changed ctime. */
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		rc = pki_error_errno(PKI_EIO, "cannot stat '%s'", path);
-		goto out;
-	}
-	index_entry_from_stat(&e, &st, id, path);
-	if (git_index_add(index, &e) < 0)
-		rc = repo_fail(PKI_EIO, "cannot update the index for '%s'", path);
-out:
-	if (dirfd >= 0)
-		close(dirfd);
-	return rc;
-}
-
-static int remove_file(struct pki_repo *r, const char *path, git_index *index)
-{
-	const char *name;
-	int dirfd, rc;
-
-	if ((rc = open_parent(pki_repo_workdir(r), path, false, &dirfd, &name)) < 0)
-		return rc;
-	if (dirfd >= 0) {
-		if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
-			rc = pki_error_errno(PKI_EIO, "cannot remove '%s'", path);
-		close(dirfd);
-	}
-	if (rc == 0 && git_index_remove(index, path, 0) < 0 &&
-	    git_error_last() != NULL)
-		git_error_clear();	/* not in the index: nothing to do */
-	return rc;
-}
-
-/*
- * Every index pki writes is version 4, whose path compression makes it
- * about half the size: libgit2 reads, checksums and writes the whole
- * index with every commit, and with 10,000 products that is most of a
- * commit's cost (bench/README).  It is what git's feature.manyFiles sets.
- */
-static int index_write(git_index *index)
-{
-	if (git_index_version(index) != 4 && git_index_set_version(index, 4) < 0)
-		return repo_fail(PKI_EIO, "cannot write the index");
-	if (git_index_write(index) < 0)
-		return repo_fail(PKI_EIO, "cannot write the index");
-	return 0;
-}
-
-/* --- interrupted updates ---
- *
- * The branch moves first and the work tree follows.  A process killed in
- * between leaves the branch right and some files stale; the paths it was
- * updating are written to .git/pki-updating before the branch moves, and
- * the next lock holder checks them out again from the tip.
- */
-
-static int marker_path(struct pki_repo *r, struct pki_buf *out)
-{
-	pki_buf_reset(out);
-	return pki_buf_printf(out, "%spki-updating", pki_repo_gitdir(r));
-}
-
-static int marker_write(struct pki_txn *t)
-{
-	struct pki_buf path = PKI_BUF_INIT, body = PKI_BUF_INIT;
-	int fd = -1, rc;
-	size_t i;
-
-	if ((rc = marker_path(t->r, &path)) < 0)
-		goto out;
-	for (i = 0; i < t->n; i++)
-		if ((rc = pki_buf_printf(&body, "%s\n", t->v[i].path)) < 0)
-			goto out;
-	fd = open(path.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		rc = pki_error_errno(PKI_EIO, "cannot write '%s'", path.ptr);
-		goto out;
-	}
-	{
-		struct pki_sink sink = { pki_sink_fd, &fd };
-
-		rc = sink.write(sink.ctx, body.ptr, body.len);
-	}
-out:
-	if (fd >= 0 && close(fd) < 0 && rc == 0)
-		rc = pki_error_errno(PKI_EIO, "cannot write '%s'", path.ptr);
-	pki_buf_release(&body);
-	pki_buf_release(&path);
-	return rc;
-}
-
-static void marker_remove(struct pki_repo *r)
-{
-	struct pki_buf path = PKI_BUF_INIT;
-
-	if (marker_path(r, &path) == 0)
-		(void)unlink(path.ptr);
-	pki_buf_release(&path);
-}
-
-/* The ".NAME.pki-PID" files a killed writer of path left beside it. */
-static void remove_temp_files(struct pki_repo *r, const char *path)
-{
-	const char *name;
-	char prefix[300];
-	struct dirent *e;
-	DIR *d;
-	int dirfd;
-
-	if (open_parent(pki_repo_workdir(r), path, false, &dirfd, &name) < 0 || dirfd < 0)
-		return;
-	snprintf(prefix, sizeof(prefix), ".%.200s.pki-", name);
-	if ((d = fdopendir(dirfd)) == NULL) {
-		close(dirfd);
-		return;
-	}
-	while ((e = readdir(d)) != NULL)
-		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
-			(void)unlinkat(dirfd, e->d_name, 0);
-	closedir(d);
-}
-
-/* Write the listed paths again from the tip, overwriting what a killed
- * update left behind.  Only paths pki itself was writing are touched. */
-static int recover_paths(struct pki_repo *r, char *list)
-{
-	git_commit *c = NULL;
-	git_tree *tree = NULL;
-	git_index *index = NULL;
-	char *line, *save = NULL;
-	git_oid id;
-	int rc;
-
-	if ((rc = repo_with_tip_tree(r, &c, &tree)) < 0)
-		goto out;
-	if (git_repository_index(&index, r->git) < 0 || git_index_read(index, 0) < 0) {
-		rc = repo_fail(PKI_EIO, "cannot read the index");
-		goto out;
-	}
-	for (line = strtok_r(list, "\n", &save); line != NULL && rc == 0;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (line[0] == '/' || strstr(line, "..") != NULL)
-			continue;
-		remove_temp_files(r, line);
-		if (repo_tree_file_id(tree, line, &id) == 0)
-			rc = write_file(r, line, &id, NULL, index);
-		else
-			rc = remove_file(r, line, index);
-	}
-	if (rc == 0)
-		rc = index_write(index);
-out:
-	if (rc < 0)
-		pki_error_wrap(-rc, "cannot finish the interrupted update of the work tree");
-	git_index_free(index);
-	git_tree_free(tree);
-	git_commit_free(c);
-	return rc;
-}
-
-static int marker_recover(struct pki_repo *r)
-{
-	struct pki_buf path = PKI_BUF_INIT, body = PKI_BUF_INIT;
-	int fd, rc;
-
-	if ((rc = marker_path(r, &path)) < 0)
-		return rc;
-	if ((fd = open(path.ptr, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-		pki_buf_release(&path);
-		return 0;	/* nothing was interrupted */
-	}
-	rc = pki_read_fd(fd, 16 * 1024 * 1024, &body);
-	close(fd);
-	if (rc == 0 && body.len > 0)
-		rc = recover_paths(r, body.ptr);
-	if (rc == 0)
-		(void)unlink(path.ptr);
-	pki_buf_release(&body);
-	pki_buf_release(&path);
-	return rc;
-}
 
 /* --- transactions --- */
 
@@ -509,7 +216,7 @@ int pki_txn_begin(struct pki_txn **out, struct pki_repo *r)
 		return pki_error_errno(PKI_EINTERNAL, "transaction");
 	t->r = r;
 	if ((rc = lock_take(r, &t->lockfd)) < 0 ||
-	    (rc = marker_recover(r)) < 0 ||
+	    (rc = repo_marker_recover(r)) < 0 ||
 	    (rc = repo_with_tip_tree(r, &t->tip, &t->tree)) < 0) {
 		pki_txn_free(t);
 		return rc;
@@ -777,96 +484,6 @@ int pki_txn_put_id(struct pki_txn *t, const char *path, const char *hex)
 	return stage(t, path, &oid, false);
 }
 
-/*
- * Whether stat data proves the work-tree file unchanged since the index
- * entry e was made, as git decides it: same size, times, inode, and the
- * entry older than the index file (an entry written in the same instant
- * as the index is racily clean, and its stat data proves nothing).
- * ctime changes with every write to a file and cannot be set back.
- */
-static bool stat_vouches(const git_index_entry *e, const struct stat *st,
-			 const struct timespec *imtime)
-{
-	return S_ISREG(st->st_mode) &&
-	       (uint32_t)st->st_size == e->file_size &&
-	       (uint32_t)st->st_mtim.tv_sec == (uint32_t)e->mtime.seconds &&
-	       (uint32_t)st->st_mtim.tv_nsec == e->mtime.nanoseconds &&
-	       (uint32_t)st->st_ctim.tv_sec == (uint32_t)e->ctime.seconds &&
-	       (uint32_t)st->st_ctim.tv_nsec == e->ctime.nanoseconds &&
-	       (uint32_t)st->st_ino == e->ino &&
-	       (e->mtime.seconds < (int32_t)imtime->tv_sec ||
-		(e->mtime.seconds == (int32_t)imtime->tv_sec &&
-		 e->mtime.nanoseconds < (uint32_t)imtime->tv_nsec));
-}
-
-/* The modification time of the index file; zero when there is none. */
-static int index_mtime(struct pki_txn *t, struct timespec *out)
-{
-	struct pki_buf path = PKI_BUF_INIT;
-	struct stat st;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	if ((rc = pki_buf_printf(&path, "%sindex", pki_repo_gitdir(t->r))) == 0) {
-		if (stat(path.ptr, &st) == 0)
-			*out = st.st_mtim;
-		else if (errno != ENOENT)
-			rc = pki_error_errno(PKI_EIO, "cannot stat '%s'", path.ptr);
-	}
-	pki_buf_release(&path);
-	return rc;
-}
-
-/*
- * Large blobs are read from the work tree when the index vouches for the
- * copy there: libgit2 maps a whole loose object to inflate it and reads
- * a packed one whole into the heap, so memory would grow with the
- * product (SPEC.md §6); a file read in pieces does not.  Re-encryption
- * checks what it reads against the label's SHA-256 besides.
- */
-#define WORKTREE_READ_MIN (1024 * 1024)
-
-/* A descriptor on the work-tree copy of blob id at path, or -1 (and 0
- * returned) when the object store must be read instead. */
-static int worktree_blob_fd(struct pki_txn *t, const char *path, const git_oid *id, int *fd)
-{
-	const git_index_entry *e;
-	git_index *index = NULL;
-	git_odb *odb = NULL;
-	git_object_t type;
-	struct timespec imtime;
-	struct stat st;
-	const char *name;
-	size_t size = 0;
-	int dirfd = -1, rc = 0;
-
-	*fd = -1;
-	if (git_repository_odb(&odb, t->r->git) < 0 ||
-	    git_odb_read_header(&size, &type, odb, id) < 0 || size < WORKTREE_READ_MIN ||
-	    git_repository_index(&index, t->r->git) < 0 || git_index_read(index, 0) < 0 ||
-	    (e = git_index_get_bypath(index, path, 0)) == NULL ||
-	    !git_oid_equal(&e->id, id) || e->file_size != (uint32_t)size)
-		goto out;
-	if ((rc = index_mtime(t, &imtime)) < 0 ||
-	    (rc = open_parent(pki_repo_workdir(t->r), path, false, &dirfd, &name)) < 0 ||
-	    dirfd < 0)
-		goto out;
-	*fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	/* The descriptor's own stat data: the file read is the file checked. */
-	if (*fd >= 0 && (fstat(*fd, &st) < 0 || (size_t)st.st_size != size ||
-			 !stat_vouches(e, &st, &imtime))) {
-		close(*fd);
-		*fd = -1;
-	}
-out:
-	git_error_clear();
-	if (dirfd >= 0)
-		close(dirfd);
-	git_index_free(index);
-	git_odb_free(odb);
-	return rc;
-}
-
 /* A file to a sink, in pieces. */
 static int fd_to_sink(int fd, const char *path, struct pki_sink *out)
 {
@@ -895,7 +512,7 @@ int pki_txn_stream(struct pki_txn *t, const char *path, struct pki_sink *out)
 	if (s != NULL)
 		return repo_id_to_sink(t->r->git, &s->oid, path, out);
 	if ((rc = repo_tree_file_id(t->tree, path, &id)) < 0 ||
-	    (rc = worktree_blob_fd(t, path, &id, &fd)) < 0)
+	    (rc = repo_worktree_blob_fd(t->r, path, &id, &fd)) < 0)
 		return rc;
 	if (fd < 0)
 		return repo_id_to_sink(t->r->git, &id, path, out);
@@ -957,7 +574,7 @@ int pki_txn_blob_reader(struct pki_txn *t, const char *path, struct pki_blobr **
 		return rc;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return pki_error_errno(PKI_EINTERNAL, "blob");
-	if ((rc = worktree_blob_fd(t, path, &id, &r->fd)) < 0) {
+	if ((rc = repo_worktree_blob_fd(t->r, path, &id, &r->fd)) < 0) {
 		free(r);
 		return rc;
 	}
@@ -1001,88 +618,6 @@ void pki_blobr_free(struct pki_blobr *rd)
 
 /* --- committing --- */
 
-/*
- * Whether the work-tree file e describes (st its lstat) still holds e's
- * blob: by stat data when it vouches, so that a clean file costs no read,
- * else by hashing the content.
- */
-static int file_matches(struct pki_txn *t, const git_index_entry *e, const struct stat *st,
-			const struct timespec *imtime, bool *same)
-{
-	struct pki_buf full = PKI_BUF_INIT;
-	git_oid id;
-	int rc;
-
-	*same = false;
-	if ((uint32_t)st->st_size != e->file_size)
-		return 0;
-	if (stat_vouches(e, st, imtime)) {
-		*same = true;
-		return 0;
-	}
-	if ((rc = pki_buf_printf(&full, "%s%s", pki_repo_workdir(t->r), e->path)) == 0 &&
-	    git_odb_hashfile(&id, full.ptr, GIT_OBJECT_BLOB) < 0)
-		rc = repo_fail(PKI_EIO, "cannot read '%s'", e->path);
-	if (rc == 0)
-		*same = git_oid_equal(&id, &e->id);
-	pki_buf_release(&full);
-	return rc;
-}
-
-/* The lstat of path in the work tree; *present false when it is not there. */
-static int worktree_stat(struct pki_txn *t, const char *path, struct stat *st, bool *present)
-{
-	const char *name;
-	int dirfd, rc;
-
-	*present = false;
-	if ((rc = open_parent(pki_repo_workdir(t->r), path, false, &dirfd, &name)) < 0 ||
-	    dirfd < 0)
-		return rc;
-	if (fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW) == 0)
-		*present = true;
-	else if (errno != ENOENT)
-		rc = pki_error_errno(PKI_EIO, "cannot stat '%s'", path);
-	close(dirfd);
-	return rc;
-}
-
-/*
- * Clean: the tip, the index and the work tree agree on path (or none of
- * them has it).  What git_status_file decides, without its diff of the
- * whole tip against the index for every path.
- */
-static int path_clean(struct pki_txn *t, git_index *index, const char *path,
-		      const struct timespec *imtime, bool *clean)
-{
-	const git_index_entry *e, *anc, *ours, *theirs;
-	git_tree_entry *te = NULL;
-	struct stat st;
-	bool in_tip, on_disk;
-	int rc;
-
-	*clean = false;
-	if (git_index_conflict_get(&anc, &ours, &theirs, index, path) == 0)
-		return 0;
-	git_error_clear();
-	in_tip = t->tree != NULL && git_tree_entry_bypath(&te, t->tree, path) == 0;
-	e = git_index_get_bypath(index, path, 0);
-	if ((rc = worktree_stat(t, path, &st, &on_disk)) < 0)
-		goto out;
-	if (!in_tip && e == NULL && !on_disk) {
-		*clean = true;
-		goto out;
-	}
-	if (!in_tip || e == NULL || !on_disk || !S_ISREG(st.st_mode) ||
-	    e->mode != GIT_FILEMODE_BLOB || git_tree_entry_filemode(te) != GIT_FILEMODE_BLOB ||
-	    !git_oid_equal(&e->id, git_tree_entry_id(te)))
-		goto out;
-	rc = file_matches(t, e, &st, imtime, clean);
-out:
-	git_tree_entry_free(te);
-	return rc;
-}
-
 /* Refuse to overwrite what a person changed by hand in the work tree. */
 static int check_clean(struct pki_txn *t)
 {
@@ -1094,9 +629,10 @@ static int check_clean(struct pki_txn *t)
 
 	if (git_repository_index(&index, t->r->git) < 0 || git_index_read(index, 0) < 0)
 		return repo_fail(PKI_EIO, "cannot read the index");
-	rc = index_mtime(t, &imtime);
+	rc = repo_index_mtime(t->r, &imtime);
 	for (i = 0; i < t->n && rc == 0 && clean; i++)
-		if ((rc = path_clean(t, index, t->v[i].path, &imtime, &clean)) == 0 && !clean)
+		if ((rc = repo_path_clean(t->r, t->tree, index, t->v[i].path, &imtime,
+					    &clean)) == 0 && !clean)
 			rc = pki_error(PKI_EDATA, "'%s' has uncommitted changes in the work tree: "
 				       "commit or discard them first", t->v[i].path);
 	git_index_free(index);
@@ -1185,15 +721,30 @@ static int update_worktree(struct pki_txn *t)
 	if (git_repository_index(&index, t->r->git) < 0 || git_index_read(index, 0) < 0)
 		return repo_fail(PKI_EIO, "cannot read the index");
 	for (i = 0; i < t->n && rc == 0; i++)
-		rc = t->v[i].removed ? remove_file(t->r, t->v[i].path, index) :
-				       write_file(t->r, t->v[i].path, &t->v[i].oid,
+		rc = t->v[i].removed ? repo_remove_file(t->r, t->v[i].path, index) :
+				       repo_write_file(t->r, t->v[i].path, &t->v[i].oid,
 						  &t->v[i].shadow, index);
 	if (rc == 0)
-		rc = index_write(index);
+		rc = repo_index_write(index);
 	git_index_free(index);
 	if (rc < 0)
 		pki_error_wrap(-rc, "committed, but the work tree was not updated "
 			       "(the next pki command finishes it)");
+	return rc;
+}
+
+/* Record the touched paths before the branch moves (repo-worktree.c). */
+static int marker_write(struct pki_txn *t)
+{
+	struct pki_buf paths = PKI_BUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < t->n && rc == 0; i++)
+		rc = pki_buf_printf(&paths, "%s\n", t->v[i].path);
+	if (rc == 0)
+		rc = repo_marker_write(t->r, &paths);
+	pki_buf_release(&paths);
 	return rc;
 }
 
@@ -1220,12 +771,12 @@ int pki_txn_commit(struct pki_txn *t, struct pki_gpg *g, const struct pki_ident 
 	if ((rc = marker_write(t)) < 0)
 		return rc;
 	if ((rc = swap_branch(t, &commit_id, subject)) < 0) {
-		marker_remove(t->r);
+		repo_marker_remove(t->r);
 		return rc;
 	}
 	git_oid_tostr(t->commit_hex, sizeof(t->commit_hex), &commit_id);
 	if ((rc = update_worktree(t)) == 0)
-		marker_remove(t->r);
+		repo_marker_remove(t->r);
 	return rc;
 }
 
