@@ -32,7 +32,8 @@ static void parse_options(struct pki_cli *cli, struct pki_archive_opts *o,
 	const char *period = NULL;
 	int opt, modes = 0;
 
-	while ((opt = getopt_long(argc, argv, PKI_CLI_SHORT "o:", longopts, NULL)) != -1) {
+	while ((opt = pki_cli_getopt(cli, argc, argv, PKI_CLI_SHORT "o:",
+				     longopts)) != -1) {
 		if (pki_cli_common(cli, opt, optarg))
 			continue;
 		switch (opt) {

@@ -47,7 +47,8 @@ int main(int argc, char **argv)
 	bool strict = false;
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, PKI_CLI_SHORT, longopts, NULL)) != -1) {
+	while ((opt = pki_cli_getopt(&cli, argc, argv, PKI_CLI_SHORT,
+				     longopts)) != -1) {
 		if (pki_cli_common(&cli, opt, optarg))
 			continue;
 		switch (opt) {

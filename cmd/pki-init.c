@@ -180,7 +180,8 @@ int main(int argc, char **argv)
 	const char *dir;
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, PKI_CLI_SHORT "m:n:e:p:", longopts, NULL)) != -1) {
+	while ((opt = pki_cli_getopt(&cli, argc, argv, PKI_CLI_SHORT "m:n:e:p:",
+				     longopts)) != -1) {
 		if (pki_cli_common(&cli, opt, optarg))
 			continue;
 		switch (opt) {

@@ -144,7 +144,8 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 	int opt;
 
 	g->orcon = -1;
-	while ((opt = getopt_long(argc, argv, PKI_CLI_SHORT "l:c:a:e:", longopts, NULL)) != -1) {
+	while ((opt = pki_cli_getopt(cli, argc, argv, PKI_CLI_SHORT "l:c:a:e:",
+				     longopts)) != -1) {
 		if (pki_cli_common(cli, opt, optarg))
 			continue;
 		switch (opt) {

@@ -47,11 +47,36 @@ int pki_cli_common(struct pki_cli *cli, int opt, const char *arg)
 		cli->key = arg;
 		return 1;
 	case '?':
-		/* getopt has said what was wrong, on one line. */
+		/* pki_cli_getopt has said what was wrong, on one line. */
 		exit(PKI_EUSAGE);
 	default:
 		return 0;
 	}
+}
+
+int pki_cli_getopt(const struct pki_cli *cli, int argc, char *const argv[],
+		   const char *shortopts, const struct option *longopts)
+{
+	const char *arg;
+	int opt, len;
+
+	/* getopt's own messages name the program by its path and quote what
+	 * was typed raw: say it here, through pki_cli_usage_error. */
+	opterr = 0;
+	if ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != '?')
+		return opt;
+	arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	if (strncmp(arg, "--", 2) == 0) {
+		len = (int)strcspn(arg, "=");
+		if (optopt == 0)
+			pki_cli_usage_error(cli, "unknown option '%.*s'", len > 64 ? 64 : len, arg);
+		if (arg[len] == '=')
+			pki_cli_usage_error(cli, "option '%.*s' takes no value", len > 64 ? 64 : len, arg);
+		pki_cli_usage_error(cli, "option '%.*s' needs a value", len > 64 ? 64 : len, arg);
+	}
+	if (optopt > 0 && optopt != ':' && strchr(shortopts, optopt) != NULL)
+		pki_cli_usage_error(cli, "option '-%c' needs a value", optopt);
+	pki_cli_usage_error(cli, "unknown option '-%c'", optopt > 0 ? optopt : '?');
 }
 
 void pki_cli_usage_error(const struct pki_cli *cli, const char *why, ...)

@@ -25,9 +25,17 @@ enum { PKI_OPT_VERSION = 0x100, PKI_OPT_FIRST_FREE = 0x110 };
 
 /*
  * Handle a shared option: returns 1 when handled, 0 when it is not one.
- * -h and --version print and exit 0; '?' prints usage and exits 64.
+ * -h and --version print and exit 0; '?' exits 64.
  */
 int pki_cli_common(struct pki_cli *cli, int opt, const char *arg);
+
+/*
+ * getopt_long, saying what was wrong itself: "unknown option '--x'" or
+ * "option '-l' needs a value", one line through pki_cli_usage_error
+ * (control characters shown as '?'), and exit 64.
+ */
+int pki_cli_getopt(const struct pki_cli *cli, int argc, char *const argv[],
+		   const char *shortopts, const struct option *longopts);
 
 /* Say "prog: why (see 'prog --help')" on stderr, one line, and exit 64;
  * with why NULL, print the usage instead. */

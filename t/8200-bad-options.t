@@ -48,6 +48,22 @@ test_expect_success 'every tool: unknown options, missing arguments, stray words
 	unchanged
 '
 
+test_expect_success 'option errors say what was wrong, by the tool'"'"'s name, control characters shown as ?' '
+	refused 64 pki-classify --no-such-option &&
+	test "$(cat err)" = "pki-classify: unknown option '"'"'--no-such-option'"'"' (see '"'"'pki-classify --help'"'"')" &&
+	refused 64 pki-classify -C "$REPO" -l &&
+	grep -qx "pki-classify: option .-l. needs a value (see .pki-classify --help.)" err &&
+	refused 64 pki-share --output &&
+	grep -qx "pki-share: option .--output. needs a value (see .pki-share --help.)" err &&
+	refused 64 pki-audit --help=yes &&
+	grep -qx "pki-audit: option .--help. takes no value (see .pki-audit --help.)" err &&
+	refused 64 pki-matrix -Z &&
+	grep -qx "pki-matrix: unknown option .-Z. (see .pki-matrix --help.)" err &&
+	refused 64 pki-archive "--x$bad_esc" &&
+	! grep -q "$(printf "\033")" err &&
+	grep -q "^pki-archive: unknown option .--xa?\[2Jb. " err
+'
+
 test_expect_success '-C that is no directory (66), -u that is no key (69) or several (64)' '
 	before=$(repo_state) &&
 	refused 66 as jmac pki-classify -C "$TRASH/nowhere" "$IN" &&
