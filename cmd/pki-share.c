@@ -14,6 +14,7 @@
 #include "registry.h"
 #include "session.h"
 #include "sha256.h"
+#include "xml-read.h"
 
 static const char usage[] =
 	"pki-share [-C DIR] [-u KEY] ID RECIPIENT... [-j TEXT] [--authority DELEGATION] [--hrddp REF] [--arrangement REF] [--consent REF] [-o FILE] [--label FILE] [-a]\n"

@@ -1,268 +1,25 @@
-/* label.c: confidentiality labels and schema validation (libxml2 only here).
+/* label.c: confidentiality labels, read and written with libxml2.
  *
  * A label comes from any clone that was ever pushed to, so it is read as
- * hostile: bounded size, no network, no DTD at all (a DOCTYPE is refused
- * as soon as it is seen, before any entity can be declared, let alone
- * expanded), bounded depth, then the schema, then the rules the schema
- * cannot say.  libxml2 never prints: its errors are caught for the
- * duration of each call and the first one becomes the pki error message.
+ * hostile (xml-read.c: bounded, no DTD, no network, then the schema),
+ * then held to the rules the schema cannot say.
  */
 #include <ctype.h>
-#include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/SAX2.h>
-#include <libxml/parser.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlschemas.h>
 #include <libxml/xmlwriter.h>
 
 #include "error.h"
 #include "label.h"
 #include "session.h"
+#include "xml-read.h"
 
-/* Our documents are a few levels deep; anything deeper is an attack. */
-#define XML_DEPTH_MAX 16
 /* Bytes of free text (the schema allows 256 characters). */
 #define LABEL_TEXT_MAX 1024
 /* IR references on one label, as label.xsd allows. */
 #define LABEL_IR_MAX 64
-
-/* The structured error callback lost its const in 2.9 (NOTES.md). */
-#if LIBXML_VERSION >= 21200
-typedef const xmlError xml_error;
-#else
-typedef xmlError xml_error;
-#endif
-
-/*
- * The errors of one call, and the handlers it displaced.  libxml2 keeps
- * its error handlers per thread; they are put back before returning.
- */
-struct xml_guard {
-	const char *what;	/* "label": the prefix of every message */
-	int line;
-	char msg[256];		/* the first error; "" while there is none */
-	xmlStructuredErrorFunc old_serror;
-	void *old_sctx;
-	xmlGenericErrorFunc old_gerror;
-	void *old_gctx;
-};
-
-/* Does a sentence start at p ("Element 'id': The value")? */
-static bool sentence(const char *start, const char *p)
-{
-	return isupper((unsigned char)p[0]) && islower((unsigned char)p[1]) &&
-	       (p == start || (p - start >= 2 && p[-1] == ' ' &&
-			       (p[-2] == ':' || p[-2] == ']')));
-}
-
-/* Copy a libxml2 message as a pki one: one line, lowercase, no full stop,
- * and "'{urn:x-pki:label:1}id'" shortened to "'id'". */
-static void tidy(char *dst, size_t size, const char *src)
-{
-	const char *start = src, *end;
-	size_t n = 0;
-
-	while (*src != '\0' && n + 1 < size) {
-		if (src[0] == '\'' && src[1] == '{' &&
-		    (end = strchr(src, '}')) != NULL) {
-			dst[n++] = '\'';
-			src = end + 1;
-			continue;
-		}
-		/* Values from the document are echoed: no C0 or C1 control
-		 * (U+009B is a terminal CSI) reaches the user's terminal. */
-		if ((unsigned char)src[0] == 0xc2 && (unsigned char)src[1] >= 0x80 &&
-		    (unsigned char)src[1] <= 0x9f) {
-			dst[n++] = '?';
-			src += 2;
-			continue;
-		}
-		if (sentence(start, src))
-			dst[n++] = (char)tolower((unsigned char)*src);
-		else
-			dst[n++] = iscntrl((unsigned char)*src) ? ' ' : *src;
-		src++;
-	}
-	/* Cut short: never end inside a UTF-8 sequence. */
-	if (*src != '\0') {
-		while (n > 0 && ((unsigned char)dst[n - 1] & 0xc0) == 0x80)
-			n--;
-		if (n > 0 && (unsigned char)dst[n - 1] >= 0xc0)
-			n--;
-	}
-	while (n > 0 && (dst[n - 1] == ' ' || dst[n - 1] == '.'))
-		n--;
-	dst[n] = '\0';
-}
-
-static void note(struct xml_guard *g, int line, const char *msg)
-{
-	if (g->msg[0] != '\0')
-		return;
-	g->line = line;
-	tidy(g->msg, sizeof(g->msg), msg);
-}
-
-static void on_error(void *ctx, xml_error *e)
-{
-	if (e->level >= XML_ERR_ERROR)
-		note(ctx, e->line, e->message != NULL ? e->message : "error");
-}
-
-/* Unstructured messages arrive in pieces; the structured one says it. */
-static void on_generic(void *ctx, const char *fmt, ...)
-{
-}
-
-static void guard_begin(struct xml_guard *g, const char *what)
-{
-	memset(g, 0, sizeof(*g));
-	g->what = what;
-	xmlInitParser();
-	g->old_serror = xmlStructuredError;
-	g->old_sctx = xmlStructuredErrorContext;
-	g->old_gerror = xmlGenericError;
-	g->old_gctx = xmlGenericErrorContext;
-	xmlSetStructuredErrorFunc(g, on_error);
-	xmlSetGenericErrorFunc(g, on_generic);
-}
-
-static void guard_end(struct xml_guard *g)
-{
-	xmlSetStructuredErrorFunc(g->old_sctx, g->old_serror);
-	xmlSetGenericErrorFunc(g->old_gctx, g->old_gerror);
-}
-
-static int guard_fail(const struct xml_guard *g, int code, const char *fallback)
-{
-	if (g->msg[0] == '\0')
-		return pki_error(code, "%s: %s", g->what, fallback);
-	if (g->line > 0)
-		return pki_error(code, "%s: line %d: %s", g->what, g->line, g->msg);
-	return pki_error(code, "%s: %s", g->what, g->msg);
-}
-
-/* SAX hooks: refuse a DOCTYPE before its declarations are read, and stop
- * at the depth bound while parsing rather than after. */
-static void refuse_doctype(void *ctx, const xmlChar *name,
-			   const xmlChar *external, const xmlChar *system)
-{
-	xmlParserCtxtPtr p = ctx;
-
-	note(p->_private, p->input != NULL ? p->input->line : 0,
-	     "a DOCTYPE is not allowed");
-	xmlStopParser(p);
-}
-
-static void bounded_start(void *ctx, const xmlChar *name, const xmlChar *prefix,
-			  const xmlChar *uri, int nns, const xmlChar **ns,
-			  int nattr, int ndefaulted, const xmlChar **attr)
-{
-	xmlParserCtxtPtr p = ctx;
-
-	/* nameNr counts the open ancestors of this element. */
-	if (p->nameNr >= XML_DEPTH_MAX) {
-		note(p->_private, p->input != NULL ? p->input->line : 0,
-		     "elements nested too deep");
-		xmlStopParser(p);
-		return;
-	}
-	xmlSAX2StartElementNs(ctx, name, prefix, uri, nns, ns, nattr,
-			      ndefaulted, attr);
-}
-
-static int read_doc(xmlDoc **out, struct xml_guard *g, const char *data,
-		    size_t len)
-{
-	xmlParserCtxtPtr p;
-	xmlDoc *doc;
-
-	*out = NULL;
-	if (len > INT_MAX)
-		return pki_error(PKI_EDATA, "%s: document too large", g->what);
-	/* libxml2 would take a NUL for the end and ignore what follows. */
-	if (memchr(data, '\0', len) != NULL)
-		return pki_error(PKI_EDATA, "%s: contains a NUL byte", g->what);
-	if ((p = xmlNewParserCtxt()) == NULL)
-		return pki_error(PKI_EINTERNAL, "%s: out of memory", g->what);
-	p->_private = g;
-	p->sax->internalSubset = refuse_doctype;
-	p->sax->startElementNs = bounded_start;
-	/* Never XML_PARSE_NOENT, DTDLOAD or HUGE: no entities, no fetching,
-	 * libxml2's own limits stay on. */
-	doc = xmlCtxtReadMemory(p, data, (int)len, NULL, NULL, XML_PARSE_NONET);
-	if (doc == NULL || !p->wellFormed || g->msg[0] != '\0') {
-		xmlFreeDoc(doc);
-		xmlFreeParserCtxt(p);
-		return guard_fail(g, PKI_EDATA, "not well-formed XML");
-	}
-	xmlFreeParserCtxt(p);
-	*out = doc;
-	return 0;
-}
-
-/*
- * The schema is parsed on every call.  A whole pki_label_parse, schema
- * included, measured 0.13 ms, against 5 to 8 ms for each gpg call a
- * command makes; a cache would be global state shared between threads.
- */
-static int validate(struct xml_guard *g, const char *schema, xmlDoc *doc)
-{
-	struct pki_buf path = PKI_BUF_INIT;
-	xmlSchemaParserCtxtPtr pc = NULL;
-	xmlSchemaPtr s = NULL;
-	xmlSchemaValidCtxtPtr vc = NULL;
-	int rc;
-
-	if ((rc = pki_share_path(schema, &path)) < 0)
-		goto out;
-	if ((pc = xmlSchemaNewParserCtxt(path.ptr)) == NULL) {
-		rc = pki_error(PKI_EINTERNAL, "%s: out of memory", g->what);
-		goto out;
-	}
-	xmlSchemaSetParserStructuredErrors(pc, on_error, g);
-	if ((s = xmlSchemaParse(pc)) == NULL) {
-		rc = pki_error(PKI_ECONFIG, "cannot load schema '%s': %s",
-			       path.ptr, g->msg[0] != '\0' ? g->msg : "unknown error");
-		goto out;
-	}
-	if ((vc = xmlSchemaNewValidCtxt(s)) == NULL) {
-		rc = pki_error(PKI_EINTERNAL, "%s: out of memory", g->what);
-		goto out;
-	}
-	xmlSchemaSetValidStructuredErrors(vc, on_error, g);
-	/* Invalid is a positive code, an internal error -1 (NOTES.md). */
-	if (xmlSchemaValidateDoc(vc, doc) != 0)
-		rc = guard_fail(g, PKI_EDATA, "not valid");
-out:
-	xmlSchemaFreeValidCtxt(vc);
-	xmlSchemaFree(s);
-	xmlSchemaFreeParserCtxt(pc);
-	pki_buf_release(&path);
-	return rc;
-}
-
-int pki_xml_validate(const char *schema, const char *data, size_t len)
-{
-	struct xml_guard g;
-	char what[64];
-	xmlDoc *doc = NULL;
-	int rc;
-
-	/* "transfer.xsd" speaks as "transfer". */
-	snprintf(what, sizeof(what), "%.*s", (int)strcspn(schema, "."), schema);
-	guard_begin(&g, what);
-	if ((rc = read_doc(&doc, &g, data, len)) == 0)
-		rc = validate(&g, schema, doc);
-	xmlFreeDoc(doc);
-	guard_end(&g);
-	return rc;
-}
 
 /* The rules of a label the schema cannot say, for reading and writing. */
 
@@ -585,7 +342,6 @@ static int read_label(struct pki_label *l, xmlDoc *doc)
 int pki_label_parse(struct pki_label *out, const char *data, size_t len)
 {
 	struct pki_label l;
-	struct xml_guard g;
 	xmlDoc *doc = NULL;
 	int rc;
 
@@ -593,9 +349,7 @@ int pki_label_parse(struct pki_label *out, const char *data, size_t len)
 	memset(&l, 0, sizeof(l));
 	if (len > PKI_LABEL_MAX)
 		return pki_error(PKI_EDATA, "label: larger than %d bytes", PKI_LABEL_MAX);
-	guard_begin(&g, "label");
-	if ((rc = read_doc(&doc, &g, data, len)) < 0 ||
-	    (rc = validate(&g, "label.xsd", doc)) < 0 ||
+	if ((rc = pki_xml_read(&doc, "label", "label.xsd", data, len)) < 0 ||
 	    (rc = read_label(&l, doc)) < 0 ||
 	    (rc = check_label(&l)) < 0)
 		goto out;
@@ -604,7 +358,6 @@ int pki_label_parse(struct pki_label *out, const char *data, size_t len)
 out:
 	pki_label_release(&l);
 	xmlFreeDoc(doc);
-	guard_end(&g);
 	return rc;
 }
 
@@ -722,21 +475,21 @@ static int write_label(xmlTextWriterPtr w, const struct pki_label *l)
 
 int pki_label_format(const struct pki_label *l, struct pki_buf *out)
 {
-	struct xml_guard g;
+	struct pki_xml_guard g;
 	xmlBufferPtr xb = NULL;
 	xmlTextWriterPtr w = NULL;
 	int rc;
 
 	if ((rc = check_label(l)) < 0)
 		return rc;
-	guard_begin(&g, "label");
+	pki_xml_guard_begin(&g, "label");
 	if ((xb = xmlBufferCreate()) == NULL ||
 	    (w = xmlNewTextWriterMemory(xb, 0)) == NULL) {
 		rc = oom();
 		goto out;
 	}
 	if (write_label(w, l) < 0) {
-		rc = guard_fail(&g, PKI_EINTERNAL, "cannot write XML");
+		rc = pki_xml_guard_fail(&g, PKI_EINTERNAL, "cannot write XML");
 		goto out;
 	}
 	/* Freeing the writer flushes what it holds into xb. */
@@ -748,6 +501,6 @@ out:
 		xmlFreeTextWriter(w);
 	if (xb != NULL)
 		xmlBufferFree(xb);
-	guard_end(&g);
+	pki_xml_guard_end(&g);
 	return rc;
 }

@@ -47,10 +47,6 @@ int pki_label_format(const struct pki_label *l, struct pki_buf *out);
  */
 int pki_label_parse(struct pki_label *out, const char *data, size_t len);
 
-/*
- * Validate an XML document in memory against share/pki/<schema>
- * ("label.xsd", "transfer.xsd", "audit.xsd", "registry.xsd").
- */
-int pki_xml_validate(const char *schema, const char *data, size_t len);
+/* pki_xml_validate, for any of pki's documents, is in xml-read.h. */
 
 #endif

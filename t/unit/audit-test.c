@@ -6,6 +6,7 @@
 #include "error.h"
 #include "label.h"
 #include "tap.h"
+#include "xml-read.h"
 
 /* Every code is A and three digits, once; every name once; families in order. */
 static void test_codes(void)

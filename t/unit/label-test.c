@@ -9,6 +9,7 @@
 #include "error.h"
 #include "label.h"
 #include "tap.h"
+#include "xml-read.h"
 
 #define SHA_ABC "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 
