@@ -6,7 +6,6 @@
  * Peacekeeping-Intelligence (2019) it comes from.  Nothing here reads a
  * file or the clock: callers pass the time an action is judged at.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
