@@ -97,11 +97,16 @@ static int sort_path(struct pki_auditor *au, size_t ci, const struct pki_delta *
 	struct pki_akey *k;
 	char id[PKI_ID_MAX], fpr[41], ext;
 
+	/* A table is read where it changes, so that one that does not parse
+	 * is reported (A108) by the commit that wrote it, even if no later
+	 * commit is judged by it. */
 	if (strcmp(d->path, PKI_MATRIX_FILE) == 0) {
 		ac->changes |= PKI_CH_MATRIX;
+		(void)pki_audit_matrix(au, d->new_id, ac->c.id);
 	} else if (strcmp(d->path, PKI_DELEGATIONS_FILE) == 0) {
 		ac->changes |= PKI_CH_DELEGATIONS;
 		memcpy(ac->deleg_new_id, d->new_id, 41);
+		(void)pki_audit_delegations(au, d->new_id, ac->c.id);
 	} else if (strcmp(d->path, PKI_CONF_FILE) == 0 || strcmp(d->path, ".gitattributes") == 0) {
 		ac->changes |= PKI_CH_SETTINGS;
 	} else if (is_key_file(d->path, fpr)) {

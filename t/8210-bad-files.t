@@ -93,7 +93,9 @@ test_expect_success 'access-matrix.csv: larger than any matrix may be (65)' '
 deleg_broken() {
 	tamper delegations.csv "$@" &&
 	refusal 65 as jmac pki-share -C "$REPO" "$P" fc &&
-	grep -q "delegations.csv" err ||
+	grep -q "delegations.csv" err &&
+	audit_finds A108 &&
+	grep -q "^error A108 .*delegations.csv" findings ||
 		{ echo "with the delegations of $*"; return 1; }
 }
 
@@ -106,7 +108,7 @@ d_header() { printf '"delegation"\r\n'; }
 d_nul() { printf 'x\000y'; }
 d_dup() { d_row ""; d_row "" | sed 1d; }
 
-test_expect_success 'delegations.csv: broken, or rows that break its rules (65)' '
+test_expect_success 'delegations.csv: broken, or rows that break its rules (65; audit A108)' '
 	deleg_broken d_header &&
 	deleg_broken d_nul &&
 	deleg_broken d_row "s/share-external/fly/" &&
