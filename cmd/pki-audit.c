@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 	if (at != NULL && pki_time_parse("--at", at, &o.at) < 0)
 		pki_cli_usage_error(&cli, "%s", pki_error_last());
 	/* Reading needs no key. */
-	if ((rc = pki_session_open(&s, cli.prog, NULL, NULL, 0)) == 0) {
+	if ((rc = pki_session_open(&s, cli.prog, NULL, NULL, PKI_SESSION_BARE_OK)) == 0) {
 		if (at == NULL)
 			o.at = s.now;
 		if ((rc = pki_audit_run(&a, s.repo, s.gpg, &o)) == 0)

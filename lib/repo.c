@@ -104,7 +104,7 @@ void pki_repo_free(struct pki_repo *r)
 	git_libgit2_shutdown();
 }
 
-int pki_repo_open(struct pki_repo **out, const char *dir)
+int pki_repo_open(struct pki_repo **out, const char *dir, int flags)
 {
 	struct pki_repo *r = NULL;
 	int rc;
@@ -117,7 +117,7 @@ int pki_repo_open(struct pki_repo **out, const char *dir)
 			       dir != NULL ? dir : ".");
 		goto fail;
 	}
-	if (git_repository_is_bare(r->git)) {
+	if (git_repository_is_bare(r->git) && !(flags & PKI_REPO_BARE_OK)) {
 		rc = pki_error(PKI_ECONFIG, "a pki repository needs a work tree; '%s' is bare",
 			       git_repository_path(r->git));
 		goto fail;

@@ -24,9 +24,11 @@ struct pki_txn;
 /*
  * Open the repository containing dir (NULL: the current directory).
  * -PKI_ENOINPUT when there is none, -PKI_ECONFIG when it is a git
- * repository without pki.conf on main.
+ * repository without pki.conf on main, or a bare one and flags lack
+ * PKI_REPO_BARE_OK (for commands that only read the history).
  */
-int pki_repo_open(struct pki_repo **out, const char *dir);
+enum { PKI_REPO_BARE_OK = 1 };
+int pki_repo_open(struct pki_repo **out, const char *dir, int flags);
 /* Create a new repository in dir (which may exist, empty); refuses an
  * existing git repository. */
 int pki_repo_create(struct pki_repo **out, const char *dir);

@@ -154,7 +154,8 @@ int pki_session_open(struct pki_session *s, const char *prog, const char *dir,
 	if ((errno = pthread_create(&gs.tid, NULL, gpg_start_run, &gs)) != 0)
 		return pki_error_errno(PKI_EINTERNAL, "cannot start a thread");
 	if (!(flags & PKI_SESSION_NOREPO))
-		rc = pki_repo_open(&s->repo, dir);
+		rc = pki_repo_open(&s->repo, dir,
+				   (flags & PKI_SESSION_BARE_OK) ? PKI_REPO_BARE_OK : 0);
 	if (rc == 0 && (flags & PKI_SESSION_KEY))
 		rc = acting_prepare(s, keyspec, &a);
 	/* Joined on every path: the first error is the one to report. */

@@ -27,6 +27,7 @@ struct pki_session {
 enum {
 	PKI_SESSION_KEY = 1,	/* an acting key is required */
 	PKI_SESSION_NOREPO = 2,	/* do not open a repository (pki-init) */
+	PKI_SESSION_BARE_OK = 4,	/* a bare repository will do: reading the history only */
 };
 
 /* keyspec may be NULL (then $PKI_KEY, then user.signingkey). */

@@ -62,6 +62,16 @@ test_expect_success 'an auditor with an empty keyring: keys come from keys/, no 
 	GNUPGHOME=$TRASH/ga gpgconf --kill gpg-agent
 '
 
+test_expect_success 'a bare mirror audits as its clone does; the other tools still want a work tree' '
+	git clone -q --mirror "$REPO" "$TRASH/mirror.git" &&
+	pki-audit -C "$REPO" --at 2026-09-02 --format csv >clone.csv &&
+	pki-audit -C "$TRASH/mirror.git" --at 2026-09-02 --format csv >mirror.csv &&
+	test_cmp clone.csv mirror.csv &&
+	test "$(wc -l <mirror.csv)" -gt 1 &&
+	test_expect_code 78 pki-matrix -C "$TRASH/mirror.git" list 2>err &&
+	grep -q "needs a work tree" err
+'
+
 test_expect_success 'overdue: a half-year not transferred, a review date passed (warnings)' '
 	pki-audit -C "$REPO" --at 2026-09-02 >out; rc=$?; cat out; test $rc = 0 &&
 	grep -qx "warning A701 2026H1: 4 products filed in 2026H1 were not transferred to the UN Archives (policy 11.5.1)" out &&

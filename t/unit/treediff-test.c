@@ -85,7 +85,7 @@ int main(void)
 		pclose(p);
 	}
 	is_int(n, 5, "five commits");
-	ok(pki_repo_open(&r, dir) == 0, "opened");
+	ok(pki_repo_open(&r, dir, 0) == 0, "opened");
 	for (i = 0; r != NULL && i < n; i++) {
 		struct pki_buf want = PKI_BUF_INIT, got = PKI_BUF_INIT;
 		const char *parent = i > 0 ? ids[i - 1] : NULL;
