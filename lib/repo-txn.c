@@ -484,6 +484,21 @@ int pki_txn_put_id(struct pki_txn *t, const char *path, const char *hex)
 	return stage(t, path, &oid, false);
 }
 
+/*
+ * A descriptor to read a large blob from without the object store (which
+ * maps a whole loose object and reads a packed one whole): the shadow
+ * copy of a blob streamed in this transaction, else the work-tree copy
+ * the index vouches for.  *fd is -1 (and 0 returned) when neither will do.
+ */
+static int plain_copy(struct pki_txn *t, const struct staged *s, const char *path,
+		      const git_oid *id, int *fd)
+{
+	if (s == NULL)
+		return repo_worktree_blob_fd(t->r, path, id, fd);
+	*fd = s->shadow != NULL ? open(s->shadow, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	return 0;
+}
+
 /* A file to a sink, in pieces. */
 static int fd_to_sink(int fd, const char *path, struct pki_sink *out)
 {
@@ -510,9 +525,10 @@ int pki_txn_stream(struct pki_txn *t, const char *path, struct pki_sink *out)
 	if (s != NULL && s->removed)
 		return pki_error(PKI_ENOINPUT, "'%s' does not exist", path);
 	if (s != NULL)
-		return repo_id_to_sink(t->r->git, &s->oid, path, out);
-	if ((rc = repo_tree_file_id(t->tree, path, &id)) < 0 ||
-	    (rc = repo_worktree_blob_fd(t->r, path, &id, &fd)) < 0)
+		git_oid_cpy(&id, &s->oid);
+	else if ((rc = repo_tree_file_id(t->tree, path, &id)) < 0)
+		return rc;
+	if ((rc = plain_copy(t, s, path, &id, &fd)) < 0)
 		return rc;
 	if (fd < 0)
 		return repo_id_to_sink(t->r->git, &id, path, out);
@@ -574,7 +590,7 @@ int pki_txn_blob_reader(struct pki_txn *t, const char *path, struct pki_blobr **
 		return rc;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return pki_error_errno(PKI_EINTERNAL, "blob");
-	if ((rc = repo_worktree_blob_fd(t->r, path, &id, &r->fd)) < 0) {
+	if ((rc = plain_copy(t, s, path, &id, &r->fd)) < 0) {
 		free(r);
 		return rc;
 	}
