@@ -5,47 +5,11 @@
 #include <libxml/xmlerror.h>
 
 #include "error.h"
+#include "xml-read.h"
 #include "xml-write.h"
 
-/* The structured error callback lost its const in 2.9 (NOTES.md). */
-#if LIBXML_VERSION >= 21200
-typedef const xmlError xml_error;
-#else
-typedef xmlError xml_error;
-#endif
-
-/* The handlers displaced for one call (libxml2 keeps them per thread). */
-struct quiet {
-	xmlStructuredErrorFunc serror;
-	void *sctx;
-	xmlGenericErrorFunc gerror;
-	void *gctx;
-};
-
-static void ignore_structured(void *ctx, xml_error *e)
-{
-}
-
-static void ignore_generic(void *ctx, const char *fmt, ...)
-{
-}
-
-static void quiet_begin(struct quiet *q)
-{
-	xmlInitParser();
-	q->serror = xmlStructuredError;
-	q->sctx = xmlStructuredErrorContext;
-	q->gerror = xmlGenericError;
-	q->gctx = xmlGenericErrorContext;
-	xmlSetStructuredErrorFunc(NULL, ignore_structured);
-	xmlSetGenericErrorFunc(NULL, ignore_generic);
-}
-
-static void quiet_end(const struct quiet *q)
-{
-	xmlSetStructuredErrorFunc(q->sctx, q->serror);
-	xmlSetGenericErrorFunc(q->gctx, q->gerror);
-}
+/* libxml2's error handlers are displaced around every call into it
+ * (xml-read.h's guard): the library never prints. */
 
 static int fail(const struct pki_xml_out *x)
 {
@@ -92,17 +56,17 @@ int pki_xml_out_begin(struct pki_xml_out *x, struct pki_sink *sink, const char *
 {
 	struct head h = { root, ns };
 	xmlOutputBufferPtr ob;
-	struct quiet q;
+	struct pki_xml_guard g;
 
 	memset(x, 0, sizeof(*x));
 	x->sink = sink;
 	x->what = what;
-	quiet_begin(&q);
+	pki_xml_guard_begin(&g, what);
 	/* A writer that was made owns the buffer; one that was not, not. */
 	ob = xmlOutputBufferCreateIO(to_sink, no_close, x, NULL);
 	if (ob != NULL && (x->w = xmlNewTextWriter(ob)) == NULL)
 		xmlOutputBufferClose(ob);
-	quiet_end(&q);
+	pki_xml_guard_end(&g);
 	if (x->w == NULL)
 		return pki_error(PKI_EINTERNAL, "%s: out of memory", what);
 	return pki_xml_out_write(x, write_head, &h);
@@ -110,12 +74,12 @@ int pki_xml_out_begin(struct pki_xml_out *x, struct pki_sink *sink, const char *
 
 int pki_xml_out_write(struct pki_xml_out *x, pki_xml_fn fn, const void *arg)
 {
-	struct quiet q;
+	struct pki_xml_guard g;
 	int rc;
 
-	quiet_begin(&q);
+	pki_xml_guard_begin(&g, x->what);
 	rc = fn(x->w, arg);
-	quiet_end(&q);
+	pki_xml_guard_end(&g);
 	return rc < 0 ? fail(x) : 0;
 }
 
@@ -133,13 +97,13 @@ int pki_xml_out_end(struct pki_xml_out *x)
 
 void pki_xml_out_release(struct pki_xml_out *x)
 {
-	struct quiet q;
+	struct pki_xml_guard g;
 
 	x->closing = true;
-	quiet_begin(&q);
+	pki_xml_guard_begin(&g, x->what);
 	if (x->w != NULL)
 		xmlFreeTextWriter(x->w);	/* closes the output buffer */
-	quiet_end(&q);
+	pki_xml_guard_end(&g);
 	x->w = NULL;
 }
 

@@ -1,7 +1,8 @@
 /* xml-write.h: a libxml2 text writer streaming into a pki sink, for the
- * files that write XML documents (xml-*.c; libxml2 is used only there and
- * in label.c).  libxml2's error handlers are silenced around every call:
- * the library never prints, and a failure is a pki error. */
+ * files that write XML documents (xml-*.c; libxml2 is used only in xml-*.c
+ * and label.c).  libxml2's error handlers are displaced around every call
+ * (xml-read.h's guard): the library never prints, and a failure is a pki
+ * error. */
 #ifndef PKI_XML_WRITE_H
 #define PKI_XML_WRITE_H
 
