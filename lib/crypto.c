@@ -648,6 +648,7 @@ struct decrypt_job {
 	struct pki_source *in;
 	int fd;			/* the pipe's write end; closed when done */
 	int rc;
+	bool cut;		/* stopped by the reader closing the pipe */
 	char msg[512];
 };
 
@@ -661,8 +662,10 @@ static void *decrypt_to_fd(void *arg)
 	if ((err = gpgme_data_new_from_cbs(&din, &source_cbs, job->in)) != 0 ||
 	    (err = gpgme_data_new_from_fd(&dout, job->fd)) != 0)
 		job->rc = gpg_fail(PKI_EINTERNAL, "decrypt", err);
-	else if ((err = gpgme_op_decrypt(job->g->ctx, din, dout)) != 0)
+	else if ((err = gpgme_op_decrypt(job->g->ctx, din, dout)) != 0) {
+		job->cut = gpg_err_code(err) == GPG_ERR_EPIPE;
 		job->rc = data_fail("decrypt", err, "");
+	}
 	if (job->rc < 0)
 		snprintf(job->msg, sizeof(job->msg), "%s", pki_error_last());
 	gpgme_data_release(din);
@@ -674,7 +677,7 @@ static void *decrypt_to_fd(void *arg)
 int pki_gpg_reencrypt(struct pki_gpg *g, const char *const *fprs, size_t n,
 		      struct pki_source *in, struct pki_sink *out, bool armor)
 {
-	struct decrypt_job job = { NULL, in, -1, 0, "" };
+	struct decrypt_job job = { NULL, in, -1, 0, false, "" };
 	gpgme_data_t din = NULL, dout = NULL;
 	gpgme_error_t err;
 	pthread_t tid;
@@ -704,8 +707,9 @@ int pki_gpg_reencrypt(struct pki_gpg *g, const char *const *fprs, size_t n,
 	close(pfd[0]);
 	pfd[0] = -1;
 	pthread_join(tid, NULL);
-	/* What the decryption said explains an encryption of nothing. */
-	if (job.rc < 0)
+	/* What the decryption said explains an encryption of nothing; a
+	 * decryption cut off because the encryption failed first does not. */
+	if (job.rc < 0 && !(job.cut && rc < 0))
 		rc = pki_error(-job.rc, "%s", job.msg);
 out:
 	if (pfd[0] >= 0)

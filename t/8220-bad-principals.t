@@ -140,6 +140,14 @@ test_expect_success 'an expired key put in the matrix by hand: refused to encryp
 	grep -q "the key of .expired. ($X) cannot encrypt" err
 '
 
+test_expect_success 'the same with a product larger than a pipe holds: the encryption'"'"'s reason' '
+	head -c 1048576 /dev/urandom >large &&
+	L=$(as jmac pki-classify -C "$REPO" -l confidential -c c -a poc <large) &&
+	test_tick &&
+	refusal 69 as jmac pki-share -C "$REPO" "$L" expired &&
+	grep -q "the key of .expired. ($X) cannot encrypt" err
+'
+
 test_expect_success 'a recipient without a key in the repository (77), a key found nowhere (69)' '
 	tamper README echo readme &&
 	git -C "$REPO" rm -q "keys/$(fpr fc).asc" &&
