@@ -357,7 +357,6 @@ int repo_index_mtime(struct pki_repo *r, struct timespec *out)
  * product (SPEC.md §6); a file read in pieces does not.  Re-encryption
  * checks what it reads against the label's SHA-256 besides.
  */
-#define WORKTREE_READ_MIN (1024 * 1024)
 
 /* A descriptor on the work-tree copy of blob id at path, or -1 (and 0
  * returned) when the object store must be read instead. */
@@ -375,7 +374,7 @@ int repo_worktree_blob_fd(struct pki_repo *r, const char *path, const git_oid *i
 
 	*fd = -1;
 	if (git_repository_odb(&odb, r->git) < 0 ||
-	    git_odb_read_header(&size, &type, odb, id) < 0 || size < WORKTREE_READ_MIN ||
+	    git_odb_read_header(&size, &type, odb, id) < 0 || size < REPO_WORKTREE_READ_MIN ||
 	    git_repository_index(&index, r->git) < 0 || git_index_read(index, 0) < 0 ||
 	    (e = git_index_get_bypath(index, path, 0)) == NULL ||
 	    !git_oid_equal(&e->id, id) || e->file_size != (uint32_t)size)
