@@ -18,6 +18,7 @@
 
 #include "crypto.h"
 #include "error.h"
+#include "rows.h"
 
 struct pki_gpg {
 	gpgme_ctx_t ctx;
@@ -295,17 +296,12 @@ static void seen_add(struct pki_gpg *g, gpgme_key_t key)
 {
 	const char *fpr = key->subkeys != NULL ? key->subkeys->fpr : NULL;
 	char (*v)[41];
-	size_t cap;
 
-	if (fpr == NULL || strlen(fpr) != 40 || seen_has(g, fpr))
+	if (fpr == NULL || strlen(fpr) != 40 || seen_has(g, fpr) || g->nseen >= 65536)
 		return;
-	if (g->nseen == g->capseen) {
-		cap = g->capseen ? 2 * g->capseen : 16;
-		if (cap > 65536 || (v = realloc(g->seen, cap * sizeof(*v))) == NULL)
-			return;
-		g->seen = v;
-		g->capseen = cap;
-	}
+	if ((v = pki_row_grow(g->seen, g->nseen, &g->capseen, sizeof(*v))) == NULL)
+		return;
+	g->seen = v;
 	snprintf(g->seen[g->nseen++], 41, "%s", fpr);
 }
 

@@ -282,7 +282,6 @@ int pki_principal_end(struct pki_principal *p, time_t at)
 	return 0;
 }
 
-
 int pki_principal_copy(struct pki_principal *dst, const struct pki_principal *src)
 {
 	return principal_copy(dst, src);

@@ -17,6 +17,7 @@
 #include "error.h"
 #include "repo.h"
 #include "repo-int.h"
+#include "rows.h"
 
 /* --- history, for the audit ---
  *
@@ -99,15 +100,10 @@ static int delta_add(struct deltas *d, const char *path, const git_tree_entry *o
 		     const git_tree_entry *new)
 {
 	struct pki_delta *v, *x;
-	size_t cap;
 
-	if (d->n == d->cap) {
-		cap = d->cap ? 2 * d->cap : 16;
-		if ((v = realloc(d->v, cap * sizeof(*v))) == NULL)
-			return pki_error_errno(PKI_EINTERNAL, "diff");
-		d->v = v;
-		d->cap = cap;
-	}
+	if ((v = pki_row_grow(d->v, d->n, &d->cap, sizeof(*v))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "diff");
+	d->v = v;
 	x = &d->v[d->n];
 	memset(x, 0, sizeof(*x));
 	if ((x->path = strdup(path)) == NULL)

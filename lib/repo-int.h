@@ -58,9 +58,10 @@ int repo_index_mtime(struct pki_repo *r, struct timespec *out);
 int repo_path_clean(struct pki_repo *r, git_tree *tip, git_index *index, const char *path,
 		    const struct timespec *imtime, bool *clean);
 /* The work-tree copy of a large blob (REPO_WORKTREE_READ_MIN bytes or
- * more), when the index vouches for it; *fd -1 (and 0 returned) when the
- * object store must be read. */
+ * more, the caller's to decide), when index vouches for it; *fd -1 (and
+ * 0 returned) when the object store must be read. */
 #define REPO_WORKTREE_READ_MIN (1024 * 1024)
-int repo_worktree_blob_fd(struct pki_repo *r, const char *path, const git_oid *id, int *fd);
+int repo_worktree_blob_fd(struct pki_repo *r, git_index *index, const char *path,
+			  const git_oid *id, size_t size, int *fd);
 
 #endif

@@ -191,10 +191,6 @@ static int check_writable(struct pki_txn *t)
 	return rc;
 }
 
-
-
-
-
 /* --- transactions --- */
 
 static int head_on_branch(git_repository *git)
@@ -573,7 +569,7 @@ static int plain_copy(struct pki_txn *t, const struct staged *s, const char *pat
 	if (git_repository_odb(&odb, t->r->git) == 0 &&
 	    git_odb_read_header(&size, &type, odb, id) == 0 && size >= REPO_WORKTREE_READ_MIN &&
 	    (rc = txn_index(t, &index)) == 0)
-		rc = repo_worktree_blob_fd(t->r, path, id, fd);
+		rc = repo_worktree_blob_fd(t->r, index, path, id, size, fd);
 	git_error_clear();
 	git_index_free(index);
 	git_odb_free(odb);
@@ -581,39 +577,42 @@ static int plain_copy(struct pki_txn *t, const struct staged *s, const char *pat
 }
 
 /* A file to a sink, in pieces. */
-static int fd_to_sink(int fd, const char *path, struct pki_sink *out)
+static int fd_to_sink(int fd, struct pki_sink *out)
 {
 	char buf[65536];
-	ssize_t n;
+	long n;
 	int rc = 0;
 
-	while (rc == 0 && (n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return pki_error_errno(PKI_EIO, "cannot read '%s'", path);
-		rc = out->write(out->ctx, buf, (size_t)n);
-	}
+	while (rc == 0 && (n = pki_source_fd(&fd, buf, sizeof(buf))) != 0)
+		rc = n < 0 ? (int)n : out->write(out->ctx, buf, (size_t)n);
 	return rc;
+}
+
+/* The blob at path as this transaction has it: staged (*s), or the tip's. */
+static int txn_file_id(struct pki_txn *t, const char *path, struct staged **s, git_oid *id)
+{
+	*s = staged_find(t, path);
+	if (*s != NULL && (*s)->removed)
+		return pki_error(PKI_ENOINPUT, "'%s' does not exist", path);
+	if (*s != NULL) {
+		git_oid_cpy(id, &(*s)->oid);
+		return 0;
+	}
+	return repo_tree_file_id(t->tree, path, id);
 }
 
 int pki_txn_stream(struct pki_txn *t, const char *path, struct pki_sink *out)
 {
-	struct staged *s = staged_find(t, path);
+	struct staged *s;
 	git_oid id;
 	int fd, rc;
 
-	if (s != NULL && s->removed)
-		return pki_error(PKI_ENOINPUT, "'%s' does not exist", path);
-	if (s != NULL)
-		git_oid_cpy(&id, &s->oid);
-	else if ((rc = repo_tree_file_id(t->tree, path, &id)) < 0)
-		return rc;
-	if ((rc = plain_copy(t, s, path, &id, &fd)) < 0)
+	if ((rc = txn_file_id(t, path, &s, &id)) < 0 ||
+	    (rc = plain_copy(t, s, path, &id, &fd)) < 0)
 		return rc;
 	if (fd < 0)
 		return repo_id_to_sink(t->r->git, &id, path, out);
-	rc = fd_to_sink(fd, path, out);
+	rc = fd_to_sink(fd, out);
 	close(fd);
 	return rc;
 }
@@ -627,17 +626,10 @@ static long blobr_read(void *ctx, void *data, size_t len)
 {
 	struct pki_blobr *rd = ctx;
 	size_t size, n;
-	ssize_t nr;
 	int got;
 
-	if (rd->fd >= 0) {
-		do
-			nr = read(rd->fd, data, len < INT_MAX ? len : INT_MAX);
-		while (nr < 0 && errno == EINTR);
-		if (nr < 0)
-			return pki_error_errno(PKI_EIO, "cannot read a blob");
-		return (long)nr;
-	}
+	if (rd->fd >= 0)
+		return pki_source_fd(&rd->fd, data, len);
 	if (rd->stream != NULL) {
 		if (len > INT_MAX)
 			len = INT_MAX;
@@ -655,7 +647,7 @@ static long blobr_read(void *ctx, void *data, size_t len)
 int pki_txn_blob_reader(struct pki_txn *t, const char *path, struct pki_blobr **rd,
 			struct pki_source *src)
 {
-	struct staged *s = staged_find(t, path);
+	struct staged *s;
 	struct pki_blobr *r;
 	git_object_t type = GIT_OBJECT_INVALID;
 	git_oid id;
@@ -663,11 +655,7 @@ int pki_txn_blob_reader(struct pki_txn *t, const char *path, struct pki_blobr **
 	int rc;
 
 	*rd = NULL;
-	if (s != NULL && s->removed)
-		return pki_error(PKI_ENOINPUT, "'%s' does not exist", path);
-	if (s != NULL)
-		git_oid_cpy(&id, &s->oid);
-	else if ((rc = repo_tree_file_id(t->tree, path, &id)) < 0)
+	if ((rc = txn_file_id(t, path, &s, &id)) < 0)
 		return rc;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return pki_error_errno(PKI_EINTERNAL, "blob");

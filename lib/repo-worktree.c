@@ -74,7 +74,6 @@ int repo_open_parent(const char *workdir, const char *path, bool create,
 	return 0;
 }
 
-
 static void index_entry_from_stat(git_index_entry *e, const struct stat *st,
 				  const git_oid *id, const char *path)
 {
@@ -309,7 +308,6 @@ int repo_marker_recover(struct pki_repo *r)
 	return rc;
 }
 
-
 /*
  * Whether stat data proves the work-tree file unchanged since the index
  * entry e was made, as git decides it: same size, times, inode, and the
@@ -358,25 +356,19 @@ int repo_index_mtime(struct pki_repo *r, struct timespec *out)
  * checks what it reads against the label's SHA-256 besides.
  */
 
-/* A descriptor on the work-tree copy of blob id at path, or -1 (and 0
- * returned) when the object store must be read instead. */
-int repo_worktree_blob_fd(struct pki_repo *r, const char *path, const git_oid *id, int *fd)
+/* A descriptor on the work-tree copy of blob id (size bytes) at path,
+ * or -1 (and 0 returned) when the object store must be read instead. */
+int repo_worktree_blob_fd(struct pki_repo *r, git_index *index, const char *path,
+			  const git_oid *id, size_t size, int *fd)
 {
 	const git_index_entry *e;
-	git_index *index = NULL;
-	git_odb *odb = NULL;
-	git_object_t type;
 	struct timespec imtime;
 	struct stat st;
 	const char *name;
-	size_t size = 0;
 	int dirfd = -1, rc = 0;
 
 	*fd = -1;
-	if (git_repository_odb(&odb, r->git) < 0 ||
-	    git_odb_read_header(&size, &type, odb, id) < 0 || size < REPO_WORKTREE_READ_MIN ||
-	    git_repository_index(&index, r->git) < 0 || git_index_read(index, 0) < 0 ||
-	    (e = git_index_get_bypath(index, path, 0)) == NULL ||
+	if ((e = git_index_get_bypath(index, path, 0)) == NULL ||
 	    !git_oid_equal(&e->id, id) || e->file_size != (uint32_t)size)
 		goto out;
 	if ((rc = repo_index_mtime(r, &imtime)) < 0 ||
@@ -394,11 +386,8 @@ out:
 	git_error_clear();
 	if (dirfd >= 0)
 		close(dirfd);
-	git_index_free(index);
-	git_odb_free(odb);
 	return rc;
 }
-
 
 /*
  * Whether the work-tree file e describes (st its lstat) still holds e's

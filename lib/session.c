@@ -53,11 +53,6 @@ static void acting_release(struct acting *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static bool is_fingerprint(const char *s)
-{
-	return strlen(s) == 40 && strspn(s, "0123456789abcdefABCDEF") == 40;
-}
-
 static int acting_prepare(struct pki_session *s, const char *keyspec, struct acting *a)
 {
 	struct pki_buf m = PKI_BUF_INIT;
@@ -69,7 +64,7 @@ static int acting_prepare(struct pki_session *s, const char *keyspec, struct act
 	if (a->spec == NULL)
 		return pki_error(PKI_EUSAGE, "no acting key: use -u KEY, set PKI_KEY, "
 				 "or git config user.signingkey");
-	if (!is_fingerprint(a->spec) || s->repo == NULL)
+	if (!pki_is_fingerprint(a->spec) || s->repo == NULL)
 		return 0;
 	if (pki_repo_read(s->repo, PKI_MATRIX_FILE, TABLE_MAX, &m) == 0 &&
 	    pki_matrix_parse(&a->matrix, m.ptr, m.len) == 0 && a->matrix.n > 0 &&
@@ -85,7 +80,7 @@ static int resolve_key(struct pki_session *s, const struct acting *a)
 {
 	int rc;
 
-	if (is_fingerprint(a->spec))
+	if (pki_is_fingerprint(a->spec))
 		rc = pki_gpg_signer_and(s->gpg, a->spec, a->fprs, a->n, &s->key);
 	else
 		rc = pki_gpg_key(s->gpg, a->spec, true, &s->key);
@@ -182,7 +177,6 @@ static int load_tables(struct pki_state *st, struct pki_buf *m, struct pki_buf *
 		       const char *actor_fpr, time_t at)
 {
 	int rc;
-
 
 	if ((rc = pki_matrix_parse(&st->matrix, m->ptr, m->len)) < 0 ||
 	    (rc = pki_delegations_parse(&st->delegations, d->ptr, d->len)) < 0)

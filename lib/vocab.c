@@ -293,14 +293,21 @@ static int is_hex(int c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+bool pki_is_fingerprint(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 40 && is_hex(s[i]); i++)
+		;
+	return i == 40 && s[40] == '\0';
+}
+
 int pki_check_fingerprint(const char *what, char *s)
 {
 	struct echo e;
 	size_t i;
 
-	for (i = 0; i < 40 && is_hex(s[i]); i++)
-		;
-	if (i != 40 || s[40] != '\0')
+	if (!pki_is_fingerprint(s))
 		return pki_error(PKI_EUSAGE, "invalid %s '%s' (expected 40 hexadecimal digits)",
 				 what, echo(&e, s));
 	for (i = 0; i < 40; i++)

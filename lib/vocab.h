@@ -66,6 +66,8 @@ int pki_check_text(const char *what, const char *s, size_t max);
  * invalid (overlong, a surrogate, past U+10FFFF: RFC 3629). */
 size_t pki_utf8_len(const unsigned char *s, uint32_t *cp);
 int pki_check_fingerprint(const char *what, char *s);
+/* The same, as a question: no message, s untouched. */
+bool pki_is_fingerprint(const char *s);
 
 /* Does the ';'-separated area list a meet b ("*" meets everything)? */
 bool pki_areas_meet(const char *a, const char *b);
