@@ -11,6 +11,7 @@
  *
  *   audit.c           findings, the order of the checks, text and CSV output
  *   audit-walk.c      the walk: what each commit changed (checks 1, 2)
+ *   audit-graph.c     one pinned root, time forward, merges judged twice (1, 5)
  *   audit-registry.c  rows only ever appended, merges included (check 2)
  *   audit-rows.c      registry rows; events recorded twice (check 2)
  *   audit-tables.c    matrices, delegations, labels and keys, read once
@@ -111,6 +112,7 @@ struct pki_audit {
 
 struct pki_audit_opts {
 	const char *since;	/* a revision, or NULL for the whole history */
+	const char *root;	/* the pinned root (a revision); NULL: pki.root */
 	time_t at;		/* overdue work is judged as of this time */
 	unsigned threads;	/* signature verifiers; 0: one per core */
 };
