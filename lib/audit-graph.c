@@ -80,6 +80,19 @@ int pki_audit_since(struct pki_auditor *au, const char **since)
 
 /* --- one root, the pinned one --- */
 
+/* A commit ID is the pin itself, whether or not this history holds it
+ * (a history replaced whole holds no commit of the mission's); anything
+ * else must name a commit. */
+static int pin(struct pki_auditor *au, const char *rev, char out[41])
+{
+	if (strlen(rev) == 40 && strspn(rev, "0123456789abcdef") == 40) {
+		memcpy(out, rev, 41);
+		return 0;
+	}
+	return pki_repo_resolve(au->repo, rev, out);
+}
+
+/* The pinned root: --root, else this clone's pki.root; "" when none. */
 static int pinned_root(struct pki_auditor *au, char out[41])
 {
 	char *conf = NULL;
@@ -87,11 +100,10 @@ static int pinned_root(struct pki_auditor *au, char out[41])
 
 	out[0] = '\0';
 	if (au->o->root != NULL)
-		return pki_repo_resolve(au->repo, au->o->root, out);
+		return pin(au, au->o->root, out);
 	if ((rc = pki_repo_local_get(au->repo, "pki.root", &conf)) < 0 || conf == NULL)
 		return rc;
-	rc = pki_repo_resolve(au->repo, conf, out);
-	if (rc < 0)
+	if ((rc = pin(au, conf, out)) < 0)
 		rc = pki_error(PKI_ECONFIG, "pki.root: '%.64s' names no commit", conf);
 	free(conf);
 	return rc;
