@@ -137,6 +137,8 @@ int pki_txn_commit(struct pki_txn *t, struct pki_gpg *g, const struct pki_ident 
 /* The new commit's ID after a successful commit. */
 const char *pki_txn_commit_id(const struct pki_txn *t);
 bool pki_txn_committed(const struct pki_txn *t);
+/* The author time of the tip the transaction started from (0: no tip). */
+time_t pki_txn_tip_time(const struct pki_txn *t);
 
 /* --- history, for the audit --- */
 

@@ -120,6 +120,13 @@ test_expect_success 'a removed principal grants a delegation from a stale clone 
 	grep -q "^error A103 $granted: signed by .jmac., who was not a valid principal at .* (judged at merge " findings
 '
 
+test_expect_success 'the tools never date a commit before its parent: a clock behind waits (75)' '
+	echo x >"$TRASH/x.txt" &&
+	(PKI_DATE=2026-03-01T00:00:00Z &&
+	 expect_refusal 75 as jmac pki-classify -C "$REPO" -l confidential -c c -a poc "$TRASH/x.txt") &&
+	grep -q "^pki-classify: the tip of main is dated .*, after this clock.s 2026-03-01T00:00:00Z: time never goes back along the history; try again then, or set the clock right$" err
+'
+
 test_expect_success 'a commit dated before its parent on a side branch, merged (A107)' '
 	tamper && stale &&
 	echo "	name = side" >>s/pki.conf &&
