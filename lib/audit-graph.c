@@ -262,13 +262,33 @@ static int judge_brought(struct pki_auditor *au, size_t mi, size_t k, size_t ci)
 	return pki_audit_rules_at(au, ci, &jc, who);
 }
 
+/* A merge of more than two parents was judged on its own by the first
+ * two's tables: the others' count too. */
+static int judge_octopus(struct pki_auditor *au, size_t mi)
+{
+	struct pki_acommit *ac = &au->cv[mi];
+	const struct pki_principal *who;
+	struct pki_ajudge jc;
+	size_t k;
+	int rc = 0;
+
+	for (k = 2; k < ac->c.nparents && rc == 0 && ac->who != NULL && !ac->flagged; k++)
+		if ((rc = judge_by(au, ac->c.parents[0], ac->c.parents[k], ac->c.when, ac->c.id,
+				   &jc)) == 0 &&
+		    (rc = pki_audit_judge_signer(au, ac, &jc, &who)) == 0 && who != NULL)
+			rc = pki_audit_rules_at(au, mi, &jc, who);
+	return rc;
+}
+
 static int judge_merge(struct pki_auditor *au, size_t mi)
 {
 	const struct pki_commit *m = &au->cv[mi].c;
 	char (*others)[41] = NULL, (*brought)[41] = NULL;
 	size_t k, i, j, n = 0, ci;
-	int rc = 0;
+	int rc;
 
+	if ((rc = judge_octopus(au, mi)) < 0)
+		return rc;
 	if ((others = calloc(m->nparents, sizeof(*others))) == NULL)
 		return pki_error_errno(PKI_EINTERNAL, "history");
 	for (k = 0; k < m->nparents && rc == 0; k++) {

@@ -127,6 +127,18 @@ test_expect_success 'the tools never date a commit before its parent: a clock be
 	grep -q "^pki-classify: the tip of main is dated .*, after this clock.s 2026-03-01T00:00:00Z: time never goes back along the history; try again then, or set the clock right$" err
 '
 
+test_expect_success 'an octopus merge by a principal its third parent removed (A103)' '
+	tamper && stale && rm -rf o && git clone -q c o &&
+	as hom pki-matrix -C s remove fc && test_tick &&
+	echo y | as jmac pki-classify -C o -l confidential -c c -a poc >/dev/null && test_tick &&
+	git -C c fetch -q ../o main:other && git -C c fetch -q ../s main:rm &&
+	oct=$(git_as fc -C c commit-tree -S -p main -p other -p rm -m octopus "rm^{tree}") &&
+	git -C c update-ref refs/heads/main "$oct" && git -C c reset -q --hard &&
+	test "$(git -C c rev-list --parents -1 HEAD | wc -w)" = 4 &&
+	expect_finding A103 &&
+	grep -q "^error A103 $(git -C c rev-parse HEAD): signed by .fc., who was not a valid principal at .* (judged at merge " findings
+'
+
 test_expect_success 'a commit dated before its parent on a side branch, merged (A107)' '
 	tamper && stale &&
 	echo "	name = side" >>s/pki.conf &&
