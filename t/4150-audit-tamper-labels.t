@@ -146,4 +146,20 @@ test_expect_success 'a change made through a label that does not parse (A305)' '
 	test "$(grep -c "^error" findings)" = 1
 '
 
+# Last: it moves the clock past the half-year.
+test_expect_success 'a transfer that re-encrypts a product for the archives is clean' '
+	R2=$TRASH/m2 &&
+	as hom pki-init -m UNMISS -n "UN Mission in South Sudan" -e OSRSG -p hom "$R2" && test_tick &&
+	as hom pki-matrix -C "$R2" add jmac --key "$FIXTURES/keys/jmac.pub.asc" --entity JMAC \
+		--type mission --role member --clearance strictly-confidential --areas poc && test_tick &&
+	q1=$(echo early | as jmac pki-classify -C "$R2" -l confidential -c c -a poc) && test_tick &&
+	as hom pki-matrix -C "$R2" add archives --key "$FIXTURES/keys/archives.pub.asc" --entity ARMS \
+		--type un --role archives --clearance strictly-confidential --areas "*" &&
+	test_clock=$(date -u -d 2026-07-01T00:00:00Z +%s) && test_tick &&
+	mkdir bags && as hom pki-archive -C "$R2" --period 2026H1 -o "$TRASH/bags" >/dev/null &&
+	git -C "$R2" log -1 --format=%B | grep -qx "Pki-Reencrypted: 1" &&
+	pki-audit -C "$R2" >findings &&
+	! grep -q A308 findings
+'
+
 test_done
