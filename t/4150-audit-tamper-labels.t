@@ -74,6 +74,18 @@ test_expect_success 'a share that widens <areas> (A308)' '
 	only_a308 "$A" "" areas
 '
 
+test_expect_success 'the same on a side branch, merged with stock git (A308)' '
+	tamper &&
+	as chair pki-share -C c "$X" jmac -j "poc coordination" &&
+	edit_label "$X" "/<caveats>/,/<\/caveats>/c\\  <caveats/>" &&
+	amend_as chair && side=$(git -C c rev-parse HEAD) && test_tick &&
+	git -C c branch side && git -C c reset -q --hard HEAD~1 &&
+	as fc pki-share -C c "$B" jmac -j "force protection" && test_tick &&
+	git_as hom -C c merge -q -S --no-ff --no-edit side &&
+	git -C c verify-commit HEAD 2>/dev/null &&
+	only_a308 "$X" "$side" originator-control
+'
+
 test_expect_success 'a share that moves the review date (A308)' '
 	tamper &&
 	as jmac pki-share -C c "$A" fc -j "force protection" &&
