@@ -241,6 +241,10 @@ int pki_audit_judge_signer(struct pki_auditor *au, struct pki_acommit *ac,
 /* " (judged at merge M)" for findings made at a merge, else "". */
 const char *pki_audit_at_merge(const struct pki_ajudge *jc, char buf[64]);
 
+/* audit-labels.c: each label field a commit changed is owned by an
+ * action it records for the product (A308). */
+int pki_audit_label_fields(struct pki_auditor *au, const struct pki_acommit *ac);
+
 /* audit-rules.c: each row against the rules of its time (check 5); the
  * rows of commit ci by jc, its signer being who. */
 int pki_audit_rules(struct pki_auditor *au);
