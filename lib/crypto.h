@@ -100,11 +100,4 @@ int pki_gpg_decrypt(struct pki_gpg *g, struct pki_source *in, struct pki_sink *o
 int pki_gpg_reencrypt(struct pki_gpg *g, const char *const *fprs, size_t n,
 		      struct pki_source *in, struct pki_sink *out, bool armor);
 
-/*
- * The key IDs a ciphertext is encrypted to (its PKESK packets), without a
- * secret key.  *out is a malloc'd array the caller frees.
- */
-int pki_gpg_recipients(struct pki_gpg *g, const void *ct, size_t len,
-		       char (**out)[PKI_KEYID_LEN], size_t *n);
-
 #endif
