@@ -13,6 +13,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "audit-int.h"
 #include "error.h"
@@ -154,11 +155,29 @@ static int read_ciphertext(struct pki_auditor *au, const char *gpg, struct pki_p
 	return 0;
 }
 
-/* A403 for what is no product's ciphertext, A404 for each other way in. */
-static int judge_ciphertext(struct pki_auditor *au, const char *id, const struct pki_pgp_msg *ct)
+/* The algorithm of k's subkey keyid; 0 when unknown. */
+static int algo_of(const struct pki_key *k, const char *keyid)
 {
 	size_t i;
-	int rc = 0;
+
+	for (i = 0; i < k->nsubkeys && k->algos != NULL; i++)
+		if (strcasecmp(k->keyids[i], keyid) == 0)
+			return k->algos[i];
+	return 0;
+}
+
+/* A403 for what is no product's ciphertext, A404 for each other way in:
+ * what the reader found, and a packet naming a principal's key made
+ * with an algorithm that key does not have (its key ID copied onto a
+ * packet for another key). */
+static int judge_ciphertext(struct pki_auditor *au, const struct pki_matrix *m, const char *id,
+			    const struct pki_pgp_msg *ct)
+{
+	const struct pki_principal *q;
+	const struct pki_key *k;
+	const char *keyid;
+	size_t i;
+	int rc = 0, algo;
 
 	if (ct->malformed)
 		return pki_audit_add(au->a, PKI_A_CIPHERTEXT_INVALID, id,
@@ -168,6 +187,18 @@ static int judge_ciphertext(struct pki_auditor *au, const char *id, const struct
 		rc = pki_audit_add(au->a, PKI_A_CIPHERTEXT_EXTRA, id,
 				   "the ciphertext holds %s: a way to read it besides the keys "
 				   "of its distribution list (policy 9.8)", ct->extra[i]);
+	for (i = 0; i < ct->npkesk && rc == 0; i++) {
+		keyid = ct->pkesk[i].keyid;
+		if ((q = owner(au, m, keyid)) == NULL ||
+		    (k = pki_audit_key(au, q->fpr)) == NULL || (algo = algo_of(k, keyid)) == 0 ||
+		    pki_pgp_algo_fits(ct->pkesk[i].algo, algo))
+			continue;
+		rc = pki_audit_add(au->a, PKI_A_CIPHERTEXT_EXTRA, id,
+				   "the ciphertext holds a session key packet for key %s of '%s' "
+				   "made with public-key algorithm %d, which that key (algorithm "
+				   "%d) cannot open: it may open with another key (policy 9.8)",
+				   keyid, q->name, ct->pkesk[i].algo, algo);
+	}
 	return rc;
 }
 
@@ -240,7 +271,7 @@ int pki_audit_lists(struct pki_auditor *au, const struct pki_matrix *m,
 	/* The ciphertext is read once, whatever it is compared with. */
 	if (p->gpg[0] != '\0' && m != NULL &&
 	    ((rc = read_ciphertext(au, p->gpg, &ct)) < 0 ||
-	     (rc = judge_ciphertext(au, p->id, &ct)) < 0))
+	     (rc = judge_ciphertext(au, m, p->id, &ct)) < 0))
 		goto out;
 	keys = p->gpg[0] != '\0' && m != NULL && !ct.malformed;
 	/* Without its origin row the registry implies nothing (A303 said so). */

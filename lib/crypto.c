@@ -94,6 +94,7 @@ void pki_key_release(struct pki_key *k)
 	free(k->name);
 	free(k->email);
 	free(k->keyids);
+	free(k->algos);
 	memset(k, 0, sizeof(*k));
 }
 
@@ -117,6 +118,23 @@ static bool subkey_usable(gpgme_subkey_t sk)
 	return !sk->expired && !sk->revoked && !sk->disabled && !sk->invalid;
 }
 
+/* GPGME's number for an algorithm, as OpenPGP numbers it (RFC 4880 9.1,
+ * RFC 6637 5, RFC 9580 9.1): GPGME gives elliptic curves numbers of its
+ * own. */
+static int openpgp_algo(gpgme_pubkey_algo_t a)
+{
+	switch (a) {
+	case GPGME_PK_ECDH:
+		return 18;
+	case GPGME_PK_ECDSA:
+		return 19;
+	case GPGME_PK_EDDSA:
+		return 22;
+	default:
+		return (int)a;
+	}
+}
+
 static int key_fill(struct pki_key *out, gpgme_key_t key)
 {
 	gpgme_subkey_t sk;
@@ -131,14 +149,17 @@ static int key_fill(struct pki_key *out, gpgme_key_t key)
 	for (sk = key->subkeys; sk != NULL; sk = sk->next)
 		n++;
 	out->keyids = calloc(n, sizeof(*out->keyids));
+	out->algos = calloc(n, sizeof(*out->algos));
 	out->name = strdup(key->uids != NULL && key->uids->name != NULL ? key->uids->name : "");
 	out->email = strdup(key->uids != NULL && key->uids->email != NULL ? key->uids->email : "");
-	if (out->keyids == NULL || out->name == NULL || out->email == NULL) {
+	if (out->keyids == NULL || out->algos == NULL || out->name == NULL ||
+	    out->email == NULL) {
 		pki_key_release(out);
 		return pki_error_errno(PKI_EINTERNAL, "key");
 	}
 	for (sk = key->subkeys, i = 0; sk != NULL; sk = sk->next, i++) {
 		snprintf(out->keyids[i], PKI_KEYID_LEN, "%.16s", sk->keyid != NULL ? sk->keyid : "");
+		out->algos[i] = openpgp_algo(sk->pubkey_algo);
 		if (sk->can_encrypt && subkey_usable(sk))
 			out->can_encrypt = true;
 		if (sk->can_sign && subkey_usable(sk))

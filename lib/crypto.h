@@ -29,6 +29,7 @@ struct pki_key {
 	bool secret;		/* a secret key is present (for signing) */
 	size_t nsubkeys;
 	char (*keyids)[PKI_KEYID_LEN];	/* every subkey's key ID, primary first */
+	int *algos;		/* and its public-key algorithm (RFC 4880 9.1) */
 };
 void pki_key_release(struct pki_key *k);
 /* Is fpr (a fingerprint or key ID) this key or one of its subkeys? */

@@ -313,6 +313,19 @@ void pki_pgp_finish(struct pki_pgp_msg *m)
 	m->done = true;
 }
 
+/* RSA (1, 2, 3) and Elgamal (16, 20) have more than one number. */
+static int family(int algo)
+{
+	if (algo == 2 || algo == 3)
+		return 1;
+	return algo == 20 ? 16 : algo;
+}
+
+bool pki_pgp_algo_fits(int pkesk, int key)
+{
+	return family(pkesk) == family(key);
+}
+
 int pki_pgp_read(struct pki_pgp_msg *m, const void *data, size_t len)
 {
 	int rc;

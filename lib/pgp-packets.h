@@ -77,6 +77,10 @@ int pki_pgp_feed(void *m, const void *data, size_t len);
 /* The end of the message: judges what a message cut short lacks. */
 void pki_pgp_finish(struct pki_pgp_msg *m);
 
+/* Can a key of algorithm key open a session key packet of algorithm
+ * pkesk (both as RFC 4880 9.1 numbers them)? */
+bool pki_pgp_algo_fits(int pkesk, int key);
+
 /* A whole message in memory: init, feed, finish.  0, or -PKI_EINTERNAL
  * out of memory (m is then released). */
 int pki_pgp_read(struct pki_pgp_msg *m, const void *data, size_t len);

@@ -115,6 +115,33 @@ test_expect_success 'a second session key packet for a listed key, from another 
 	grep -q "^error A404 $A: the ciphertext holds two session key packets for key $sub, one of which may open with another key: " findings
 '
 
+test_expect_success 'a listed key'"'"'s ID on a packet for an outsider'"'"'s RSA key (A404)' '
+	mkdir -m 700 spy &&
+	GNUPGHOME=$TRASH/spy gpg --batch --quiet --passphrase "" \
+		--quick-gen-key "Spy <spy@example.org>" rsa2048 encr never 2>/dev/null &&
+	GNUPGHOME=$TRASH/spy gpg --export spy@example.org | gpg --batch --quiet --import &&
+	share_then &&
+	sub=$(gpg --with-colons --list-keys "$(fpr hom)" | awk -F: "\$1 == \"sub\" { print \$5 }") &&
+	R=$(echo "$R" | sed "s/-r $(fpr hom)//") &&
+	encrypt -r spy@example.org -e &&
+	at=$(packets "$F" | awk "
+		/^# off=/ { split(\$2, o, \"=\"); split(\$5, h, \"=\"); off = o[2] + h[2] }
+		/^:pubkey enc packet: version 3, algo 1,/ { print off; exit }") &&
+	test -n "$at" &&
+	for b in $(echo "$sub" | sed "s/../& /g"); do
+		printf "\\$(printf %03o "0x$b")"
+	done >keyid &&
+	dd if=keyid of="$F" bs=1 seek=$((at + 1)) conv=notrunc status=none &&
+	amend &&
+	packets "$F" | grep -q "algo 1, keyid $sub\$" &&
+	GNUPGHOME=$TRASH/spy gpg --batch --quiet --try-all-secrets --decrypt "$F" >out 2>/dev/null &&
+	test_cmp plain out &&
+	! decrypt_as hom "$F" >/dev/null &&
+	expect_finding A404 &&
+	errors 1 &&
+	grep -q "^error A404 $A: the ciphertext holds a session key packet for key $sub of .hom. made with public-key algorithm 1, which that key (algorithm 18) cannot open: it may open with another key (policy 9.8)" findings
+'
+
 test_expect_success 'key IDs thrown away (gpg --throw-keyids) (A404)' '
 	share_then &&
 	encrypt --throw-keyids -e &&

@@ -219,6 +219,11 @@ int main(void)
 	bad("tag 0", tag0, sizeof(tag0), "tag 0");
 	bad("an empty encrypted data packet", empty_data, sizeof(empty_data), "empty");
 
+	ok(pki_pgp_algo_fits(18, 18) && pki_pgp_algo_fits(1, 2) && pki_pgp_algo_fits(16, 20),
+	   "algorithms: ECDH opens ECDH; RSA and Elgamal under each of their numbers");
+	ok(!pki_pgp_algo_fits(1, 18) && !pki_pgp_algo_fits(18, 16),
+	   "algorithms: RSA is not ECDH, ECDH not Elgamal");
+
 	/* Bounded: more session key packets than the reader keeps. */
 	for (n = 0, i = 0; i < 1100; i++) {
 		static const unsigned char pk[] = { PKESK(8) };
