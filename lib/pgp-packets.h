@@ -17,7 +17,8 @@
  * any other packet before the encrypted data, anything after it.
  *
  * The reader takes the message in pieces of any size as it streams (a
- * struct pki_sink), holds a few bytes of state whatever the message's
+ * struct pki_sink), holds a few bytes of state and the session key
+ * packets' key IDs (at most PKI_PGP_PKESK_MAX) whatever the message's
  * size, and never reads a byte twice.
  */
 #ifndef PKI_PGP_PACKETS_H

@@ -120,7 +120,8 @@ static unsigned char *partial_message(size_t body, size_t pieces, const unsigned
 	if (pieces == 0)
 		m[n] = 1;
 	n += rest;
-	memcpy(m + n, tail, ntail);
+	if (ntail > 0)
+		memcpy(m + n, tail, ntail);
 	*len = n + ntail;
 	return m;
 }
