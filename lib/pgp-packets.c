@@ -16,6 +16,7 @@
 
 #include "error.h"
 #include "pgp-packets.h"
+#include "rows.h"
 
 #define PKESK_BODY_MAX 8192	/* RSA of 16384 bits needs 2060 */
 
@@ -116,14 +117,9 @@ static int pkesk(struct pki_pgp_msg *m)
 		malformed(m, "more than %d session key packets", PKI_PGP_PKESK_MAX);
 		return 0;
 	}
-	if (m->npkesk == m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 8;
-
-		if ((grown = reallocarray(m->pkesk, cap, sizeof(*grown))) == NULL)
-			return pki_error(PKI_EINTERNAL, "session key packets: out of memory");
-		m->pkesk = grown;
-		m->cap = cap;
-	}
+	if ((grown = pki_row_grow(m->pkesk, m->npkesk, &m->cap, sizeof(*grown))) == NULL)
+		return pki_error(PKI_EINTERNAL, "session key packets: out of memory");
+	m->pkesk = grown;
 	k = &m->pkesk[m->npkesk];
 	for (i = 0; i < 8; i++)
 		snprintf(k->keyid + 2 * i, 3, "%02X", m->head[1 + i]);
