@@ -3,21 +3,23 @@
  * Three accounts of who may read a product must agree: the list its label
  * carries, the list the registry implies (classify, receive and
  * reclassify rows give the whole list, shares add to it, revokes take off
- * it), and the keys its ciphertext is encrypted to.  The key IDs come from
- * the ciphertext's own packets (pki_gpg_recipients: no secret key, no
- * decryption); every principal on the list must hold one of them, and no
- * key may be there that no principal on the list holds.  No more keys, no
- * fewer.  And a product that bears on safety reached UNDSS.
+ * it), and the keys its ciphertext is encrypted to.  The whole ciphertext
+ * is read, packet by packet as it streams (pgp-packets.h: no secret key,
+ * no decryption): its session key packets name the keys; every principal
+ * on the list must hold one of them, and no key may be there that no
+ * principal on the list holds.  No more keys, no fewer, and no other way
+ * in: no passphrase, no key left unnamed or named twice, nothing beside
+ * the encrypted data.  And a product that bears on safety reached UNDSS.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "audit-int.h"
 #include "error.h"
+#include "pgp-packets.h"
 #include "rows.h"
 #include "policy.h"
-
-#define RECIPIENTS_HEAD (256 * 1024)	/* enough for the leading PKESK packets */
 
 void pki_apool_clear(struct pki_apool *pool)
 {
@@ -110,39 +112,108 @@ static int extra_key(struct pki_auditor *au, const struct pki_matrix *m, const c
 			     "encrypted to key %s, which is no principal's (policy 9.8)", keyid);
 }
 
+static bool is_wildcard(const char *keyid)
+{
+	return strspn(keyid, "0") == strlen(keyid);
+}
+
+/* Was the i-th session key packet's key named by an earlier one? */
+static bool named_before(const struct pki_pgp_msg *ct, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (strcmp(ct->pkesk[j].keyid, ct->pkesk[i].keyid) == 0)
+			return true;
+	return false;
+}
+
 /* Mark the key IDs that k holds; false when it holds none of them. */
-static bool holds(const struct pki_key *k, char (*ids)[PKI_KEYID_LEN], size_t n, bool *used)
+static bool holds(const struct pki_key *k, const struct pki_pgp_msg *ct, bool *used)
 {
 	bool any = false;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (pki_key_has(k, ids[i]))
+	for (i = 0; i < ct->npkesk; i++)
+		if (pki_key_has(k, ct->pkesk[i].keyid))
 			any = used[i] = true;
 	return any;
 }
 
-static int recipients(struct pki_auditor *au, const struct pki_matrix *m, const char *id,
-		      const char *gpg, const struct pki_names *list, const char *whose)
+/* Read the whole ciphertext as it streams.  ct->malformed when it is
+ * not a product's ciphertext at all; negative when it cannot be read. */
+static int read_ciphertext(struct pki_auditor *au, const char *gpg, struct pki_pgp_msg *ct)
 {
-	struct pki_buf ct = PKI_BUF_INIT;
-	char (*ids)[PKI_KEYID_LEN] = NULL;
+	struct pki_sink sink = { pki_pgp_feed, ct };
+	int rc;
+
+	pki_pgp_msg_init(ct);
+	/* The reader stops the stream once it has judged the message. */
+	if ((rc = pki_repo_blob_stream(au->repo, gpg, &sink)) < 0 && !ct->done)
+		return rc;
+	pki_pgp_finish(ct);
+	return 0;
+}
+
+/* The algorithm of k's subkey keyid; 0 when unknown. */
+static int algo_of(const struct pki_key *k, const char *keyid)
+{
+	size_t i;
+
+	for (i = 0; i < k->nsubkeys && k->algos != NULL; i++)
+		if (strcasecmp(k->keyids[i], keyid) == 0)
+			return k->algos[i];
+	return 0;
+}
+
+/* A403 for what is no product's ciphertext, A404 for each other way in:
+ * what the reader found, and a packet naming a principal's key made
+ * with an algorithm that key does not have (its key ID copied onto a
+ * packet for another key). */
+static int judge_ciphertext(struct pki_auditor *au, const struct pki_matrix *m, const char *id,
+			    const struct pki_pgp_msg *ct)
+{
+	const struct pki_principal *q;
+	const struct pki_key *k;
+	const char *keyid;
+	size_t i;
+	int rc = 0, algo;
+
+	if (ct->malformed)
+		return pki_audit_add(au->a, PKI_A_CIPHERTEXT_INVALID, id,
+				     "the ciphertext is no OpenPGP message encrypted to public "
+				     "keys: %s (policy 9.8)", ct->why);
+	for (i = 0; i < ct->nextra && rc == 0; i++)
+		rc = pki_audit_add(au->a, PKI_A_CIPHERTEXT_EXTRA, id,
+				   "the ciphertext holds %s: a way to read it besides the keys "
+				   "of its distribution list (policy 9.8)", ct->extra[i]);
+	for (i = 0; i < ct->npkesk && rc == 0; i++) {
+		keyid = ct->pkesk[i].keyid;
+		if ((q = owner(au, m, keyid)) == NULL ||
+		    (k = pki_audit_key(au, q->fpr)) == NULL || (algo = algo_of(k, keyid)) == 0 ||
+		    pki_pgp_algo_fits(ct->pkesk[i].algo, algo))
+			continue;
+		rc = pki_audit_add(au->a, PKI_A_CIPHERTEXT_EXTRA, id,
+				   "the ciphertext holds a session key packet for key %s of '%s' "
+				   "made with public-key algorithm %d, which that key (algorithm "
+				   "%d) cannot open: it may open with another key (policy 9.8)",
+				   keyid, q->name, ct->pkesk[i].algo, algo);
+	}
+	return rc;
+}
+
+static int recipients(struct pki_auditor *au, const struct pki_matrix *m, const char *id,
+		      const struct pki_pgp_msg *ct, const struct pki_names *list,
+		      const char *whose)
+{
 	const struct pki_principal *q;
 	const struct pki_key *k;
 	bool *used = NULL, unknown = false;
-	size_t n = 0, i;
-	int rc;
+	size_t i;
+	int rc = 0;
 
-	if ((rc = pki_repo_blob(au->repo, gpg, RECIPIENTS_HEAD, true, &ct)) < 0)
-		goto out;
-	if (pki_gpg_recipients(au->gpg, ct.ptr, ct.len, &ids, &n) < 0) {
-		rc = pki_audit_add(au->a, PKI_A_CIPHERTEXT_INVALID, id, "%s", pki_error_last());
-		goto out;
-	}
-	if ((used = calloc(n + 1, sizeof(*used))) == NULL) {
-		rc = pki_error_errno(PKI_EINTERNAL, "recipients");
-		goto out;
-	}
+	if ((used = calloc(ct->npkesk + 1, sizeof(*used))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "recipients");
 	for (i = 0; i < list->n && rc == 0; i++) {
 		q = pki_matrix_find(m, list->v[i]);
 		k = q != NULL ? pki_audit_key(au, q->fpr) : NULL;
@@ -155,20 +226,19 @@ static int recipients(struct pki_auditor *au, const struct pki_matrix *m, const 
 			rc = pki_audit_add(au->a, PKI_A_KEY_UNAVAILABLE, id, "cannot check its "
 					   "recipients: the key of '%s' is not in the keyring",
 					   q->name);
-		} else if (!holds(k, ids, n, used)) {
+		} else if (!holds(k, ct, used) && !ct->wildcard) {
+			/* A wildcard may be anyone's (A404 said so). */
 			rc = pki_audit_add(au->a, PKI_A_RECIPIENTS, id, "'%s' is on %s distribution "
 					   "list, but the ciphertext is not encrypted to its key "
 					   "(policy 9.8)", q->name, whose);
 		}
 	}
-	/* A key no one on the list holds; unsure when a key was unavailable. */
-	for (i = 0; i < n && rc == 0 && !unknown; i++)
-		if (!used[i])
-			rc = extra_key(au, m, id, ids[i], whose);
-out:
+	/* A key no one on the list holds; unsure when a key was unavailable.
+	 * A key named twice is one key here (A404 said so). */
+	for (i = 0; i < ct->npkesk && rc == 0 && !unknown; i++)
+		if (!used[i] && !is_wildcard(ct->pkesk[i].keyid) && !named_before(ct, i))
+			rc = extra_key(au, m, id, ct->pkesk[i].keyid, whose);
 	free(used);
-	free(ids);
-	pki_buf_release(&ct);
 	return rc;
 }
 
@@ -188,27 +258,36 @@ int pki_audit_lists(struct pki_auditor *au, const struct pki_matrix *m,
 {
 	struct pki_names label = { 0 }, registry = { 0 };
 	struct pki_buf a = PKI_BUF_INIT, b = PKI_BUF_INIT;
+	struct pki_pgp_msg ct;
+	bool keys;
 	size_t i;
 	int rc = 0;
 
+	pki_pgp_msg_init(&ct);
 	for (i = 0; i < p->label->nrecipients && rc == 0; i++)
 		rc = pki_names_add(&label, p->label->recipients[i]);
 	if (rc < 0 || (rc = implied_list(pool, p->rows, p->nrows, &registry)) < 0)
 		goto out;
+	/* The ciphertext is read once, whatever it is compared with. */
+	if (p->gpg[0] != '\0' && m != NULL &&
+	    ((rc = read_ciphertext(au, p->gpg, &ct)) < 0 ||
+	     (rc = judge_ciphertext(au, m, p->id, &ct)) < 0))
+		goto out;
+	keys = p->gpg[0] != '\0' && m != NULL && !ct.malformed;
 	/* Without its origin row the registry implies nothing (A303 said so). */
 	if (p->origin && !pki_names_equal(&label, &registry)) {
 		if ((rc = join(&label, &a)) < 0 || (rc = join(&registry, &b)) < 0 ||
 		    (rc = pki_audit_add(au->a, PKI_A_LIST_MISMATCH, p->id,
-					"the label lists '%s', the registry implies '%s'",
-					a.ptr, b.ptr)) < 0)
+					"the label lists '%s', the registry implies '%s' "
+					"(policy 11.3.3)", a.ptr, b.ptr)) < 0)
 			goto out;
-		if (p->gpg[0] != '\0' && m != NULL &&
-		    (rc = recipients(au, m, p->id, p->gpg, &registry, "the registry's")) < 0)
+		if (keys && (rc = recipients(au, m, p->id, &ct, &registry, "the registry's")) < 0)
 			goto out;
 	}
-	if (p->gpg[0] != '\0' && m != NULL)
-		rc = recipients(au, m, p->id, p->gpg, &label, "its");
+	if (keys)
+		rc = recipients(au, m, p->id, &ct, &label, "its");
 out:
+	pki_pgp_msg_release(&ct);
 	pki_buf_release(&a);
 	pki_buf_release(&b);
 	pki_names_release(&label);

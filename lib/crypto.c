@@ -94,6 +94,7 @@ void pki_key_release(struct pki_key *k)
 	free(k->name);
 	free(k->email);
 	free(k->keyids);
+	free(k->algos);
 	memset(k, 0, sizeof(*k));
 }
 
@@ -117,6 +118,23 @@ static bool subkey_usable(gpgme_subkey_t sk)
 	return !sk->expired && !sk->revoked && !sk->disabled && !sk->invalid;
 }
 
+/* GPGME's number for an algorithm, as OpenPGP numbers it (RFC 4880 9.1,
+ * RFC 6637 5, RFC 9580 9.1): GPGME gives elliptic curves numbers of its
+ * own. */
+static int openpgp_algo(gpgme_pubkey_algo_t a)
+{
+	switch (a) {
+	case GPGME_PK_ECDH:
+		return 18;
+	case GPGME_PK_ECDSA:
+		return 19;
+	case GPGME_PK_EDDSA:
+		return 22;
+	default:
+		return (int)a;
+	}
+}
+
 static int key_fill(struct pki_key *out, gpgme_key_t key)
 {
 	gpgme_subkey_t sk;
@@ -131,14 +149,17 @@ static int key_fill(struct pki_key *out, gpgme_key_t key)
 	for (sk = key->subkeys; sk != NULL; sk = sk->next)
 		n++;
 	out->keyids = calloc(n, sizeof(*out->keyids));
+	out->algos = calloc(n, sizeof(*out->algos));
 	out->name = strdup(key->uids != NULL && key->uids->name != NULL ? key->uids->name : "");
 	out->email = strdup(key->uids != NULL && key->uids->email != NULL ? key->uids->email : "");
-	if (out->keyids == NULL || out->name == NULL || out->email == NULL) {
+	if (out->keyids == NULL || out->algos == NULL || out->name == NULL ||
+	    out->email == NULL) {
 		pki_key_release(out);
 		return pki_error_errno(PKI_EINTERNAL, "key");
 	}
 	for (sk = key->subkeys, i = 0; sk != NULL; sk = sk->next, i++) {
 		snprintf(out->keyids[i], PKI_KEYID_LEN, "%.16s", sk->keyid != NULL ? sk->keyid : "");
+		out->algos[i] = openpgp_algo(sk->pubkey_algo);
 		if (sk->can_encrypt && subkey_usable(sk))
 			out->can_encrypt = true;
 		if (sk->can_sign && subkey_usable(sk))
@@ -714,96 +735,4 @@ out:
 	gpgme_data_release(dout);
 	pki_gpg_free(job.g);
 	return rc;
-}
-
-/* --- recipients ---
- *
- * GPGME 1.18 cannot list a message's recipients without attempting to
- * decrypt it (gpg's --list-only is not exposed), and an auditor must be
- * able to check distribution lists holding no secret key at all.  The key
- * IDs sit in the leading public-key encrypted session key packets (RFC
- * 4880 §5.1), so read just those packet headers, nothing more.
- */
-
-struct packet {
-	int tag;
-	size_t hdr, len;	/* header bytes, body bytes */
-};
-
-static int packet_header(const unsigned char *p, size_t n, struct packet *pk)
-{
-	if (n < 2 || !(p[0] & 0x80))
-		return -1;
-	if (p[0] & 0x40) {	/* new format */
-		pk->tag = p[0] & 0x3f;
-		if (p[1] < 192) {
-			pk->hdr = 2, pk->len = p[1];
-		} else if (p[1] < 224) {
-			if (n < 3)
-				return -1;
-			pk->hdr = 3, pk->len = ((size_t)(p[1] - 192) << 8) + p[2] + 192;
-		} else if (p[1] == 255) {
-			if (n < 6)
-				return -1;
-			pk->hdr = 6;
-			pk->len = (size_t)p[2] << 24 | (size_t)p[3] << 16 | (size_t)p[4] << 8 | p[5];
-		} else {
-			return -1;	/* partial lengths never frame a PKESK */
-		}
-	} else {		/* old format */
-		static const size_t lenlen[4] = { 1, 2, 4, 0 };
-		size_t ll = lenlen[p[0] & 3], i;
-
-		pk->tag = (p[0] >> 2) & 0x0f;
-		if (ll == 0 || n < 1 + ll)
-			return -1;
-		pk->hdr = 1 + ll;
-		for (pk->len = 0, i = 0; i < ll; i++)
-			pk->len = pk->len << 8 | p[1 + i];
-	}
-	return pk->len <= n - pk->hdr ? 0 : -1;
-}
-
-int pki_gpg_recipients(struct pki_gpg *g, const void *ct, size_t len,
-		       char (**out)[PKI_KEYID_LEN], size_t *n)
-{
-	const unsigned char *p = ct;
-	char (*ids)[PKI_KEYID_LEN] = NULL, (*grown)[PKI_KEYID_LEN];
-	struct packet pk;
-	size_t count = 0, i;
-
-	(void)g;
-	*out = NULL;
-	*n = 0;
-	while (len > 0) {
-		/* The PKESK packets come first; what follows them (encrypted
-		 * data, often with partial lengths, or only its head) is not
-		 * read at all. */
-		if (!(p[0] & 0x80))
-			goto bad;
-		if ((p[0] & 0x40 ? p[0] & 0x3f : (p[0] >> 2) & 0x0f) != 1)
-			break;
-		if (packet_header(p, len, &pk) < 0)
-			goto bad;
-		if (pk.len < 10 || p[pk.hdr] != 3)
-			goto bad;
-		if ((grown = realloc(ids, (count + 1) * sizeof(*ids))) == NULL) {
-			free(ids);
-			return pki_error_errno(PKI_EINTERNAL, "recipients");
-		}
-		ids = grown;
-		for (i = 0; i < 8; i++)
-			snprintf(ids[count] + 2 * i, 3, "%02X", p[pk.hdr + 1 + i]);
-		count++;
-		p += pk.hdr + pk.len;
-		len -= pk.hdr + pk.len;
-	}
-	if (count == 0)
-		goto bad;
-	*out = ids;
-	*n = count;
-	return 0;
-bad:
-	free(ids);
-	return pki_error(PKI_EDATA, "not an OpenPGP message encrypted to public keys");
 }

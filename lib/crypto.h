@@ -29,6 +29,7 @@ struct pki_key {
 	bool secret;		/* a secret key is present (for signing) */
 	size_t nsubkeys;
 	char (*keyids)[PKI_KEYID_LEN];	/* every subkey's key ID, primary first */
+	int *algos;		/* and its public-key algorithm (RFC 4880 9.1) */
 };
 void pki_key_release(struct pki_key *k);
 /* Is fpr (a fingerprint or key ID) this key or one of its subkeys? */
@@ -99,12 +100,5 @@ int pki_gpg_decrypt(struct pki_gpg *g, struct pki_source *in, struct pki_sink *o
  * and wiped; armor as for pki_gpg_encrypt. */
 int pki_gpg_reencrypt(struct pki_gpg *g, const char *const *fprs, size_t n,
 		      struct pki_source *in, struct pki_sink *out, bool armor);
-
-/*
- * The key IDs a ciphertext is encrypted to (its PKESK packets), without a
- * secret key.  *out is a malloc'd array the caller frees.
- */
-int pki_gpg_recipients(struct pki_gpg *g, const void *ct, size_t len,
-		       char (**out)[PKI_KEYID_LEN], size_t *n);
 
 #endif
