@@ -12,6 +12,7 @@
 #include "crypto.h"
 #include "label.h"
 #include "matrix.h"
+#include "pgp-packets.h"
 #include "product.h"
 #include "registry.h"
 #include "repo.h"
@@ -262,6 +263,7 @@ struct pki_aproduct {
 	const struct pki_label *label;
 	bool labelled;				/* the label parsed */
 	bool origin;				/* a classify or receive row */
+	struct pki_pgp_msg *ct;			/* its packets, read with the binding */
 };
 
 /* Names split out of the rows' recipient column, kept while one product

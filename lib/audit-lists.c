@@ -259,6 +259,7 @@ int pki_audit_lists(struct pki_auditor *au, const struct pki_matrix *m,
 	struct pki_names label = { 0 }, registry = { 0 };
 	struct pki_buf a = PKI_BUF_INIT, b = PKI_BUF_INIT;
 	struct pki_pgp_msg ct;
+	const struct pki_pgp_msg *msg;
 	bool keys;
 	size_t i;
 	int rc = 0;
@@ -268,12 +269,15 @@ int pki_audit_lists(struct pki_auditor *au, const struct pki_matrix *m,
 		rc = pki_names_add(&label, p->label->recipients[i]);
 	if (rc < 0 || (rc = implied_list(pool, p->rows, p->nrows, &registry)) < 0)
 		goto out;
-	/* The ciphertext is read once, whatever it is compared with. */
-	if (p->gpg[0] != '\0' && m != NULL &&
-	    ((rc = read_ciphertext(au, p->gpg, &ct)) < 0 ||
-	     (rc = judge_ciphertext(au, m, p->id, &ct)) < 0))
+	/* The ciphertext is read once, whatever it is compared with: by
+	 * the binding check, when that ran. */
+	if (p->ct == NULL && p->gpg[0] != '\0' && m != NULL &&
+	    (rc = read_ciphertext(au, p->gpg, &ct)) < 0)
 		goto out;
-	keys = p->gpg[0] != '\0' && m != NULL && !ct.malformed;
+	msg = p->ct != NULL ? p->ct : &ct;
+	if (p->gpg[0] != '\0' && m != NULL && (rc = judge_ciphertext(au, m, p->id, msg)) < 0)
+		goto out;
+	keys = p->gpg[0] != '\0' && m != NULL && !msg->malformed;
 	/* Without its origin row the registry implies nothing (A303 said so). */
 	if (p->origin && !pki_names_equal(&label, &registry)) {
 		if ((rc = join(&label, &a)) < 0 || (rc = join(&registry, &b)) < 0 ||
@@ -281,11 +285,11 @@ int pki_audit_lists(struct pki_auditor *au, const struct pki_matrix *m,
 					"the label lists '%s', the registry implies '%s' "
 					"(policy 11.3.3)", a.ptr, b.ptr)) < 0)
 			goto out;
-		if (keys && (rc = recipients(au, m, p->id, &ct, &registry, "the registry's")) < 0)
+		if (keys && (rc = recipients(au, m, p->id, msg, &registry, "the registry's")) < 0)
 			goto out;
 	}
 	if (keys)
-		rc = recipients(au, m, p->id, &ct, &label, "its");
+		rc = recipients(au, m, p->id, msg, &label, "its");
 out:
 	pki_pgp_msg_release(&ct);
 	pki_buf_release(&a);

@@ -220,18 +220,39 @@ static int check_files(struct state *st, struct pki_aproduct *p)
 	return 0;
 }
 
-static int check_binding(struct state *st, struct pki_aproduct *p)
-{
+/* The ciphertext is read once, for its hash and its packets alike: a
+ * product may be a gigabyte. */
+struct binding {
 	struct pki_sha256 h;
-	struct pki_sink sink = { pki_sink_sha256, &h };
+	struct pki_pgp_msg *ct;
+};
+
+static int binding_write(void *ctx, const void *data, size_t len)
+{
+	struct binding *b = ctx;
+	int rc;
+
+	pki_sha256_update(&b->h, data, len);
+	/* The packet reader has judged once it stops: hashing goes on. */
+	if (!b->ct->done && (rc = pki_pgp_feed(b->ct, data, len)) < 0 && !b->ct->done)
+		return rc;
+	return 0;
+}
+
+static int check_binding(struct state *st, struct pki_aproduct *p, struct pki_pgp_msg *ct)
+{
+	struct binding b = { .ct = ct };
+	struct pki_sink sink = { binding_write, &b };
 	unsigned char d[PKI_SHA256_LEN];
 	char hex[65];
 	int rc;
 
-	pki_sha256_init(&h);
+	pki_sha256_init(&b.h);
 	if ((rc = pki_repo_blob_stream(st->au->repo, p->gpg, &sink)) < 0)
 		return rc;
-	pki_sha256_final(&h, d);
+	pki_pgp_finish(ct);
+	p->ct = ct;
+	pki_sha256_final(&b.h, d);
 	pki_sha256_hex(d, hex);
 	if (strcmp(hex, p->label->sha256) == 0)
 		return 0;
@@ -268,16 +289,20 @@ static int check_rows(struct state *st, struct pki_aproduct *p)
 
 static int check_product(struct state *st, struct pki_aproduct *p)
 {
+	struct pki_pgp_msg ct;
 	int rc;
 
 	if ((rc = check_files(st, p)) < 0 || !p->labelled)
 		return rc;
-	if ((p->gpg[0] != '\0' && (rc = check_binding(st, p)) < 0) ||
-	    (rc = check_rows(st, p)) < 0 ||
-	    (rc = pki_audit_lists(st->au, st->m, p, &st->pool)) < 0 ||
-	    (rc = pki_audit_safety(st->au, st->m, p, &st->pool)) < 0)
-		return rc;
-	return pki_audit_review(st->au, p);
+	pki_pgp_msg_init(&ct);
+	if ((p->gpg[0] == '\0' || (rc = check_binding(st, p, &ct)) == 0) &&
+	    (rc = check_rows(st, p)) == 0 &&
+	    (rc = pki_audit_lists(st->au, st->m, p, &st->pool)) == 0 &&
+	    (rc = pki_audit_safety(st->au, st->m, p, &st->pool)) == 0)
+		rc = pki_audit_review(st->au, p);
+	p->ct = NULL;
+	pki_pgp_msg_release(&ct);
+	return rc;
 }
 
 /* --- all of it --- */
