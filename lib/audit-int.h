@@ -196,8 +196,6 @@ int pki_audit_sign(struct pki_auditor *au);
 
 /* audit-rules.c: each row against the rules of its time (check 5). */
 int pki_audit_rules(struct pki_auditor *au);
-/* Is an authority a delegation ID (not originator, hom, undss-rule, custodian)? */
-bool pki_audit_is_delegation(const char *authority);
 
 /* A product at the tip, as the state checks see it. */
 struct pki_aproduct {

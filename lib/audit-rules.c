@@ -16,17 +16,6 @@
 #include "error.h"
 #include "policy.h"
 
-bool pki_audit_is_delegation(const char *authority)
-{
-	static const char *const words[] = { "", "originator", "hom", "undss-rule", "custodian" };
-	size_t i;
-
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcmp(authority, words[i]) == 0)
-			return false;
-	return true;
-}
-
 /* --- judging one row --- */
 
 /* What a row is judged with. */
@@ -50,7 +39,7 @@ static int violation(struct judge *j)
 	const char *action = j->r->f[PKI_COL_ACTION];
 
 	/* A delegation invoked out of its time has a finding of its own. */
-	if (pki_audit_is_delegation(auth) && (x = pki_delegations_find(j->d, auth)) != NULL &&
+	if (pki_authority_is_delegation(auth) && (x = pki_delegations_find(j->d, auth)) != NULL &&
 	    strcmp(x->grantee, j->actor->name) == 0 && !pki_delegation_valid(x, j->ac->c.when))
 		return pki_audit_add(j->au->a, PKI_A_EXPIRED_DELEGATION, j->object,
 				     "%s of %s by '%s' in commit %s invokes delegation %s out of its "
@@ -77,7 +66,7 @@ static int judge_share(struct judge *j, enum pki_action action)
 {
 	struct pki_share_ctx c;
 	const char *auth = NULL, *f_auth = j->r->f[PKI_COL_AUTHORITY];
-	char keypath[64], id[41];
+	char keypath[PKI_KEY_PATH_MAX], id[41];
 	int rc;
 
 	memset(&c, 0, sizeof(c));
@@ -86,13 +75,13 @@ static int judge_share(struct judge *j, enum pki_action action)
 	c.recipient_name = j->r->f[PKI_COL_RECIPIENT];
 	c.recipient = pki_matrix_find(j->m, c.recipient_name);
 	if (c.recipient != NULL) {
-		snprintf(keypath, sizeof(keypath), "keys/%s.asc", c.recipient->fpr);
+		pki_key_path(c.recipient->fpr, keypath);
 		c.recipient_key = pki_repo_id_at(j->au->repo, j->parent, keypath, id) == 0;
 	}
 	c.matrix = j->m;
 	c.delegations = j->d;
 	c.at = j->ac->c.when;
-	c.authority = pki_audit_is_delegation(f_auth) ? f_auth : NULL;
+	c.authority = pki_authority_is_delegation(f_auth) ? f_auth : NULL;
 	c.justification = j->r->f[PKI_COL_JUSTIFICATION];
 	c.hrddp = j->r->f[PKI_COL_HRDDP];
 	c.arrangement = j->r->f[PKI_COL_ARRANGEMENT];
@@ -143,7 +132,7 @@ static int judge_reclassify(struct judge *j)
 
 	if (pki_level_parse(j->r->f[PKI_COL_LEVEL], &level) < 0 ||
 	    pki_policy_may_reclassify(j->d, j->m, j->actor, &j->p,
-				      pki_audit_is_delegation(f_auth) ? f_auth : NULL,
+				      pki_authority_is_delegation(f_auth) ? f_auth : NULL,
 				      j->ac->c.when, &auth) < 0)
 		return violation(j);
 	if ((rc = granted(j, auth)) < 0)
