@@ -194,6 +194,12 @@ void pki_audit_tables_free(struct pki_auditor *au);
  * and files of its commit (checks 1 and 2). */
 int pki_audit_sign(struct pki_auditor *au);
 
+/* audit-book.c: a commit that changes access-matrix.csv or
+ * delegations.csv, judged on the tables after it by lib/policy.c: the
+ * keeper rule (A114), role fits type (A115), new or edited delegations
+ * (A116). */
+int pki_audit_table_rules(struct pki_auditor *au, struct pki_acommit *ac);
+
 /* audit-rules.c: each row against the rules of its time (check 5). */
 int pki_audit_rules(struct pki_auditor *au);
 

@@ -164,24 +164,38 @@ static int judge_filing(struct judge *j, enum pki_action action)
 	return rc;
 }
 
-/* Transfers to the archives: an archive row, and the share to the
- * archives principal made with it (authority custodian). */
+/* Transfers to the archives: an archive row, and the share made with it
+ * (authority custodian) to re-encrypt a product for the archives. */
 static bool archiving(const struct judge *j, enum pki_action action)
 {
-	const struct pki_principal *q;
 	size_t i;
 
 	if (action == PKI_ACTION_ARCHIVE)
 		return true;
-	if (action != PKI_ACTION_SHARE || strcmp(j->r->f[PKI_COL_AUTHORITY], "custodian") != 0 ||
-	    (q = pki_matrix_find(j->m, j->r->f[PKI_COL_RECIPIENT])) == NULL ||
-	    q->role != PKI_ROLE_ARCHIVES)
+	if (action != PKI_ACTION_SHARE || strcmp(j->r->f[PKI_COL_AUTHORITY], "custodian") != 0)
 		return false;
 	for (i = j->ac->row0; i < j->ac->row0 + j->ac->nrows; i++)
 		if (strcmp(j->au->rows[i].f[PKI_COL_ACTION], "archive") == 0 &&
 		    strcmp(j->au->rows[i].f[PKI_COL_PRODUCT], j->r->f[PKI_COL_PRODUCT]) == 0)
 			return true;
 	return false;
+}
+
+/* Who transfers, and to whom: a valid archives principal with its key. */
+static int judge_archiving(struct judge *j)
+{
+	const struct pki_principal *q = pki_matrix_find(j->m, j->r->f[PKI_COL_RECIPIENT]);
+	char keypath[PKI_KEY_PATH_MAX], id[41];
+	bool key = false;
+
+	if (q != NULL) {
+		pki_key_path(q->fpr, keypath);
+		key = pki_repo_id_at(j->au->repo, j->parent, keypath, id) == 0;
+	}
+	if (pki_policy_may_archive(j->actor) < 0 ||
+	    pki_policy_archives_recipient(q, j->r->f[PKI_COL_RECIPIENT], key, j->ac->c.when) < 0)
+		return violation(j);
+	return 0;
 }
 
 /* A revoke made by removing its recipient from the matrix in the same
@@ -234,7 +248,7 @@ static int judge_row(struct pki_auditor *au, const struct pki_acommit *ac, const
 	    (j.actor = row_actor(&j)) == NULL || removal(&j, action))
 		return 0;	/* A206, A108, A103 said why; A104 judged a removal */
 	if (archiving(&j, action))
-		return pki_policy_may_archive(j.actor) < 0 ? violation(&j) : 0;
+		return judge_archiving(&j);
 	/* The label before the change; a product filed in this commit has
 	 * only the one it was filed with. */
 	before = action != PKI_ACTION_CLASSIFY && action != PKI_ACTION_RECEIVE ? j.parent : ac->c.id;
