@@ -117,13 +117,6 @@ static int judge_matrix(struct pki_auditor *au, const struct pki_acommit *ac)
 
 /* --- the delegations --- */
 
-static bool same_delegation(const struct pki_delegation *a, const struct pki_delegation *b)
-{
-	return strcmp(a->grantor, b->grantor) == 0 && strcmp(a->grantee, b->grantee) == 0 &&
-	       a->power == b->power && strcmp(a->scope, b->scope) == 0 && a->from == b->from &&
-	       a->until == b->until && strcmp(a->reference, b->reference) == 0;
-}
-
 /* A delegation as some parent had it is no new grant. */
 static bool granted_before(const struct pki_delegation *x,
 			   const struct pki_delegations *const *parents, size_t n)
@@ -132,7 +125,7 @@ static bool granted_before(const struct pki_delegation *x,
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if ((y = pki_delegations_find(parents[i], x->id)) != NULL && same_delegation(x, y))
+		if ((y = pki_delegations_find(parents[i], x->id)) != NULL && pki_delegation_same(x, y))
 			return true;
 	return false;
 }

@@ -234,6 +234,13 @@ struct pki_delegation *pki_delegations_find(const struct pki_delegations *d, con
 	return NULL;
 }
 
+bool pki_delegation_same(const struct pki_delegation *a, const struct pki_delegation *b)
+{
+	return strcmp(a->grantor, b->grantor) == 0 && strcmp(a->grantee, b->grantee) == 0 &&
+	       a->power == b->power && strcmp(a->scope, b->scope) == 0 && a->from == b->from &&
+	       a->until == b->until && strcmp(a->reference, b->reference) == 0;
+}
+
 bool pki_delegation_valid(const struct pki_delegation *x, time_t at)
 {
 	return x->from <= at && (x->until == 0 || at < x->until);
