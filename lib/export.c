@@ -1,4 +1,4 @@
-/* export.c: the copy of a product that leaves the mission (SPEC 5.3.3),
+/* export.c: the copy of a product that leaves the mission,
  * and the files it is written to. */
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* matrix-change.c: pki-matrix add, remove and delegate (SPEC §4). */
+/* matrix-change.c: pki-matrix add, remove and delegate (pki-matrix(1)). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* matrix-change.h: changing the access matrix and the delegations
- * (pki-matrix add, remove, delegate; SPEC §4, policy 9.8, 11.4.1, 12.10).
+ * (pki-matrix add, remove, delegate; policy 9.8, 11.4.1, 12.10).
  *
  * Each is one signed commit by a principal the rules allow, judged by
  * lib/policy.c under the lock: who may change the matrix, the keeper

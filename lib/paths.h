@@ -1,6 +1,6 @@
 /* paths.h: where things live, in a mission repository and on the system.
  *
- *   keys/<FPR>.asc               a principal's public key (SPEC §3)
+ *   keys/<FPR>.asc               a principal's public key (pki-files(5))
  *   products/<bucket>/<ID>.gpg   a product's ciphertext, and .xml its label
  *   share/pki/<name>             installed data: schemas, stylesheets
  *

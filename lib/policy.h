@@ -47,7 +47,7 @@ int pki_policy_keepers(const struct pki_matrix *before, const struct pki_matrix 
 		       time_t at);
 
 /*
- * The role fits the type (SPEC 2, policy 21, 11.4, 11.5.1): hom, chair,
+ * The role fits the type (policy 21, 11.4, 11.5.1): hom, chair,
  * member and undss are of the mission; an external principal is outside
  * it; archives is the UN Archives, a non-mission UN entity (type un),
  * cleared to strictly-confidential with areas "*", since every product
@@ -61,7 +61,7 @@ int pki_policy_role_fits(const struct pki_principal *p);
 int pki_policy_may_delegate(const struct pki_principal *actor, enum pki_power power);
 
 /*
- * A delegation as recorded (SPEC 3.2, policy 9.8, 11.4.1), judged with
+ * A delegation as recorded (policy 9.8, 11.4.1), judged with
  * the matrix m at `at`: its grantor a valid principal allowed to delegate
  * the power (pki_policy_may_delegate); its grantee a valid principal
  * inside the mission -- authority is delegated within it (9.8); a written

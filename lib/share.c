@@ -1,5 +1,5 @@
 /* share.c: disseminating a product inside the mission, handing a copy
- * outside it, or taking recipients off its distribution list (SPEC 5.3). */
+ * outside it, or taking recipients off its distribution list. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

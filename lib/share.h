@@ -1,4 +1,4 @@
-/* share.h: disseminating a product (SPEC 5.3, policy 9.8, 10.7, 11.4).
+/* share.h: disseminating a product (policy 9.8, 10.7, 11.4).
  *
  * Inside the mission a share re-encrypts the product to add recipients
  * and a revoke re-encrypts it to take them off; outside it the product

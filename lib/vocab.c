@@ -235,7 +235,7 @@ bad:
 			 what, echo(&e, s));
 }
 
-/* A product ID, one area, or "*": what a delegation covers (SPEC 3.2). */
+/* A product ID, one area, or "*": what a delegation covers (pki-files(5)). */
 #define SCOPE_MAX 64
 int pki_check_scope(const char *what, const char *s)
 {
@@ -252,7 +252,7 @@ int pki_check_scope(const char *what, const char *s)
 }
 
 /* The words the registry's authority column holds besides delegation IDs
- * (SPEC 3.3): the one list, so that no delegation is named like one. */
+ * (pki-files(5)): the one list, so that no delegation is named like one. */
 static const char *const authority_words[] = {
 	"originator", "hom", "undss-rule", "custodian",
 };

@@ -69,11 +69,11 @@ int pki_check_fingerprint(const char *what, char *s);
 /* The same, as a question: no message, s untouched. */
 bool pki_is_fingerprint(const char *s);
 
-/* A delegation's scope: a product ID, one area, or "*" (SPEC 3.2). */
+/* A delegation's scope: a product ID, one area, or "*" (pki-files(5)). */
 int pki_check_scope(const char *what, const char *s);
 
 /*
- * The registry's authority column (SPEC 3.3) holds a word -- originator,
+ * The registry's authority column (pki-files(5)) holds a word -- originator,
  * hom, undss-rule, custodian -- or the ID of a delegation.  One list of
  * the words, so that the audit, the delegation IDs and the commands agree.
  */
