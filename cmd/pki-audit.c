@@ -8,9 +8,9 @@
 #include "session.h"
 
 static const char usage[] =
-	"pki-audit [-C DIR] [--since REV] [--at DATE] [--format text|csv|xml] [--strict]";
+	"pki-audit [-C DIR] [--since REV] [--root REV] [--at DATE] [--format text|csv|xml] [--strict]";
 
-enum { OPT_SINCE = PKI_OPT_FIRST_FREE, OPT_AT, OPT_FORMAT, OPT_STRICT };
+enum { OPT_SINCE = PKI_OPT_FIRST_FREE, OPT_AT, OPT_FORMAT, OPT_STRICT, OPT_ROOT };
 
 static int report(const struct pki_audit *a, const char *format)
 {
@@ -37,6 +37,7 @@ int main(int argc, char **argv)
 		{ "at", required_argument, NULL, OPT_AT },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "root", required_argument, NULL, OPT_ROOT },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pki_cli cli = { "pki-audit", usage, NULL, NULL };
@@ -56,6 +57,7 @@ int main(int argc, char **argv)
 		case OPT_AT: at = optarg; break;
 		case OPT_FORMAT: format = optarg; break;
 		case OPT_STRICT: strict = true; break;
+		case OPT_ROOT: o.root = optarg; break;
 		}
 	}
 	if (optind != argc)

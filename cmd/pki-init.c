@@ -15,10 +15,6 @@
 static const char usage[] =
 	"pki-init -m CODE [-n NAME] [-e ENTITY] [-p PRINCIPAL] [--role ROLE] [-C DIR] [-u KEY] [DIR]";
 
-static const char gitattributes[] =
-	"# The registry is append-only: concurrent appends from clones merge as a union.\n"
-	"registry/*.csv merge=union\n";
-
 struct init {
 	const char *code, *name, *entity, *principal;
 	enum pki_role role;
@@ -87,7 +83,7 @@ static int stage_files(struct pki_session *s, struct pki_txn *t, const struct in
 	    (rc = pki_txn_put(t, PKI_DELEGATIONS_FILE, b.ptr, b.len)) < 0 ||
 	    (rc = pki_gpg_export(s->gpg, s->key.fpr, &b)) < 0 ||
 	    (rc = pki_txn_put(t, keypath, b.ptr, b.len)) < 0 ||
-	    (rc = pki_txn_put(t, ".gitattributes", gitattributes, strlen(gitattributes))) < 0)
+	    (rc = pki_txn_put(t, PKI_ATTRIBUTES_FILE, PKI_ATTRIBUTES, strlen(PKI_ATTRIBUTES))) < 0)
 		goto out;
 out:
 	pki_buf_release(&b);
@@ -156,6 +152,8 @@ static int init(struct pki_session *s, struct init *in, const char *dir)
 	    (rc = message(s, in, &msg)) == 0 &&
 	    (rc = pki_txn_commit(t, s->gpg, &who, msg.ptr)) == 0 &&
 	    (rc = pki_repo_local_set(s->repo, "user.signingkey", s->key.fpr)) == 0 &&
+	    /* The root the audit trusts, pinned where the mission began. */
+	    (rc = pki_repo_local_set(s->repo, "pki.root", pki_txn_commit_id(t))) == 0 &&
 	    in->entity != NULL)
 		rc = pki_repo_local_set(s->repo, "pki.entity", in->entity);
 	pki_txn_free(t);

@@ -35,6 +35,7 @@ struct pki_arow {
 	char shard[32];
 	size_t line;
 	size_t commit;		/* the walked commit that added it, or PKI_NO_COMMIT */
+	bool flagged;		/* its own judgement found it at fault */
 };
 
 /* A product whose files a commit changed: 'A'dded, 'M'odified, 'D'eleted, or 0. */
@@ -43,8 +44,24 @@ struct pki_atouch {
 	char gpg, xml;
 };
 
+/*
+ * What a commit is judged by: the tables of a state, at a time.  On its
+ * own, a commit is judged by its parent's tables (a root by its own, a
+ * merge by its parents' merged) at its own time; a commit that a merge
+ * brings in is judged again by the tables of the merge's other side,
+ * merged with its own side's changes, at the merge's time (audit-graph.c).
+ */
+struct pki_ajudge {
+	const struct pki_matrix *m;		/* NULL: none to judge by */
+	const struct pki_delegations *d;	/* NULL: none that can be read */
+	time_t at;
+	const char *merge;			/* the merge judging it; NULL: its own */
+};
+
 struct pki_acommit {
 	struct pki_commit c;
+	struct pki_ajudge own;		/* its own judgement's tables and time */
+	bool flagged;			/* its signer was at fault on its own */
 	unsigned changes;		/* PKI_CH_* */
 	char matrix_id[41];		/* the tables it is judged by: its parent's */
 	char deleg_id[41];		/* (a root's own); "" when absent */
@@ -59,7 +76,7 @@ struct pki_acommit {
 
 /* The matrix or the delegations of one blob, parsed once. */
 struct pki_atable {
-	char id[41];
+	char id[3 * 41];	/* a blob's ID; merged: base, ours and theirs' */
 	bool matrix;
 	bool ok;
 	struct pki_matrix m;
@@ -112,6 +129,7 @@ struct pki_auditor {
 	char tip[41];
 	struct pki_acommit *cv;
 	size_t nc, capc;
+	struct pki_acommit **byid;	/* cv sorted by commit ID (audit-graph.c) */
 	struct pki_arow *rows;		/* added by the walked commits, in order */
 	size_t nrows, caprows;
 	struct pki_atable **tables;
@@ -137,6 +155,21 @@ int pki_audit_verify(struct pki_verifier **helper, struct pki_gpg *g,
 void pki_verifier_stop(struct pki_verifier *v);
 /* audit-sign.c: how many verifiers (threads, helpers) run at once. */
 unsigned pki_audit_threads(const struct pki_auditor *au);
+
+/*
+ * audit-graph.c: trust in nothing a signer chose about the shape of the
+ * history.  pki_audit_since: --since REV, or the whole history (A113)
+ * when REV is not on it.  pki_audit_graph, after the walk: one root, the
+ * pinned one (A003, A109, A110); time never goes back along a parent
+ * edge (A107); the walked commits by ID.  pki_audit_own: the tables each
+ * commit is judged by on its own.  pki_audit_merges, after the rules:
+ * each commit a merge brings in, judged again at the merge.
+ */
+int pki_audit_since(struct pki_auditor *au, const char **since);
+int pki_audit_graph(struct pki_auditor *au);
+int pki_audit_own(struct pki_auditor *au, struct pki_acommit *ac);
+int pki_audit_merges(struct pki_auditor *au);
+size_t pki_audit_find(const struct pki_auditor *au, const char *id);	/* SIZE_MAX: not walked */
 
 /* audit-walk.c: walk the history and record what each commit changed
  * and the rows it added (checks 1 and 2). */
@@ -175,6 +208,13 @@ const struct pki_matrix *pki_audit_matrix(struct pki_auditor *au, const char *id
 					 const char *where);
 const struct pki_delegations *pki_audit_delegations(struct pki_auditor *au, const char *id,
 						     const char *where);
+/* The tables of three blobs (base, ours, theirs; "" for none) merged row
+ * by row (pki_table_merge3), parsed once: NULL when they cannot be. */
+const struct pki_matrix *pki_audit_matrix_merged(struct pki_auditor *au, const char *base,
+						const char *ours, const char *theirs,
+						const char *where);
+const struct pki_delegations *pki_audit_delegations_merged(struct pki_auditor *au,
+	const char *base, const char *ours, const char *theirs, const char *where);
 /* The key of a fingerprint, from the keyring (NULL when unavailable). */
 const struct pki_key *pki_audit_key(struct pki_auditor *au, const char *fpr);
 struct pki_akey *pki_audit_akey(struct pki_auditor *au, const char *fpr, bool add);
@@ -193,6 +233,13 @@ void pki_audit_tables_free(struct pki_auditor *au);
 /* audit-sign.c: verify every signature, judge each signer and the rows
  * and files of its commit (checks 1 and 2). */
 int pki_audit_sign(struct pki_auditor *au);
+/* A commit with a good signature, by jc: the signer a valid principal in
+ * its tables at its time, with a role that may make the commit's changes
+ * (*who: the signer's row, NULL when it is none). */
+int pki_audit_judge_signer(struct pki_auditor *au, struct pki_acommit *ac,
+			   const struct pki_ajudge *jc, const struct pki_principal **who);
+/* " (judged at merge M)" for findings made at a merge, else "". */
+const char *pki_audit_at_merge(const struct pki_ajudge *jc, char buf[64]);
 
 /* audit-book.c: a commit that changes access-matrix.csv or
  * delegations.csv, judged on the tables after it by lib/policy.c: the
@@ -200,8 +247,15 @@ int pki_audit_sign(struct pki_auditor *au);
  * (A116). */
 int pki_audit_table_rules(struct pki_auditor *au, struct pki_acommit *ac);
 
-/* audit-rules.c: each row against the rules of its time (check 5). */
+/* audit-labels.c: each label field a commit changed is owned by an
+ * action it records for the product (A308). */
+int pki_audit_label_fields(struct pki_auditor *au, const struct pki_acommit *ac);
+
+/* audit-rules.c: each row against the rules of its time (check 5); the
+ * rows of commit ci by jc, its signer being who. */
 int pki_audit_rules(struct pki_auditor *au);
+int pki_audit_rules_at(struct pki_auditor *au, size_t ci, const struct pki_ajudge *jc,
+		       const struct pki_principal *who);
 
 /* A product at the tip, as the state checks see it. */
 struct pki_aproduct {

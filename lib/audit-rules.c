@@ -22,14 +22,18 @@
 struct judge {
 	struct pki_auditor *au;
 	const struct pki_acommit *ac;
+	const struct pki_ajudge *jc;
 	const char *parent;		/* the state judged by (a root: itself) */
 	const struct pki_arow *r;
 	const struct pki_matrix *m;
 	const struct pki_delegations *d;
+	time_t at;
+	const struct pki_principal *who;	/* the signer's row, NULL when none */
 	const struct pki_principal *actor;
 	const struct pki_label *label;	/* before the change */
 	struct pki_product p;
 	char object[64];
+	char merge[64];			/* pki_audit_at_merge */
 };
 
 static int violation(struct judge *j)
@@ -40,14 +44,14 @@ static int violation(struct judge *j)
 
 	/* A delegation invoked out of its time has a finding of its own. */
 	if (pki_authority_is_delegation(auth) && (x = pki_delegations_find(j->d, auth)) != NULL &&
-	    strcmp(x->grantee, j->actor->name) == 0 && !pki_delegation_valid(x, j->ac->c.when))
+	    strcmp(x->grantee, j->actor->name) == 0 && !pki_delegation_valid(x, j->at))
 		return pki_audit_add(j->au->a, PKI_A_EXPIRED_DELEGATION, j->object,
 				     "%s of %s by '%s' in commit %s invokes delegation %s out of its "
-				     "time: %s", action, j->r->f[PKI_COL_PRODUCT], j->actor->name,
-				     j->ac->c.id, auth, pki_error_last());
-	return pki_audit_add(j->au->a, PKI_A_RULE, j->object, "%s of %s by '%s' in commit %s: %s",
+				     "time: %s%s", action, j->r->f[PKI_COL_PRODUCT], j->actor->name,
+				     j->ac->c.id, auth, pki_error_last(), j->merge);
+	return pki_audit_add(j->au->a, PKI_A_RULE, j->object, "%s of %s by '%s' in commit %s: %s%s",
 			     action, j->r->f[PKI_COL_PRODUCT], j->actor->name, j->ac->c.id,
-			     pki_error_last());
+			     pki_error_last(), j->merge);
 }
 
 static int granted(struct judge *j, const char *auth)
@@ -57,8 +61,8 @@ static int granted(struct judge *j, const char *auth)
 	if (auth == NULL || strcmp(auth, recorded) == 0)
 		return 0;
 	return pki_audit_add(j->au->a, PKI_A_AUTHORITY, j->object,
-			     "row %s records authority '%s'; the rules of its time grant '%s'",
-			     j->r->f[PKI_COL_EVENT], recorded, auth);
+			     "row %s records authority '%s'; the rules of its time grant '%s'%s",
+			     j->r->f[PKI_COL_EVENT], recorded, auth, j->merge);
 }
 
 /* share, export, revoke: the recipient as the matrix of the time knew it. */
@@ -80,7 +84,7 @@ static int judge_share(struct judge *j, enum pki_action action)
 	}
 	c.matrix = j->m;
 	c.delegations = j->d;
-	c.at = j->ac->c.when;
+	c.at = j->at;
 	c.authority = pki_authority_is_delegation(f_auth) ? f_auth : NULL;
 	c.justification = j->r->f[PKI_COL_JUSTIFICATION];
 	c.hrddp = j->r->f[PKI_COL_HRDDP];
@@ -115,9 +119,9 @@ static int judge_list(struct judge *j, const struct pki_names *want)
 	if (strcmp(b.ptr != NULL ? b.ptr : "", j->r->f[PKI_COL_RECIPIENT]) != 0)
 		rc = pki_audit_add(j->au->a, PKI_A_RULE, j->object,
 				   "%s of %s in commit %s encrypts to '%s'; the rules of its time "
-				   "give '%s' (policy 10.7, 11.3.2, 11.5.1)", j->r->f[PKI_COL_ACTION],
+				   "give '%s' (policy 10.7, 11.3.2, 11.5.1)%s", j->r->f[PKI_COL_ACTION],
 				   j->r->f[PKI_COL_PRODUCT], j->ac->c.id, j->r->f[PKI_COL_RECIPIENT],
-				   b.ptr != NULL ? b.ptr : "");
+				   b.ptr != NULL ? b.ptr : "", j->merge);
 out:
 	pki_buf_release(&b);
 	return rc;
@@ -133,12 +137,12 @@ static int judge_reclassify(struct judge *j)
 	if (pki_level_parse(j->r->f[PKI_COL_LEVEL], &level) < 0 ||
 	    pki_policy_may_reclassify(j->d, j->m, j->actor, &j->p,
 				      pki_authority_is_delegation(f_auth) ? f_auth : NULL,
-				      j->ac->c.when, &auth) < 0)
+				      j->at, &auth) < 0)
 		return violation(j);
 	if ((rc = granted(j, auth)) < 0)
 		return rc;
 	if (pki_policy_reclassified_list(j->m, &j->p, j->label->recipients, j->label->nrecipients,
-					 level, j->ac->c.when, &want) < 0)
+					 level, j->at, &want) < 0)
 		rc = violation(j);
 	else
 		rc = judge_list(j, &want);
@@ -156,7 +160,7 @@ static int judge_filing(struct judge *j, enum pki_action action)
 	    pki_policy_may_classify(j->actor, j->label->level) < 0)
 		return violation(j);
 	if (pki_policy_initial_list(j->m, j->p.originator, j->label->level, j->label->safety,
-				    j->ac->c.when, &want) < 0)
+				    j->at, &want) < 0)
 		rc = violation(j);
 	else
 		rc = judge_list(j, &want);
@@ -193,7 +197,7 @@ static int judge_archiving(struct judge *j)
 		key = pki_repo_id_at(j->au->repo, j->parent, keypath, id) == 0;
 	}
 	if (pki_policy_may_archive(j->actor) < 0 ||
-	    pki_policy_archives_recipient(q, j->r->f[PKI_COL_RECIPIENT], key, j->ac->c.when) < 0)
+	    pki_policy_archives_recipient(q, j->r->f[PKI_COL_RECIPIENT], key, j->at) < 0)
 		return violation(j);
 	return 0;
 }
@@ -212,8 +216,8 @@ static bool removal(const struct judge *j, enum pki_action action)
 		return false;
 	before = pki_matrix_find(j->m, j->r->f[PKI_COL_RECIPIENT]);
 	after = pki_matrix_find(m, j->r->f[PKI_COL_RECIPIENT]);
-	return before != NULL && after != NULL && pki_principal_valid(before, j->ac->c.when) &&
-	       !pki_principal_valid(after, j->ac->c.when);
+	return before != NULL && after != NULL && pki_principal_valid(before, j->at) &&
+	       !pki_principal_valid(after, j->at);
 }
 
 /* The actor: the signer, or for a commit without a good signature the
@@ -222,13 +226,15 @@ static const struct pki_principal *row_actor(const struct judge *j)
 {
 	const struct pki_principal *p;
 
-	if (j->ac->who != NULL)
-		return j->ac->who;
+	if (j->who != NULL)
+		return j->who;
 	p = pki_matrix_find(j->m, j->r->f[PKI_COL_ACTOR]);
-	return p != NULL && pki_principal_valid(p, j->ac->c.when) ? p : NULL;
+	return p != NULL && pki_principal_valid(p, j->at) ? p : NULL;
 }
 
-static int judge_row(struct pki_auditor *au, const struct pki_acommit *ac, const struct pki_arow *r)
+static int judge_row(struct pki_auditor *au, const struct pki_acommit *ac,
+		     const struct pki_ajudge *jc, const struct pki_principal *who,
+		     const struct pki_arow *r)
 {
 	struct judge j;
 	enum pki_action action;
@@ -238,13 +244,17 @@ static int judge_row(struct pki_auditor *au, const struct pki_acommit *ac, const
 	memset(&j, 0, sizeof(j));
 	j.au = au;
 	j.ac = ac;
+	j.jc = jc;
 	j.parent = ac->c.nparents > 0 ? ac->c.parents[0] : ac->c.id;
 	j.r = r;
+	j.m = jc->m;
+	j.d = jc->d;
+	j.at = jc->at;
+	j.who = who;
 	snprintf(j.object, sizeof(j.object), "%s:%zu", r->shard, r->line);
+	pki_audit_at_merge(jc, j.merge);
 	if (pki_action_parse(r->f[PKI_COL_ACTION], &action) < 0 ||
-	    pki_check_product_id(r->f[PKI_COL_PRODUCT]) < 0 ||
-	    (j.m = pki_audit_matrix(au, ac->matrix_id, ac->c.id)) == NULL ||
-	    (j.d = pki_audit_delegations(au, ac->deleg_id, ac->c.id)) == NULL ||
+	    pki_check_product_id(r->f[PKI_COL_PRODUCT]) < 0 || j.m == NULL || j.d == NULL ||
 	    (j.actor = row_actor(&j)) == NULL || removal(&j, action))
 		return 0;	/* A206, A108, A103 said why; A104 judged a removal */
 	if (archiving(&j, action))
@@ -267,13 +277,31 @@ static int judge_row(struct pki_auditor *au, const struct pki_acommit *ac, const
 	return judge_filing(&j, action);
 }
 
+int pki_audit_rules_at(struct pki_auditor *au, size_t ci, const struct pki_ajudge *jc,
+		       const struct pki_principal *who)
+{
+	const struct pki_acommit *ac = &au->cv[ci];
+	size_t k, before;
+	int rc = 0;
+
+	for (k = ac->row0; k < ac->row0 + ac->nrows && rc == 0; k++) {
+		/* A row found at fault on its own is not reported again. */
+		if (jc->merge != NULL && au->rows[k].flagged)
+			continue;
+		before = au->a->n;
+		rc = judge_row(au, ac, jc, who, &au->rows[k]);
+		if (jc->merge == NULL)
+			au->rows[k].flagged = au->a->n > before;
+	}
+	return rc;
+}
+
 int pki_audit_rules(struct pki_auditor *au)
 {
-	size_t i, k;
+	size_t i;
 	int rc = 0;
 
 	for (i = 0; i < au->nc && rc == 0; i++)
-		for (k = au->cv[i].row0; k < au->cv[i].row0 + au->cv[i].nrows && rc == 0; k++)
-			rc = judge_row(au, &au->cv[i], &au->rows[k]);
+		rc = pki_audit_rules_at(au, i, &au->cv[i].own, au->cv[i].who);
 	return rc;
 }

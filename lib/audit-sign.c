@@ -8,10 +8,11 @@
  * imported before, from keys/ as the history stored them (audit-tables.c;
  * public keys only: an auditor needs no secret).
  *
- * A signer is judged by the access matrix of the commit's parent (the
- * root commit, made by pki-init, by the matrix it creates), at the
- * commit's time: the rules in lib/policy.c say which roles may change the
- * matrix, the keys, the settings and the delegations.
+ * A signer is judged by the tables of pki_audit_own (its parent's, at its
+ * time; a merge's: its parents' merged), and again at each merge that
+ * brings its commit in (audit-graph.c): the rules in lib/policy.c say
+ * which roles may change the matrix, the keys, the settings and the
+ * delegations.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -153,17 +154,27 @@ static bool deleg_same(const struct pki_delegation *a, const struct pki_delegati
 	       a->until == b->until && strcmp(a->reference, b->reference) == 0;
 }
 
+const char *pki_audit_at_merge(const struct pki_ajudge *jc, char buf[64])
+{
+	buf[0] = '\0';
+	if (jc->merge != NULL)
+		snprintf(buf, 64, " (judged at merge %.12s)", jc->merge);
+	return buf;
+}
+
 /* New delegations: the signer grants them, with a power its role may
  * delegate; edited or dropped ones are the matrix keepers' business. */
-static int judge_delegations(struct pki_auditor *au, struct pki_acommit *ac)
+static int judge_delegations(struct pki_auditor *au, struct pki_acommit *ac,
+			     const struct pki_principal *who, const struct pki_ajudge *jc)
 {
-	const struct pki_delegations *old, *nw;
+	const struct pki_delegations *old = jc->d, *nw;
 	const struct pki_delegation *x, *y;
 	const char *id = ac->c.id;
+	char merge[64];
 	size_t i;
 	int rc = 0;
 
-	old = ac->deleg_id[0] != '\0' ? pki_audit_delegations(au, ac->deleg_id, id) : NULL;
+	pki_audit_at_merge(jc, merge);
 	nw = ac->deleg_new_id[0] != '\0' ? pki_audit_delegations(au, ac->deleg_new_id, id) : NULL;
 	for (i = 0; nw != NULL && i < nw->n && rc == 0; i++) {
 		x = &nw->v[i];
@@ -171,78 +182,93 @@ static int judge_delegations(struct pki_auditor *au, struct pki_acommit *ac)
 		if (y != NULL && deleg_same(x, y))
 			continue;
 		if (y != NULL) {
-			if (pki_policy_may_change_matrix(ac->who) < 0)
-				rc = pki_audit_add(au->a, PKI_A_ROLE, id, "edits delegation %s: %s",
-						   x->id, pki_error_last());
-		} else if (strcmp(x->grantor, ac->who->name) != 0) {
+			if (pki_policy_may_change_matrix(who) < 0)
+				rc = pki_audit_add(au->a, PKI_A_ROLE, id, "edits delegation %s: %s%s",
+						   x->id, pki_error_last(), merge);
+		} else if (strcmp(x->grantor, who->name) != 0) {
 			rc = pki_audit_add(au->a, PKI_A_ROLE, id, "records delegation %s as granted by "
-					   "'%s', but '%s' signed it (policy 9.8)", x->id,
-					   x->grantor, ac->who->name);
-		} else if (pki_policy_may_delegate(ac->who, x->power) < 0) {
-			rc = pki_audit_add(au->a, PKI_A_ROLE, id, "grants delegation %s: %s", x->id,
-					   pki_error_last());
+					   "'%s', but '%s' signed it (policy 9.8)%s", x->id,
+					   x->grantor, who->name, merge);
+		} else if (pki_policy_may_delegate(who, x->power) < 0) {
+			rc = pki_audit_add(au->a, PKI_A_ROLE, id, "grants delegation %s: %s%s", x->id,
+					   pki_error_last(), merge);
 		}
 	}
 	for (i = 0; old != NULL && i < old->n && rc == 0; i++)
 		if ((nw == NULL || pki_delegations_find(nw, old->v[i].id) == NULL) &&
-		    pki_policy_may_change_matrix(ac->who) < 0)
-			rc = pki_audit_add(au->a, PKI_A_ROLE, id, "removes delegation %s: %s",
-					   old->v[i].id, pki_error_last());
+		    pki_policy_may_change_matrix(who) < 0)
+			rc = pki_audit_add(au->a, PKI_A_ROLE, id, "removes delegation %s: %s%s",
+					   old->v[i].id, pki_error_last(), merge);
 	return rc;
 }
 
-static int judge_role(struct pki_auditor *au, struct pki_acommit *ac)
+static int judge_role(struct pki_auditor *au, struct pki_acommit *ac,
+		      const struct pki_principal *who, const struct pki_ajudge *jc)
 {
 	static const struct { unsigned bit; const char *what; } kinds[] = {
 		{ PKI_CH_MATRIX, "the access matrix" },
 		{ PKI_CH_KEYS, "the principals' keys" },
 		{ PKI_CH_SETTINGS, "the mission settings" },
 	};
+	char merge[64];
 	size_t i;
 
-	if (ac->c.nparents == 0 && pki_policy_may_change_matrix(ac->who) < 0)
-		return pki_audit_add(au->a, PKI_A_ROLE, ac->c.id, "makes the repository: %s",
-				     pki_error_last());
+	pki_audit_at_merge(jc, merge);
+	if (ac->c.nparents == 0 && pki_policy_may_change_matrix(who) < 0)
+		return pki_audit_add(au->a, PKI_A_ROLE, ac->c.id, "makes the repository: %s%s",
+				     pki_error_last(), merge);
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (ac->c.nparents > 0 && (ac->changes & kinds[i].bit) &&
-		    pki_policy_may_change_matrix(ac->who) < 0)
-			return pki_audit_add(au->a, PKI_A_ROLE, ac->c.id, "changes %s: %s",
-					     kinds[i].what, pki_error_last());
-	if (ac->changes & PKI_CH_DELEGATIONS)
-		return judge_delegations(au, ac);
+		    pki_policy_may_change_matrix(who) < 0)
+			return pki_audit_add(au->a, PKI_A_ROLE, ac->c.id, "changes %s: %s%s",
+					     kinds[i].what, pki_error_last(), merge);
+	if ((ac->changes & PKI_CH_DELEGATIONS) && jc->d != NULL)
+		return judge_delegations(au, ac, who, jc);
 	return 0;
 }
 
-static int judge_signer(struct pki_auditor *au, struct pki_acommit *ac)
+/* The signature itself: 1 when good, else 0 with its finding. */
+static int judge_signature(struct pki_auditor *au, const struct pki_acommit *ac)
 {
-	const struct pki_matrix *m;
-	const struct pki_principal *p;
-	char when[PKI_TIME_LEN];
+	int rc;
 
 	if (ac->c.signature.len == 0)
-		return pki_audit_add(au->a, PKI_A_UNSIGNED, ac->c.id,
-				     "not signed: every change is signed by the principal who made "
-				     "it (policy 12.10)");
-	if (ac->bad != NULL)
-		return pki_audit_add(au->a, PKI_A_BAD_SIGNATURE, ac->c.id,
-				     "the signature does not verify: %s", ac->bad);
-	if (ac->matrix_id[0] == '\0')
+		rc = pki_audit_add(au->a, PKI_A_UNSIGNED, ac->c.id,
+				   "not signed: every change is signed by the principal who made "
+				   "it (policy 12.10)");
+	else if (ac->bad != NULL)
+		rc = pki_audit_add(au->a, PKI_A_BAD_SIGNATURE, ac->c.id,
+				   "the signature does not verify: %s", ac->bad);
+	else
+		return 1;
+	return rc;
+}
+
+int pki_audit_judge_signer(struct pki_auditor *au, struct pki_acommit *ac,
+			   const struct pki_ajudge *jc, const struct pki_principal **who)
+{
+	const struct pki_principal *p;
+	char when[PKI_TIME_LEN], merge[64];
+
+	*who = NULL;
+	pki_audit_at_merge(jc, merge);
+	if (jc->m == NULL && jc->merge == NULL && ac->c.nparents < 2 && ac->matrix_id[0] == '\0')
 		return pki_audit_add(au->a, PKI_A_NOT_PRINCIPAL, ac->c.id,
 				     "signed by %s with no access matrix to judge it by (policy 12.10)",
 				     ac->signer);
-	if ((m = pki_audit_matrix(au, ac->matrix_id, ac->c.id)) == NULL)
+	if (jc->m == NULL)
 		return 0;	/* A108 said why */
-	if ((p = signer_row(au, m, ac->signer)) == NULL)
+	if ((p = signer_row(au, jc->m, ac->signer)) == NULL)
 		return pki_audit_add(au->a, PKI_A_NOT_PRINCIPAL, ac->c.id,
-				     "signed by key %s, which is not in the access matrix (policy 12.10)",
-				     ac->signer);
-	pki_time_format(ac->c.when, when);
-	if (!pki_principal_valid(p, ac->c.when))
+				     "signed by key %s, which is not in the access matrix (policy "
+				     "12.10)%s", ac->signer, merge);
+	pki_time_format(jc->at, when);
+	if (!pki_principal_valid(p, jc->at))
 		return pki_audit_add(au->a, PKI_A_NOT_PRINCIPAL, ac->c.id,
-				     "signed by '%s', who was not a valid principal at %s (policy 12.10)",
-				     p->name, when);
-	ac->who = p;
-	return judge_role(au, ac);
+				     "signed by '%s', who was not a valid principal at %s (policy "
+				     "12.10)%s", p->name, when, merge);
+	*who = p;
+	return judge_role(au, ac, p, jc);
 }
 
 /* Each row the commit added names its signer as actor. */
@@ -332,34 +358,17 @@ static int judge_files(struct pki_auditor *au, const struct pki_acommit *ac)
 	return rc;
 }
 
-static int by_id(const void *a, const void *b)
+/* The signature, then the signer by the commit's own tables. */
+static int judge_signer(struct pki_auditor *au, struct pki_acommit *ac)
 {
-	return strcmp(((const struct pki_acommit *const *)a)[0]->c.id,
-		      ((const struct pki_acommit *const *)b)[0]->c.id);
-}
+	size_t errors = au->a->count[PKI_SEV_ERROR];
+	int rc;
 
-/* A commit older than its parent bends the clock its signer is judged by. */
-static int judge_times(struct pki_auditor *au)
-{
-	struct pki_acommit **v, key, *kp = &key, **hit;
-	size_t i, k;
-	int rc = 0;
-
-	if ((v = calloc(au->nc + 1, sizeof(*v))) == NULL)
-		return pki_error_errno(PKI_EINTERNAL, "history");
-	for (i = 0; i < au->nc; i++)
-		v[i] = &au->cv[i];
-	qsort(v, au->nc, sizeof(*v), by_id);
-	for (i = 0; i < au->nc && rc == 0; i++)
-		for (k = 0; k < au->cv[i].c.nparents && rc == 0; k++) {
-			memcpy(key.c.id, au->cv[i].c.parents[k], 41);
-			hit = bsearch(&kp, v, au->nc, sizeof(*v), by_id);
-			if (hit != NULL && (*hit)->c.when > au->cv[i].c.when)
-				rc = pki_audit_add(au->a, PKI_A_TIME_BACKWARDS, au->cv[i].c.id,
-						   "made before its parent %s", (*hit)->c.id);
-		}
-	free(v);
-	return rc;
+	if ((rc = pki_audit_own(au, ac)) < 0 || (rc = judge_signature(au, ac)) <= 0 ||
+	    (rc = pki_audit_judge_signer(au, ac, &ac->own, &ac->who)) < 0)
+		return rc;
+	ac->flagged = au->a->count[PKI_SEV_ERROR] > errors;
+	return 0;
 }
 
 int pki_audit_sign(struct pki_auditor *au)
@@ -377,9 +386,9 @@ int pki_audit_sign(struct pki_auditor *au)
 			break;
 		if ((rc = pki_audit_table_rules(au, &au->cv[i])) < 0)
 			break;
+		if ((rc = pki_audit_label_fields(au, &au->cv[i])) < 0)
+			break;
 		rc = judge_files(au, &au->cv[i]);
 	}
-	if (rc == 0)
-		rc = judge_times(au);
 	return rc;
 }

@@ -44,7 +44,7 @@ static struct pki_atable *table_load(struct pki_auditor *au, const char *id, boo
 	au->tables = grown;
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
-	memcpy(t->id, id, 41);
+	snprintf(t->id, sizeof(t->id), "%s", id);
 	t->matrix = matrix;
 	au->tables[au->ntables++] = t;
 	if ((rc = pki_repo_blob(au->repo, id, TABLE_MAX, false, &b)) == 0)
@@ -89,6 +89,85 @@ const struct pki_delegations *pki_audit_delegations(struct pki_auditor *au, cons
 	if (id[0] == '\0')
 		return &none;	/* no delegations.csv: none granted */
 	t = table(au, id, false, where);
+	return t != NULL ? &t->d : NULL;
+}
+
+/* --- the tables of two sides, merged --- */
+
+static int read_table(struct pki_auditor *au, const char *id, struct pki_buf *out)
+{
+	return id[0] == '\0' ? 0 : pki_repo_blob(au->repo, id, TABLE_MAX, false, out);
+}
+
+static struct pki_atable *merged_load(struct pki_auditor *au, const char *key, const char *ids[3],
+				      bool matrix)
+{
+	struct pki_buf b = PKI_BUF_INIT, o = PKI_BUF_INIT, th = PKI_BUF_INIT;
+	struct pki_atable *t, **grown;
+	struct pki_merge3 in;
+	char first[PKI_MERGE_KEY_MAX];
+	size_t conflicts;
+	int rc;
+
+	if ((grown = pki_row_grow(au->tables, au->ntables, &au->captables, sizeof(*grown))) == NULL)
+		return NULL;
+	au->tables = grown;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	snprintf(t->id, sizeof(t->id), "%s", key);
+	t->matrix = matrix;
+	au->tables[au->ntables++] = t;
+	if ((rc = read_table(au, ids[0], &b)) == 0 && (rc = read_table(au, ids[1], &o)) == 0 &&
+	    (rc = read_table(au, ids[2], &th)) == 0) {
+		in = (struct pki_merge3){ b.ptr, o.ptr, th.ptr, b.len, o.len, th.len };
+		rc = matrix ? pki_matrix_merge3(&t->m, &in, &conflicts, first) :
+			      pki_delegations_merge3(&t->d, &in, &conflicts, first);
+	}
+	/* A side's table that does not parse was reported where it was
+	 * written (A108); a merge of them judges nothing. */
+	t->ok = rc == 0;
+	pki_buf_release(&b);
+	pki_buf_release(&o);
+	pki_buf_release(&th);
+	return t;
+}
+
+static struct pki_atable *merged(struct pki_auditor *au, const char *base, const char *ours,
+				 const char *theirs, bool matrix, const char *where)
+{
+	const char *ids[3] = { base, ours, theirs };
+	char key[sizeof(((struct pki_atable *)0)->id)];
+	struct pki_atable *t;
+
+	/* One side changed nothing since the common state: the other's. */
+	if (strcmp(theirs, base) == 0 || strcmp(theirs, ours) == 0)
+		return table(au, ours, matrix, where);
+	if (strcmp(ours, base) == 0)
+		return table(au, theirs, matrix, where);
+	snprintf(key, sizeof(key), "%s:%s:%s", base, ours, theirs);
+	if ((t = table_find(au, key, matrix)) == NULL)
+		t = merged_load(au, key, ids, matrix);
+	return t != NULL && t->ok ? t : NULL;
+}
+
+const struct pki_matrix *pki_audit_matrix_merged(struct pki_auditor *au, const char *base,
+						const char *ours, const char *theirs,
+						const char *where)
+{
+	struct pki_atable *t = merged(au, base, ours, theirs, true, where);
+
+	return t != NULL ? &t->m : NULL;
+}
+
+const struct pki_delegations *pki_audit_delegations_merged(struct pki_auditor *au,
+	const char *base, const char *ours, const char *theirs, const char *where)
+{
+	static const struct pki_delegations none;
+	struct pki_atable *t;
+
+	if (ours[0] == '\0' && theirs[0] == '\0')
+		return &none;
+	t = merged(au, base, ours, theirs, false, where);
 	return t != NULL ? &t->d : NULL;
 }
 

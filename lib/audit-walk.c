@@ -91,6 +91,33 @@ static int touch(struct pki_acommit *ac, const struct pki_delta *d, const char *
 	return 0;
 }
 
+/* Attributes tell git how to check files out: "*.gpg text" or a filter
+ * would rewrite every ciphertext in every clone made after.  So the one
+ * .gitattributes is what pki-init writes, and no other is allowed. */
+static int check_attributes(struct pki_auditor *au, const struct pki_acommit *ac,
+			    const struct pki_delta *d)
+{
+	struct pki_buf b = PKI_BUF_INIT;
+	bool ours;
+	int rc;
+
+	if (d->new_id[0] == '\0')
+		return pki_audit_add(au->a, PKI_A_UNEXPECTED_PATH, ac->c.id, "removes %s, which "
+				     "makes clones merge the registry as a union",
+				     PKI_ATTRIBUTES_FILE);
+	rc = pki_repo_blob(au->repo, d->new_id, sizeof(PKI_ATTRIBUTES), false, &b);
+	ours = rc == 0 && b.len == strlen(PKI_ATTRIBUTES) &&
+	       memcmp(b.ptr, PKI_ATTRIBUTES, b.len) == 0;
+	pki_buf_release(&b);
+	if (rc < 0 && rc != -PKI_EDATA)
+		return rc;
+	if (ours)
+		return 0;
+	return pki_audit_add(au->a, PKI_A_UNEXPECTED_PATH, ac->c.id,
+			     "writes a %s that pki never writes: attributes can rewrite every "
+			     "product a clone checks out", PKI_ATTRIBUTES_FILE);
+}
+
 static int sort_path(struct pki_auditor *au, size_t ci, const struct pki_delta *d)
 {
 	struct pki_acommit *ac = &au->cv[ci];
@@ -107,8 +134,11 @@ static int sort_path(struct pki_auditor *au, size_t ci, const struct pki_delta *
 		ac->changes |= PKI_CH_DELEGATIONS;
 		memcpy(ac->deleg_new_id, d->new_id, 41);
 		(void)pki_audit_delegations(au, d->new_id, ac->c.id);
-	} else if (strcmp(d->path, PKI_CONF_FILE) == 0 || strcmp(d->path, ".gitattributes") == 0) {
+	} else if (strcmp(d->path, PKI_CONF_FILE) == 0) {
 		ac->changes |= PKI_CH_SETTINGS;
+	} else if (strcmp(d->path, PKI_ATTRIBUTES_FILE) == 0) {
+		ac->changes |= PKI_CH_SETTINGS;
+		return check_attributes(au, ac, d);
 	} else if (is_key_file(d->path, fpr)) {
 		ac->changes |= PKI_CH_KEYS;
 		if (d->new_id[0] != '\0') {
@@ -123,7 +153,9 @@ static int sort_path(struct pki_auditor *au, size_t ci, const struct pki_delta *
 		ac->changes |= PKI_CH_REGISTRY;
 	} else {
 		return pki_audit_add(au->a, PKI_A_UNEXPECTED_PATH, ac->c.id,
-				     "changes '%s', which is no part of a mission repository", d->path);
+				     "changes '%s', which is no part of a mission repository: only "
+				     "ciphertexts, labels and the tables may be stored (policy "
+				     "11.3.3)", d->path);
 	}
 	return 0;
 }
@@ -172,6 +204,13 @@ static int check_row(struct pki_auditor *au, struct pki_acommit *ac, const struc
 		return pki_audit_add(au->a, PKI_A_REGISTRY_INVALID, object,
 				     "row %s added by commit %s: %s", r->f[PKI_COL_EVENT],
 				     ac->c.id, pki_error_last());
+	/* registry/YYYY-MM.csv holds the rows of that month: a row filed
+	 * elsewhere would escape the month's queries and its transfer. */
+	if (strncmp(r->f[PKI_COL_TIME], r->shard + strlen(PKI_REGISTRY_DIR "/"), 7) != 0)
+		return pki_audit_add(au->a, PKI_A_ROW_SHARD, object,
+				     "row %s of %s is filed in %s: a row goes to the shard of "
+				     "its month (policy 11.3.3, 11.5.1)", r->f[PKI_COL_EVENT],
+				     r->f[PKI_COL_TIME], r->shard);
 	if (t > ac->c.when + ROW_TIME_SLACK || t < ac->c.when - ROW_TIME_SLACK) {
 		char when[PKI_TIME_LEN];
 
@@ -217,9 +256,11 @@ int pki_audit_walk(struct pki_auditor *au)
 {
 	struct pki_walk *w = NULL;
 	struct pki_acommit *grown;
+	const char *since;
 	int rc;
 
-	if ((rc = pki_walk_begin(&w, au->repo, au->o->since)) < 0)
+	if ((rc = pki_audit_since(au, &since)) < 0 ||
+	    (rc = pki_walk_begin(&w, au->repo, since)) < 0)
 		return rc;
 	snprintf(au->a->since, sizeof(au->a->since), "%s", pki_walk_since(w));
 	for (;;) {

@@ -1,9 +1,11 @@
 /* audit.c: the findings, the order of the checks, text and CSV reports.
  *
- * The checks run in four passes over what the walk collected: the walk
- * itself (what each commit changed; rows only ever appended), the
- * signatures and who made each change, each dissemination against the
- * rules of its time, and the state at the tip.  Findings are kept in
+ * The checks run in passes over what the walk collected: the walk itself
+ * (what each commit changed; rows only ever appended), the shape of the
+ * history (one pinned root, time forward), the signatures and who made
+ * each change, each dissemination against the rules of its time, each
+ * commit a merge brings in judged again at the merge, and the state at
+ * the tip.  Findings are kept in
  * that order, which does not depend on how threads were scheduled, so
  * two audits of one repository print the same bytes.
  */
@@ -31,8 +33,8 @@ static const struct {
 	[PKI_A_NOT_PRINCIPAL] = { "A103", "signer-not-principal", PKI_SEV_ERROR },
 	[PKI_A_ROLE] = { "A104", "signer-role", PKI_SEV_ERROR },
 	[PKI_A_KEY_FILE] = { "A105", "key-file-mismatch", PKI_SEV_ERROR },
-	[PKI_A_UNEXPECTED_PATH] = { "A106", "unexpected-path", PKI_SEV_WARNING },
-	[PKI_A_TIME_BACKWARDS] = { "A107", "time-goes-backwards", PKI_SEV_WARNING },
+	[PKI_A_UNEXPECTED_PATH] = { "A106", "unexpected-path", PKI_SEV_ERROR },
+	[PKI_A_TIME_BACKWARDS] = { "A107", "time-goes-backwards", PKI_SEV_ERROR },
 	[PKI_A_TABLE_INVALID] = { "A108", "table-invalid", PKI_SEV_ERROR },
 	[PKI_A_SECOND_ROOT] = { "A109", "second-root", PKI_SEV_ERROR },
 	[PKI_A_ROOT_MISMATCH] = { "A110", "root-not-pinned", PKI_SEV_ERROR },
@@ -216,6 +218,7 @@ static void auditor_free(struct pki_auditor *au)
 		free(au->cv[i].bad);
 	}
 	free(au->cv);
+	free(au->byid);
 	while (au->nhelpers > 0)
 		pki_verifier_stop(au->helpers[--au->nhelpers]);
 	pki_audit_rows_free(au->rows, au->nrows);
@@ -248,8 +251,10 @@ int pki_audit_run(struct pki_audit *a, struct pki_repo *r, struct pki_gpg *g,
 		au.nhelpers++;
 	pki_error_clear();
 	if ((rc = pki_audit_walk(&au)) == 0 &&
+	    (rc = pki_audit_graph(&au)) == 0 &&
 	    (rc = pki_audit_sign(&au)) == 0 &&
-	    (rc = pki_audit_rules(&au)) == 0)
+	    (rc = pki_audit_rules(&au)) == 0 &&
+	    (rc = pki_audit_merges(&au)) == 0)
 		rc = pki_audit_state(&au);
 	a->commits = au.nc;
 	auditor_free(&au);

@@ -11,11 +11,13 @@
  *
  *   audit.c           findings, the order of the checks, text and CSV output
  *   audit-walk.c      the walk: what each commit changed (checks 1, 2)
+ *   audit-graph.c     one pinned root, time forward, merges judged twice (1, 5)
  *   audit-registry.c  rows only ever appended, merges included (check 2)
  *   audit-rows.c      registry rows; events recorded twice (check 2)
  *   audit-tables.c    matrices, delegations, labels and keys, read once
  *   audit-sign.c      signatures (on every core) and who may change what (1, 2)
  *   audit-book.c      the tables each commit leaves: keepers, roles, delegations
+ *   audit-labels.c    each label field changed only by the action owning it (3)
  *   audit-rules.c     each row against lib/policy.c as of its time (check 5)
  *   audit-state.c     products at the tip: label, binding, origin (check 3)
  *   audit-lists.c     distribution lists and recipients, safety (checks 4, 6)
@@ -112,6 +114,7 @@ struct pki_audit {
 
 struct pki_audit_opts {
 	const char *since;	/* a revision, or NULL for the whole history */
+	const char *root;	/* the pinned root (a revision); NULL: pki.root */
 	time_t at;		/* overdue work is judged as of this time */
 	unsigned threads;	/* signature verifiers; 0: one per core */
 };

@@ -137,6 +137,20 @@ static int delegations_unique(const struct pki_delegations *d)
 	return rc;
 }
 
+int pki_delegations_merge3(struct pki_delegations *out, const struct pki_merge3 *in,
+			   size_t *conflicts, char first[PKI_MERGE_KEY_MAX])
+{
+	struct pki_buf merged = PKI_BUF_INIT;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = pki_table_merge3(&merged, PKI_DELEGATIONS_FILE, dhead, D_N, in, conflicts,
+				   first)) == 0)
+		rc = pki_delegations_parse(out, merged.ptr, merged.len);
+	pki_buf_release(&merged);
+	return rc;
+}
+
 int pki_delegations_parse(struct pki_delegations *out, const char *data, size_t len)
 {
 	struct pki_table *t = NULL;

@@ -379,6 +379,62 @@ void pki_label_release(struct pki_label *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* Comparing two labels, field by field. */
+
+/* NULL and "" both say none (no areas, no registrar, no caveat). */
+static bool same_text(const char *a, const char *b)
+{
+	return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
+}
+
+static bool same_list(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return false;
+	return true;
+}
+
+unsigned pki_label_diff(const struct pki_label *a, const struct pki_label *b)
+{
+	unsigned d = 0;
+
+	if (!same_text(a->id, b->id))
+		d |= PKI_LF_ID;
+	if (a->level != b->level)
+		d |= PKI_LF_LEVEL;
+	if (a->criterion != b->criterion)
+		d |= PKI_LF_CRITERION;
+	if (!same_text(a->originator, b->originator) || a->received != b->received)
+		d |= PKI_LF_ORIGINATOR;
+	if (!same_text(a->registrar, b->registrar))
+		d |= PKI_LF_REGISTRAR;
+	if (a->created != b->created)
+		d |= PKI_LF_CREATED;
+	if (a->review != b->review)
+		d |= PKI_LF_REVIEW;
+	if (!same_text(a->areas, b->areas))
+		d |= PKI_LF_AREAS;
+	if (a->originator_control != b->originator_control)
+		d |= PKI_LF_ORIGINATOR_CONTROL;
+	if ((a->releasable == NULL) != (b->releasable == NULL) ||
+	    !same_text(a->releasable, b->releasable))
+		d |= PKI_LF_RELEASABLE;
+	if (a->safety != b->safety)
+		d |= PKI_LF_SAFETY;
+	if (!same_list(a->ir, a->nir, b->ir, b->nir))
+		d |= PKI_LF_IR;
+	if (!same_list(a->recipients, a->nrecipients, b->recipients, b->nrecipients))
+		d |= PKI_LF_DISTRIBUTION;
+	if (strcmp(a->sha256, b->sha256) != 0)
+		d |= PKI_LF_BINDING;
+	return d;
+}
+
 /* Writing.  Each helper returns < 0 when the writer failed. */
 
 static int element(xmlTextWriterPtr w, const char *name, const char *value)

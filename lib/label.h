@@ -47,6 +47,13 @@ int pki_label_format(const struct pki_label *l, struct pki_buf *out);
  */
 int pki_label_parse(struct pki_label *out, const char *data, size_t len);
 
+/*
+ * The fields (PKI_LF_* bits, vocab.h) in which two labels differ; 0 when
+ * they say the same.  The distribution list and the IR references differ
+ * when their order does.  Pure: what is compared was parsed before.
+ */
+unsigned pki_label_diff(const struct pki_label *a, const struct pki_label *b);
+
 /* pki_xml_validate, for any of pki's documents, is in xml-read.h. */
 
 #endif

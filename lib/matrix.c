@@ -153,6 +153,19 @@ out:
 	return rc;
 }
 
+int pki_matrix_merge3(struct pki_matrix *out, const struct pki_merge3 *in, size_t *conflicts,
+		      char first[PKI_MERGE_KEY_MAX])
+{
+	struct pki_buf merged = PKI_BUF_INIT;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = pki_table_merge3(&merged, PKI_MATRIX_FILE, mhead, M_N, in, conflicts, first)) == 0)
+		rc = pki_matrix_parse(out, merged.ptr, merged.len);
+	pki_buf_release(&merged);
+	return rc;
+}
+
 static int by_name(const void *a, const void *b)
 {
 	const struct pki_principal *const *x = a, *const *y = b;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <time.h>
 #include "buf.h"
+#include "table-merge.h"
 #include "vocab.h"
 
 #define PKI_MATRIX_FILE "access-matrix.csv"
@@ -53,6 +54,13 @@ void pki_matrix_release(struct pki_matrix *m);
 int pki_delegations_parse(struct pki_delegations *out, const char *data, size_t len);
 int pki_delegations_format(const struct pki_delegations *d, struct pki_buf *out);
 void pki_delegations_release(struct pki_delegations *d);
+
+/* Three versions of the file merged row by row (pki_table_merge3), then
+ * parsed: -PKI_EDATA when a version or the merge does not parse. */
+int pki_matrix_merge3(struct pki_matrix *out, const struct pki_merge3 *in, size_t *conflicts,
+		      char first[PKI_MERGE_KEY_MAX]);
+int pki_delegations_merge3(struct pki_delegations *out, const struct pki_merge3 *in,
+			   size_t *conflicts, char first[PKI_MERGE_KEY_MAX]);
 
 /* Look-ups; NULL when absent.  by_fpr compares the primary fingerprint. */
 struct pki_principal *pki_matrix_find(const struct pki_matrix *m, const char *name);

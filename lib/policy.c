@@ -4,6 +4,7 @@
  * Peacekeeping-Intelligence (2019) it comes from.  Nothing here reads a
  * file or the clock: callers pass the time an action is judged at.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -658,4 +659,85 @@ int pki_policy_archives_recipient(const struct pki_principal *r, const char *nam
 	if (pki_policy_role_fits(r) < 0)
 		return pki_error_wrap(PKI_EPOLICY, "'%s'", r->name);
 	return 0;
+}
+
+/* --- the label (SPEC 3.4) --- */
+
+/*
+ * Which fields of a label each action changes (policy 11.2.1, 11.4.3).
+ * The originator's marking -- originator, registrar, creation time,
+ * review date, areas, caveats, safety, IR references -- is set once, when
+ * the product is classified or received.  A reclassification changes the
+ * level and criterion; each re-encryption (reclassify, share, revoke, and
+ * the custodian's shares to the archives) the distribution list and the
+ * binding to the new ciphertext.  An export gives a copy away and leaves
+ * the repository's label as it was; an archive row records a transfer.
+ * No action changes a product's ID.  An action missing here owns nothing.
+ */
+static const unsigned label_owners[] = {
+	[PKI_ACTION_RECEIVE] = PKI_LF_ALL & ~PKI_LF_ID,
+	[PKI_ACTION_CLASSIFY] = PKI_LF_ALL & ~PKI_LF_ID,
+	[PKI_ACTION_RECLASSIFY] = PKI_LF_LEVEL | PKI_LF_CRITERION | PKI_LF_DISTRIBUTION |
+				  PKI_LF_BINDING,
+	[PKI_ACTION_SHARE] = PKI_LF_DISTRIBUTION | PKI_LF_BINDING,
+	[PKI_ACTION_EXPORT] = 0,
+	[PKI_ACTION_REVOKE] = PKI_LF_DISTRIBUTION | PKI_LF_BINDING,
+	[PKI_ACTION_ARCHIVE] = 0,
+};
+
+#define NACTIONS (sizeof(label_owners) / sizeof(label_owners[0]))
+
+unsigned pki_policy_label_owns(unsigned actions)
+{
+	unsigned owned = 0;
+	size_t i;
+
+	for (i = 0; i < NACTIONS; i++)
+		if (actions & 1u << i)
+			owned |= label_owners[i];
+	return owned;
+}
+
+/* "a", "a and b", "a, b and c" into out, cut short when it does not fit. */
+static void join_words(char *out, size_t size, const char *const *w, size_t n)
+{
+	size_t i, len = 0;
+	int k;
+
+	out[0] = '\0';
+	for (i = 0; i < n && len < size; i++) {
+		k = snprintf(out + len, size - len, "%s%s",
+			     i == 0 ? "" : i + 1 == n ? " and " : ", ", w[i]);
+		if (k < 0)
+			break;
+		len += (size_t)k;
+	}
+}
+
+int pki_policy_label_change(unsigned actions, unsigned changed)
+{
+	const char *fields[16], *acts[NACTIONS];
+	char f[512], a[256];
+	unsigned stray = changed & PKI_LF_ALL & ~pki_policy_label_owns(actions);
+	unsigned caveats = PKI_LF_ORIGINATOR_CONTROL | PKI_LF_RELEASABLE;
+	const char *para = (stray & caveats) == 0 ? "11.2.1" :
+			   (stray & ~caveats) == 0 ? "11.4.3" : "11.2.1, 11.4.3";
+	size_t nf = 0, na = 0, i;
+
+	if (stray == 0)
+		return 0;
+	for (i = 0; 1u << i <= PKI_LF_ALL; i++)
+		if (stray & 1u << i)
+			fields[nf++] = pki_label_field_name((enum pki_label_field)(1u << i));
+	for (i = 0; i < NACTIONS; i++)
+		if (actions & 1u << i)
+			acts[na++] = pki_action_name((enum pki_action)i);
+	join_words(f, sizeof(f), fields, nf);
+	join_words(a, sizeof(a), acts, na);
+	if (na == 0)
+		return pki_error(PKI_EPOLICY, "changes the label's %s, with no action that owns "
+				 "it (policy %s)", f, para);
+	return pki_error(PKI_EPOLICY, "changes the label's %s, which %s %s not change: each "
+			 "field of a label changes only by the action that owns it (policy %s)",
+			 f, a, na == 1 ? "does" : "do", para);
 }

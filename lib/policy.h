@@ -214,4 +214,19 @@ int pki_policy_may_archive(const struct pki_principal *actor);
 int pki_policy_archives_recipient(const struct pki_principal *r, const char *name,
 				  bool has_key, time_t at);
 
+/* --- the label (SPEC 3.4) --- */
+
+/*
+ * The label fields (PKI_LF_* bits, vocab.h) a commit may change with the
+ * actions it records for a product (a set of 1u << enum pki_action):
+ * classify and receive write the whole label but its ID; reclassify the
+ * level, criterion, distribution list and binding; share and revoke the
+ * list and binding; export and archive nothing (policy 11.2.1, 11.4.3).
+ */
+unsigned pki_policy_label_owns(unsigned actions);
+
+/* Does each changed field belong to one of the actions?  -PKI_EPOLICY
+ * naming the fields that do not, and the actions. */
+int pki_policy_label_change(unsigned actions, unsigned changed);
+
 #endif

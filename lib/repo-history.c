@@ -533,3 +533,114 @@ int pki_repo_blob_stream(struct pki_repo *r, const char *id, struct pki_sink *ou
 	return repo_id_to_sink(r->git, &oid, id, out);
 }
 
+
+/* --- the shape of the history ---
+ *
+ * The audit trusts no graph shape a signer chose: it asks which commits
+ * a merge brings in from each side, and from which common state.
+ */
+
+int pki_repo_commit_time(struct pki_repo *r, const char *hex, time_t *when)
+{
+	git_commit *c = NULL;
+	git_oid id;
+	int rc;
+
+	if ((rc = oid_parse(&id, hex)) < 0)
+		return rc;
+	if (git_commit_lookup(&c, r->git, &id) < 0)
+		return repo_fail(PKI_EDATA, "cannot read commit %s", hex);
+	*when = (time_t)git_commit_author(c)->when.time;
+	git_commit_free(c);
+	return 0;
+}
+
+int pki_repo_merge_base(struct pki_repo *r, const char *a, const char *b, char out[41])
+{
+	git_oid x, y, base;
+	int err, rc;
+
+	out[0] = '\0';
+	if ((rc = oid_parse(&x, a)) < 0 || (rc = oid_parse(&y, b)) < 0)
+		return rc;
+	err = git_merge_base(&base, r->git, &x, &y);
+	if (err == GIT_ENOTFOUND)
+		return 0;
+	if (err < 0)
+		return repo_fail(PKI_EDATA, "cannot find the common ancestor of %.12s and %.12s", a, b);
+	git_oid_tostr(out, 41, &base);
+	return 0;
+}
+
+int pki_repo_descends(struct pki_repo *r, const char *tip, const char *ancestor, bool *yes)
+{
+	git_oid t, a;
+	int rc, err;
+
+	if ((rc = oid_parse(&t, tip)) < 0 || (rc = oid_parse(&a, ancestor)) < 0)
+		return rc;
+	if (git_oid_equal(&t, &a)) {
+		*yes = true;
+		return 0;
+	}
+	if ((err = git_graph_descendant_of(r->git, &t, &a)) < 0)
+		return repo_fail(PKI_EDATA, "cannot compare %.12s with %.12s", tip, ancestor);
+	*yes = err == 1;
+	return 0;
+}
+
+int pki_repo_only_in(struct pki_repo *r, const char (*tips)[41], size_t ntips,
+		     const char *hide, char (**out)[41], size_t *n)
+{
+	git_revwalk *rw = NULL;
+	char (*v)[41] = NULL, (*grown)[41];
+	size_t count = 0, cap = 0, i;
+	git_oid id;
+	int err, rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (git_revwalk_new(&rw, r->git) < 0)
+		return repo_fail(PKI_EINTERNAL, "history");
+	for (i = 0; i < ntips && rc == 0; i++)
+		if ((rc = oid_parse(&id, tips[i])) == 0 && git_revwalk_push(rw, &id) < 0)
+			rc = repo_fail(PKI_EDATA, "cannot walk from %.12s", tips[i]);
+	if (rc == 0 && (rc = oid_parse(&id, hide)) == 0 && git_revwalk_hide(rw, &id) < 0)
+		rc = repo_fail(PKI_EDATA, "cannot walk from %.12s", hide);
+	while (rc == 0 && (err = git_revwalk_next(&id, rw)) != GIT_ITEROVER) {
+		if (err < 0) {
+			rc = repo_fail(PKI_EDATA, "cannot walk %s", PKI_BRANCH);
+			break;
+		}
+		if ((grown = pki_row_grow(v, count, &cap, sizeof(*v))) == NULL) {
+			rc = pki_error_errno(PKI_EINTERNAL, "history");
+			break;
+		}
+		v = grown;
+		git_oid_tostr(v[count++], 41, &id);
+	}
+	git_revwalk_free(rw);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = count;
+	return 0;
+}
+
+int pki_repo_resolve(struct pki_repo *r, const char *rev, char hex[41])
+{
+	git_object *obj = NULL, *peeled = NULL;
+	int rc = 0;
+
+	hex[0] = '\0';
+	if (git_revparse_single(&obj, r->git, rev) < 0 ||
+	    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0)
+		rc = pki_error(PKI_EUSAGE, "'%.64s' names no commit", rev);
+	else
+		git_oid_tostr(hex, 41, git_object_id(peeled));
+	git_object_free(peeled);
+	git_object_free(obj);
+	return rc;
+}

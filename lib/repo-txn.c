@@ -875,3 +875,8 @@ bool pki_txn_committed(const struct pki_txn *t)
 	return t->commit_hex[0] != '\0';
 }
 
+time_t pki_txn_tip_time(const struct pki_txn *t)
+{
+	return t->tip != NULL ? (time_t)git_commit_author(t->tip)->when.time : 0;
+}
+

@@ -20,6 +20,11 @@ struct pki_txn;
 
 #define PKI_BRANCH "refs/heads/main"
 #define PKI_CONF_FILE "pki.conf"
+#define PKI_ATTRIBUTES_FILE ".gitattributes"
+/* What pki-init writes there, and all the audit accepts. */
+#define PKI_ATTRIBUTES \
+	"# The registry is append-only: concurrent appends from clones merge as a union.\n" \
+	"registry/*.csv merge=union\n"
 
 /*
  * Open the repository containing dir (NULL: the current directory).
@@ -132,6 +137,8 @@ int pki_txn_commit(struct pki_txn *t, struct pki_gpg *g, const struct pki_ident 
 /* The new commit's ID after a successful commit. */
 const char *pki_txn_commit_id(const struct pki_txn *t);
 bool pki_txn_committed(const struct pki_txn *t);
+/* The author time of the tip the transaction started from (0: no tip). */
+time_t pki_txn_tip_time(const struct pki_txn *t);
 
 /* --- history, for the audit --- */
 
@@ -201,5 +208,20 @@ int pki_repo_list_at(struct pki_repo *r, const char *commit, const char *dir,
 int pki_repo_blob(struct pki_repo *r, const char *id, size_t max, bool head,
 		  struct pki_buf *out);
 int pki_repo_blob_stream(struct pki_repo *r, const char *id, struct pki_sink *out);
+
+/*
+ * The shape of the history, for the audit's judging of merges.  A
+ * commit's author time; the best common ancestor of a and b ("" when
+ * they share none); whether tip is ancestor or descends from it; the
+ * commits reachable from one of tips but not from hide (`git rev-list
+ * TIPS ^HIDE`), newest first, in *out (free() it).
+ */
+int pki_repo_commit_time(struct pki_repo *r, const char *hex, time_t *when);
+/* The commit a revision names, as hex (-PKI_EUSAGE when none). */
+int pki_repo_resolve(struct pki_repo *r, const char *rev, char hex[41]);
+int pki_repo_merge_base(struct pki_repo *r, const char *a, const char *b, char out[41]);
+int pki_repo_descends(struct pki_repo *r, const char *tip, const char *ancestor, bool *yes);
+int pki_repo_only_in(struct pki_repo *r, const char (*tips)[41], size_t ntips,
+		     const char *hide, char (**out)[41], size_t *n);
 
 #endif

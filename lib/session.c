@@ -257,6 +257,22 @@ int pki_state_need_actor(const struct pki_state *st, const char *fpr)
 
 #define CHANGE_TRIES 3
 
+/* A commit is never dated before its parent (the audit's A107): a clock
+ * behind the tip's (another office's, or a wrong one) waits, or is fixed. */
+static int clock_forward(const struct pki_session *s, const struct pki_txn *t)
+{
+	char now[PKI_TIME_LEN], tip[PKI_TIME_LEN];
+	time_t when = pki_txn_tip_time(t);
+
+	if (s->now >= when)
+		return 0;
+	pki_time_format(s->now, now);
+	pki_time_format(when, tip);
+	return pki_error(PKI_EBUSY, "the tip of main is dated %s, after this clock's %s: time never goes "
+			 "back along the history; try again then, or set the clock right",
+			 tip, now);
+}
+
 int pki_session_change(struct pki_session *s, pki_build_fn build, void *arg)
 {
 	struct pki_buf msg = PKI_BUF_INIT;
@@ -274,7 +290,7 @@ int pki_session_change(struct pki_session *s, pki_build_fn build, void *arg)
 	for (try = 0; try < CHANGE_TRIES; try++) {
 		memset(&st, 0, sizeof(st));
 		pki_buf_reset(&msg);
-		if ((rc = pki_txn_begin(&t, s->repo)) < 0)
+		if ((rc = pki_txn_begin(&t, s->repo)) < 0 || (rc = clock_forward(s, t)) < 0)
 			break;
 		if ((rc = pki_state_load(&st, t, s->key.fpr, s->now)) == 0 &&
 		    (rc = build(s, t, &st, &msg, arg)) == 0)

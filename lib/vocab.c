@@ -37,6 +37,14 @@ static const char *const actions[] = {
 	"receive", "classify", "reclassify", "share", "export", "revoke", "archive",
 };
 
+/* Label fields by bit, named as label.xsd names their elements. */
+static const char *const label_fields[] = {
+	"id", "classification", "criterion", "originator", "registrar", "created", "review",
+	"areas", "originator-control", "releasable-to", "safety", "ir", "distribution",
+	"binding",
+};
+_Static_assert(1u << NELEM(label_fields) == PKI_LF_ALL + 1, "a name for every label field");
+
 /* ST/SGB/2007/6 §1.2, SPEC §7.1: codes a.. in order. */
 static const char *const criteria[] = {
 	"third-party-confidence", "personal-safety", "operations-security",
@@ -87,6 +95,16 @@ WORDS(type, "entity type", pki_type, types)
 WORDS(role, "role", pki_role, roles)
 WORDS(power, "power", pki_power, powers)
 WORDS(action, "action", pki_action, actions)
+
+const char *pki_label_field_name(enum pki_label_field f)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(label_fields); i++)
+		if ((unsigned)f == 1u << i)
+			return label_fields[i];
+	return "(invalid)";
+}
 
 /* A code ("b") or its short name ("personal-safety"). */
 int pki_criterion_parse(const char *s, char *out)

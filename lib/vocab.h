@@ -28,6 +28,30 @@ enum pki_action {
 };
 
 /*
+ * The fields of a confidentiality label (SPEC 3.4), one bit each: which
+ * differ between two versions of a label (pki_label_diff), which an
+ * action may change (pki_policy_label_owns).  The policy identifier has
+ * no bit: label.xsd allows it one value.
+ */
+enum pki_label_field {
+	PKI_LF_ID = 1 << 0,
+	PKI_LF_LEVEL = 1 << 1,
+	PKI_LF_CRITERION = 1 << 2,
+	PKI_LF_ORIGINATOR = 1 << 3,	/* the name, and whether it is external */
+	PKI_LF_REGISTRAR = 1 << 4,
+	PKI_LF_CREATED = 1 << 5,
+	PKI_LF_REVIEW = 1 << 6,
+	PKI_LF_AREAS = 1 << 7,
+	PKI_LF_ORIGINATOR_CONTROL = 1 << 8,
+	PKI_LF_RELEASABLE = 1 << 9,
+	PKI_LF_SAFETY = 1 << 10,
+	PKI_LF_IR = 1 << 11,
+	PKI_LF_DISTRIBUTION = 1 << 12,
+	PKI_LF_BINDING = 1 << 13,
+};
+#define PKI_LF_ALL ((1u << 14) - 1)
+
+/*
  * name <-> value.  The parsers return 0, or -PKI_EUSAGE with a message that
  * lists the accepted words ("unknown level 'secret' (unclassified,
  * confidential, strictly-confidential)").
@@ -42,6 +66,8 @@ const char *pki_power_name(enum pki_power);
 int pki_power_parse(const char *s, enum pki_power *out);
 const char *pki_action_name(enum pki_action);
 int pki_action_parse(const char *s, enum pki_action *out);
+/* A field's element in label.xsd ("originator-control"), for one bit. */
+const char *pki_label_field_name(enum pki_label_field f);
 
 /* Criterion codes a..g of ST/SGB/2007/6 §1.2 (SPEC §7.1). */
 int pki_criterion_parse(const char *s, char *out);

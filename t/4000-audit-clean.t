@@ -64,6 +64,7 @@ test_expect_success 'an auditor with an empty keyring: keys come from keys/, no 
 
 test_expect_success 'a bare mirror audits as its clone does; the other tools still want a work tree' '
 	git clone -q --mirror "$REPO" "$TRASH/mirror.git" &&
+	pin "$TRASH/mirror.git" &&
 	pki-audit -C "$REPO" --at 2026-09-02 --format csv >clone.csv &&
 	pki-audit -C "$TRASH/mirror.git" --at 2026-09-02 --format csv >mirror.csv &&
 	test_cmp clone.csv mirror.csv &&

@@ -83,13 +83,13 @@ test_expect_success 'a key file replaced by another key, by a keeper of the matr
 	test "$(grep -c "^error" findings)" = 1
 '
 
-test_expect_success 'a commit dated before its parent is a warning (A107); --strict counts it' '
+test_expect_success 'a commit dated before its parent is an error (A107): a signer chooses its date' '
 	tamper &&
 	echo "	name = x" >>c/pki.conf &&
 	GIT_AUTHOR_DATE="1772442000 +0000" git_as hom -C c commit -q -S -am "backdated" &&
-	pki-audit -C c >findings &&
-	grep -q "^warning A107 $(git -C c rev-parse HEAD): made before its parent" findings &&
-	test_expect_code 1 pki-audit -C c --strict >/dev/null
+	expect_finding A107 &&
+	grep -q "^error A107 $(git -C c rev-parse HEAD): dated 2026-03-02T09:00:00Z, before its parent $(git -C c rev-parse HEAD~1) (" findings &&
+	test "$(grep -c "^error" findings)" = 1
 '
 
 test_expect_success 'findings read with mlr and validate as XML' '

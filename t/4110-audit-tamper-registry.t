@@ -82,10 +82,19 @@ test_expect_success 'a row that is no registry row (A206)' '
 
 test_expect_success 'a row dated far from its commit is a warning (A207)' '
 	tamper &&
-	printf "\"0badc0de-0000-4000-8000-000000000003\",\"2026-01-05T10:00:00Z\",\"export\",\"%s\",\"unclassified\",\"hom\",\"unct\",\"hom\",\"mandate\",\"\",\"\",\"\"\r\n" "$U" >>"c/$SHARD" &&
+	printf "\"0badc0de-0000-4000-8000-000000000003\",\"2026-03-01T10:00:00Z\",\"export\",\"%s\",\"unclassified\",\"hom\",\"unct\",\"hom\",\"mandate\",\"\",\"\",\"\"\r\n" "$U" >>"c/$SHARD" &&
 	git_as hom -C c commit -q -S -am "late entry" &&
 	pki-audit -C c >findings &&
-	grep -q "^warning A207 $SHARD:[0-9]*: row 0badc0de-0000-4000-8000-000000000003 says 2026-01-05T10:00:00Z, its commit" findings
+	grep -q "^warning A207 $SHARD:[0-9]*: row 0badc0de-0000-4000-8000-000000000003 says 2026-03-01T10:00:00Z, its commit" findings
+'
+
+test_expect_success 'a row filed in another month'"'"'s shard is an error (A209)' '
+	tamper &&
+	printf "\"0badc0de-0000-4000-8000-000000000004\",\"2026-01-05T10:00:00Z\",\"export\",\"%s\",\"unclassified\",\"hom\",\"unct\",\"hom\",\"mandate\",\"\",\"\",\"\"\r\n" "$U" >>"c/$SHARD" &&
+	git_as hom -C c commit -q -S -am "filed in the wrong month" &&
+	expect_finding A209 &&
+	grep -q "^error A209 $SHARD:[0-9]*: row 0badc0de-0000-4000-8000-000000000004 of 2026-01-05T10:00:00Z is filed in $SHARD: a row goes to the shard of its month" findings &&
+	test "$(grep -c "^error" findings)" = 1
 '
 
 test_expect_success 'a merge that drops the other side'"'"'s rows (A201)' '

@@ -48,7 +48,14 @@ history() {
 tamper() {
 	rm -rf "$TRASH/c" &&
 	git clone -q "$REPO" "$TRASH/c" &&
+	pin "$TRASH/c" &&
 	test_tick
+}
+
+# pin CLONE: the auditor pins the mission's root in its clone, as given
+# by the mission (pki-init pins it in the repository it makes).
+pin() {
+	git -C "$1" config pki.root "$(git -C "$REPO" config pki.root)"
 }
 
 # product_file ID EXT: a product's file in the clone; product_path: the

@@ -109,7 +109,7 @@ _pki_values() {
 	--authority) _pki_delegations ;;
 	-u) _pki_keys ;;
 	--period) _pki_periods ;;
-	--since)
+	--since|--root)
 		[[ $1 == pki-audit ]] && _pki_git for-each-ref --format='%(refname:short)' ;;
 	*)
 		# csv|text from the usage itself.
