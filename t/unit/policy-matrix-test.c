@@ -236,6 +236,20 @@ static void delegations(void)
 	pki_matrix_release(&m);
 }
 
+static void same_grant(void)
+{
+	struct pki_delegation a = { (char *)"D1", (char *)"hom", (char *)"fc",
+		PKI_POWER_DISSEMINATE, (char *)"poc", JAN1, 0, NULL, NULL, (char *)"memo" };
+	struct pki_delegation b = a;
+
+	ok(pki_delegation_same(&a, &b), "a grant is the same as its copy");
+	b.reference = (char *)"another memo";
+	ok(!pki_delegation_same(&a, &b), "another reference is another grant");
+	b = a;
+	b.until = NOW;
+	ok(!pki_delegation_same(&a, &b), "another window is another grant");
+}
+
 static void archives(void)
 {
 	static const struct {
@@ -275,6 +289,7 @@ int main(void)
 	keepers();
 	role_fits();
 	delegations();
+	same_grant();
 	archives();
 	return done_testing();
 }
