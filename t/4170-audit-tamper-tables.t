@@ -111,6 +111,15 @@ test_expect_success 'a delegation to no principal, and to one removed (A116)' '
 	test "$(grep -c "^error A116" findings)" = 2
 '
 
+test_expect_success 'a delegation edited by hand to lose its written instrument (A116)' '
+	tamper &&
+	sed -i "s/\"JMAC note 1\"/\"\"/" c/delegations.csv &&
+	git_as hom -C c commit -q -S -am "delegation edited by hand" &&
+	expect_finding A116 &&
+	grep -q "records delegation $D: delegation .$D. names no written instrument (policy 9.8)" findings &&
+	only A116
+'
+
 test_expect_success 'delegations granted before stay history when another is added' '
 	tamper &&
 	granted DLG-hand000005 fc disseminate crime "HoM note 7" &&
