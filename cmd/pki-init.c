@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "error.h"
 #include "matrix.h"
+#include "paths.h"
 #include "session.h"
 
 static const char usage[] =
@@ -66,10 +67,10 @@ static int stage_files(struct pki_session *s, struct pki_txn *t, const struct in
 	const char *kv[] = { "mission.code", in->code, "mission.name", in->name };
 	struct pki_delegations none = { 0 };
 	struct pki_buf b = PKI_BUF_INIT;
-	char keypath[64];
+	char keypath[PKI_KEY_PATH_MAX];
 	int rc;
 
-	snprintf(keypath, sizeof(keypath), "keys/%s.asc", s->key.fpr);
+	pki_key_path(s->key.fpr, keypath);
 	if ((rc = pki_repo_conf_format(s->repo, kv, in->name != NULL ? 2 : 1, &b)) < 0 ||
 	    (rc = pki_txn_put(t, PKI_CONF_FILE, b.ptr, b.len)) < 0)
 		goto out;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "paths.h"
 #include "policy.h"
 #include "registry.h"
 #include "repo.h"
@@ -45,17 +46,24 @@ static int read_mission(struct pki_xfer_job *j, struct pki_repo *r)
 	return 0;
 }
 
-/* The valid archives principals: there must be one (policy 11.5.1). */
-static int find_archives(struct pki_xfer_job *j, const struct pki_state *st, time_t now)
+/* The valid archives principals: there must be one (policy 11.5.1), and
+ * each is one the records may go to. */
+static int find_archives(struct pki_xfer_job *j, struct pki_txn *t, const struct pki_state *st,
+			 time_t now)
 {
 	const struct pki_principal *p;
 	struct pki_buf names = PKI_BUF_INIT;
+	char keypath[PKI_KEY_PATH_MAX];
 	size_t i;
 	int rc = 0;
 
 	for (i = 0; i < st->matrix.n && rc == 0; i++) {
 		p = &st->matrix.v[i];
-		if (p->role == PKI_ROLE_ARCHIVES && pki_principal_valid(p, now))
+		if (p->role != PKI_ROLE_ARCHIVES || !pki_principal_valid(p, now))
+			continue;
+		pki_key_path(p->fpr, keypath);
+		if ((rc = pki_policy_archives_recipient(p, p->name, pki_txn_exists(t, keypath),
+							now)) == 0)
 			rc = pki_names_add(&j->archives, p->name);
 	}
 	if (rc == 0 && j->archives.n == 0)
@@ -251,7 +259,7 @@ static int build(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
 	 * transaction's starting point. */
 	if ((rc = pki_state_need_actor(st, s->key.fpr)) < 0 ||
 	    (rc = pki_policy_may_archive(st->actor)) < 0 ||
-	    (rc = find_archives(j, st, s->now)) < 0 ||
+	    (rc = find_archives(j, t, st, s->now)) < 0 ||
 	    (rc = choose(j, s)) != 0)
 		return rc;
 	pki_xscan_sort(&j->scan);

@@ -242,6 +242,12 @@ int pki_audit_judge_signer(struct pki_auditor *au, struct pki_acommit *ac,
 /* " (judged at merge M)" for findings made at a merge, else "". */
 const char *pki_audit_at_merge(const struct pki_ajudge *jc, char buf[64]);
 
+/* audit-book.c: a commit that changes access-matrix.csv or
+ * delegations.csv, judged on the tables after it by lib/policy.c: the
+ * keeper rule (A114), role fits type (A115), new or edited delegations
+ * (A116). */
+int pki_audit_table_rules(struct pki_auditor *au, struct pki_acommit *ac);
+
 /* audit-labels.c: each label field a commit changed is owned by an
  * action it records for the product (A308). */
 int pki_audit_label_fields(struct pki_auditor *au, const struct pki_acommit *ac);
@@ -251,8 +257,6 @@ int pki_audit_label_fields(struct pki_auditor *au, const struct pki_acommit *ac)
 int pki_audit_rules(struct pki_auditor *au);
 int pki_audit_rules_at(struct pki_auditor *au, size_t ci, const struct pki_ajudge *jc,
 		       const struct pki_principal *who);
-/* Is an authority a delegation ID (not originator, hom, undss-rule, custodian)? */
-bool pki_audit_is_delegation(const char *authority);
 
 /* A product at the tip, as the state checks see it. */
 struct pki_aproduct {

@@ -16,17 +16,6 @@
 #include "error.h"
 #include "policy.h"
 
-bool pki_audit_is_delegation(const char *authority)
-{
-	static const char *const words[] = { "", "originator", "hom", "undss-rule", "custodian" };
-	size_t i;
-
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcmp(authority, words[i]) == 0)
-			return false;
-	return true;
-}
-
 /* --- judging one row --- */
 
 /* What a row is judged with. */
@@ -54,7 +43,7 @@ static int violation(struct judge *j)
 	const char *action = j->r->f[PKI_COL_ACTION];
 
 	/* A delegation invoked out of its time has a finding of its own. */
-	if (pki_audit_is_delegation(auth) && (x = pki_delegations_find(j->d, auth)) != NULL &&
+	if (pki_authority_is_delegation(auth) && (x = pki_delegations_find(j->d, auth)) != NULL &&
 	    strcmp(x->grantee, j->actor->name) == 0 && !pki_delegation_valid(x, j->at))
 		return pki_audit_add(j->au->a, PKI_A_EXPIRED_DELEGATION, j->object,
 				     "%s of %s by '%s' in commit %s invokes delegation %s out of its "
@@ -81,7 +70,7 @@ static int judge_share(struct judge *j, enum pki_action action)
 {
 	struct pki_share_ctx c;
 	const char *auth = NULL, *f_auth = j->r->f[PKI_COL_AUTHORITY];
-	char keypath[64], id[41];
+	char keypath[PKI_KEY_PATH_MAX], id[41];
 	int rc;
 
 	memset(&c, 0, sizeof(c));
@@ -90,13 +79,13 @@ static int judge_share(struct judge *j, enum pki_action action)
 	c.recipient_name = j->r->f[PKI_COL_RECIPIENT];
 	c.recipient = pki_matrix_find(j->m, c.recipient_name);
 	if (c.recipient != NULL) {
-		snprintf(keypath, sizeof(keypath), "keys/%s.asc", c.recipient->fpr);
+		pki_key_path(c.recipient->fpr, keypath);
 		c.recipient_key = pki_repo_id_at(j->au->repo, j->parent, keypath, id) == 0;
 	}
 	c.matrix = j->m;
 	c.delegations = j->d;
 	c.at = j->at;
-	c.authority = pki_audit_is_delegation(f_auth) ? f_auth : NULL;
+	c.authority = pki_authority_is_delegation(f_auth) ? f_auth : NULL;
 	c.justification = j->r->f[PKI_COL_JUSTIFICATION];
 	c.hrddp = j->r->f[PKI_COL_HRDDP];
 	c.arrangement = j->r->f[PKI_COL_ARRANGEMENT];
@@ -147,7 +136,7 @@ static int judge_reclassify(struct judge *j)
 
 	if (pki_level_parse(j->r->f[PKI_COL_LEVEL], &level) < 0 ||
 	    pki_policy_may_reclassify(j->d, j->m, j->actor, &j->p,
-				      pki_audit_is_delegation(f_auth) ? f_auth : NULL,
+				      pki_authority_is_delegation(f_auth) ? f_auth : NULL,
 				      j->at, &auth) < 0)
 		return violation(j);
 	if ((rc = granted(j, auth)) < 0)
@@ -179,24 +168,38 @@ static int judge_filing(struct judge *j, enum pki_action action)
 	return rc;
 }
 
-/* Transfers to the archives: an archive row, and the share to the
- * archives principal made with it (authority custodian). */
+/* Transfers to the archives: an archive row, and the share made with it
+ * (authority custodian) to re-encrypt a product for the archives. */
 static bool archiving(const struct judge *j, enum pki_action action)
 {
-	const struct pki_principal *q;
 	size_t i;
 
 	if (action == PKI_ACTION_ARCHIVE)
 		return true;
-	if (action != PKI_ACTION_SHARE || strcmp(j->r->f[PKI_COL_AUTHORITY], "custodian") != 0 ||
-	    (q = pki_matrix_find(j->m, j->r->f[PKI_COL_RECIPIENT])) == NULL ||
-	    q->role != PKI_ROLE_ARCHIVES)
+	if (action != PKI_ACTION_SHARE || strcmp(j->r->f[PKI_COL_AUTHORITY], "custodian") != 0)
 		return false;
 	for (i = j->ac->row0; i < j->ac->row0 + j->ac->nrows; i++)
 		if (strcmp(j->au->rows[i].f[PKI_COL_ACTION], "archive") == 0 &&
 		    strcmp(j->au->rows[i].f[PKI_COL_PRODUCT], j->r->f[PKI_COL_PRODUCT]) == 0)
 			return true;
 	return false;
+}
+
+/* Who transfers, and to whom: a valid archives principal with its key. */
+static int judge_archiving(struct judge *j)
+{
+	const struct pki_principal *q = pki_matrix_find(j->m, j->r->f[PKI_COL_RECIPIENT]);
+	char keypath[PKI_KEY_PATH_MAX], id[41];
+	bool key = false;
+
+	if (q != NULL) {
+		pki_key_path(q->fpr, keypath);
+		key = pki_repo_id_at(j->au->repo, j->parent, keypath, id) == 0;
+	}
+	if (pki_policy_may_archive(j->actor) < 0 ||
+	    pki_policy_archives_recipient(q, j->r->f[PKI_COL_RECIPIENT], key, j->at) < 0)
+		return violation(j);
+	return 0;
 }
 
 /* A revoke made by removing its recipient from the matrix in the same
@@ -255,7 +258,7 @@ static int judge_row(struct pki_auditor *au, const struct pki_acommit *ac,
 	    (j.actor = row_actor(&j)) == NULL || removal(&j, action))
 		return 0;	/* A206, A108, A103 said why; A104 judged a removal */
 	if (archiving(&j, action))
-		return pki_policy_may_archive(j.actor) < 0 ? violation(&j) : 0;
+		return judge_archiving(&j);
 	/* The label before the change; a product filed in this commit has
 	 * only the one it was filed with. */
 	before = action != PKI_ACTION_CLASSIFY && action != PKI_ACTION_RECEIVE ? j.parent : ac->c.id;

@@ -384,6 +384,8 @@ int pki_audit_sign(struct pki_auditor *au)
 			break;
 		if (au->cv[i].who != NULL && (rc = judge_actors(au, &au->cv[i])) < 0)
 			break;
+		if ((rc = pki_audit_table_rules(au, &au->cv[i])) < 0)
+			break;
 		if ((rc = pki_audit_label_fields(au, &au->cv[i])) < 0)
 			break;
 		rc = judge_files(au, &au->cv[i]);

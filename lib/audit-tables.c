@@ -304,7 +304,7 @@ static int key_verdict(struct pki_auditor *au, struct pki_akey *k, struct pki_ke
 {
 	char object[64];
 
-	snprintf(object, sizeof(object), "keys/%s.asc", k->fpr);
+	pki_key_path(k->fpr, object);
 	if (why != NULL)
 		return pki_audit_add(au->a, PKI_A_KEY_FILE, object,
 				     "holds no single OpenPGP key: %s", why);
@@ -328,7 +328,7 @@ static int import_key(struct pki_auditor *au, struct pki_akey *k)
 	bool mismatch;
 	int rc;
 
-	snprintf(object, sizeof(object), "keys/%s.asc", k->fpr);
+	pki_key_path(k->fpr, object);
 	if ((rc = pki_repo_blob(au->repo, k->blob, KEY_MAX, false, &b)) < 0 ||
 	    pki_gpg_inspect(au->gpg, b.ptr, b.len, &seen) < 0) {
 		rc = key_verdict(au, k, NULL, pki_error_last());

@@ -16,6 +16,7 @@
  *   audit-rows.c      registry rows; events recorded twice (check 2)
  *   audit-tables.c    matrices, delegations, labels and keys, read once
  *   audit-sign.c      signatures (on every core) and who may change what (1, 2)
+ *   audit-book.c      the tables each commit leaves: keepers, roles, delegations
  *   audit-labels.c    each label field changed only by the action owning it (3)
  *   audit-rules.c     each row against lib/policy.c as of its time (check 5)
  *   audit-state.c     products at the tip: label, binding, origin (check 3)

@@ -30,35 +30,19 @@ static const char *str(const char *s)
  */
 static int check_id(const char *s)
 {
-	static const char *const words[] = { "originator", "hom", "undss-rule", "custodian" };
-	size_t i, n;
+	size_t n;
 	int rc;
 
 	if ((rc = pki_check_text("delegation ID", s, ID_MAX)) < 0)
 		return rc;
 	n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcmp(s, words[i]) == 0)
-			n = 0;
+	if (pki_authority_is_word(s))
+		n = 0;
 	if (n == 0 || s[n] != '\0' || strchr("._-", s[0]) != NULL || strstr(s, "..") != NULL)
 		return pki_error(PKI_EUSAGE, "invalid delegation ID '%s' (expected 1 to 64 of "
 				 "A-Z a-z 0-9 . _ -, starting with a letter or digit, and not "
 				 "originator, hom, undss-rule or custodian)", s);
 	return 0;
-}
-
-/* A product ID, one area, or "*". */
-static int check_scope(const char *s)
-{
-	int rc;
-
-	if ((rc = pki_check_text("scope", s, 64)) < 0)
-		return rc;
-	if (strcmp(s, "*") == 0 || pki_check_product_id(s) == 0 ||
-	    (s[0] != '\0' && strchr(s, ';') == NULL && pki_check_areas("scope", s) == 0))
-		return 0;
-	return pki_error(PKI_EUSAGE, "invalid scope '%s' (expected a product ID, an area "
-			 "or '*')", s);
 }
 
 static int check_delegation(const struct pki_delegation *x)
@@ -68,7 +52,7 @@ static int check_delegation(const struct pki_delegation *x)
 	if ((rc = check_id(str(x->id))) < 0 ||
 	    (rc = pki_check_principal("grantor", str(x->grantor))) < 0 ||
 	    (rc = pki_check_principal("grantee", str(x->grantee))) < 0 ||
-	    (rc = check_scope(str(x->scope))) < 0 ||
+	    (rc = pki_check_scope("scope", str(x->scope))) < 0 ||
 	    (rc = pki_row_check_window(x->from, x->until)) < 0 ||
 	    (rc = pki_check_text("reference", str(x->reference), REFERENCE_MAX)) < 0)
 		return rc;
@@ -262,6 +246,13 @@ struct pki_delegation *pki_delegations_find(const struct pki_delegations *d, con
 		if (strcmp(d->v[i].id, id) == 0)
 			return &d->v[i];
 	return NULL;
+}
+
+bool pki_delegation_same(const struct pki_delegation *a, const struct pki_delegation *b)
+{
+	return strcmp(a->grantor, b->grantor) == 0 && strcmp(a->grantee, b->grantee) == 0 &&
+	       a->power == b->power && strcmp(a->scope, b->scope) == 0 && a->from == b->from &&
+	       a->until == b->until && strcmp(a->reference, b->reference) == 0;
 }
 
 bool pki_delegation_valid(const struct pki_delegation *x, time_t at)

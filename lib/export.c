@@ -1,6 +1,10 @@
-/* export.c: the copy of a product that leaves the mission (SPEC 5.3.3). */
+/* export.c: the copy of a product that leaves the mission,
+ * and the files it is written to. */
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crypto.h"
 #include "error.h"
@@ -9,6 +13,7 @@
 #include "product.h"
 #include "repo.h"
 #include "sha256.h"
+#include "xml-read.h"
 
 /* The copy is made from a ciphertext its label binds, or not at all:
  * hashed before anything is written, since the copy may go to a pipe. */
@@ -81,5 +86,121 @@ int pki_export_label(struct pki_label *l, const char *recipient,
 	memcpy(l->sha256, sha256, PKI_SHA256_HEX);
 out:
 	pki_names_release(&alone);
+	return rc;
+}
+
+/* --- the copy's files --- */
+
+struct tee {
+	int fd;
+	struct pki_sha256 sha;
+};
+
+static int tee_write(void *ctx, const void *data, size_t len)
+{
+	struct tee *t = ctx;
+
+	pki_sha256_update(&t->sha, data, len);
+	return pki_sink_fd(&t->fd, data, len);
+}
+
+/* Flush a file made here to the disk and close it, before the commit
+ * that records it. */
+static int finish(int *fd, const char *path)
+{
+	int rc = 0;
+
+	if (*fd < 0 || *fd == STDOUT_FILENO)
+		return 0;
+	if (fsync(*fd) < 0)
+		rc = pki_error_errno(PKI_EIO, "%s", path);
+	if (close(*fd) < 0 && rc == 0)
+		rc = pki_error_errno(PKI_EIO, "%s", path);
+	*fd = -1;
+	return rc;
+}
+
+int pki_export_write(struct pki_export_out *o, struct pki_txn *t, struct pki_gpg *g,
+		     struct pki_label *l, const char *recipient, const char *fpr, bool armor)
+{
+	struct tee tee = { o->fd, { { 0 } } };
+	struct pki_sink sink = { tee_write, &tee };
+	struct pki_buf xml = PKI_BUF_INIT;
+	unsigned char d[PKI_SHA256_LEN];
+	int rc;
+
+	if (o->fd == STDOUT_FILENO && !armor && isatty(STDOUT_FILENO))
+		return pki_error(PKI_EUSAGE, "not writing a binary copy to a terminal: "
+				 "use -o FILE or -a");
+	pki_sha256_init(&tee.sha);
+	rc = pki_export_copy(t, g, l, fpr, armor, &sink);
+	pki_sha256_final(&tee.sha, d);
+	if (rc < 0 || (rc = finish(&o->fd, o->path)) < 0)
+		goto out;
+	pki_sha256_hex(d, o->sha256);
+	if ((rc = pki_export_label(l, recipient, o->sha256)) < 0 ||
+	    (rc = pki_label_format(l, &xml)) < 0 ||
+	    (rc = pki_xml_validate("label.xsd", xml.ptr, xml.len)) < 0)
+		goto out;
+	if (o->label_fd >= 0 && (rc = pki_sink_fd(&o->label_fd, xml.ptr, xml.len)) < 0) {
+		rc = pki_error_wrap(-rc, "%s", o->label_path);
+		goto out;
+	}
+	if ((rc = finish(&o->label_fd, o->label_path)) < 0)
+		goto out;
+	o->made = true;
+out:
+	pki_buf_release(&xml);
+	return rc;
+}
+
+static int create(const char *path, int *fd)
+{
+	*fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (*fd < 0)
+		return pki_error_errno(PKI_EIO, "cannot create '%s'", path);
+	return 0;
+}
+
+int pki_export_open(struct pki_export_out *o, const char *path, const char *label)
+{
+	size_t n;
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	o->path = path;
+	o->fd = STDOUT_FILENO;
+	o->label_fd = -1;
+	if (label != NULL) {
+		if ((o->label_path = strdup(label)) == NULL)
+			return pki_error_errno(PKI_EINTERNAL, "label");
+	} else if (path != NULL) {
+		n = strlen(path) + 5;
+		if ((o->label_path = malloc(n)) == NULL)
+			return pki_error_errno(PKI_EINTERNAL, "label");
+		snprintf(o->label_path, n, "%s.xml", path);
+	}
+	if (path != NULL && (rc = create(path, &o->fd)) < 0)
+		return rc;
+	o->made_fd = path != NULL;
+	if (o->label_path != NULL && (rc = create(o->label_path, &o->label_fd)) < 0)
+		return rc;
+	o->made_label = o->label_path != NULL;
+	return 0;
+}
+
+int pki_export_close(struct pki_export_out *o, int rc)
+{
+	if (o->fd >= 0 && o->fd != STDOUT_FILENO)
+		close(o->fd);
+	if (o->label_fd >= 0)
+		close(o->label_fd);
+	if (rc < 0 && o->made_fd)
+		unlink(o->path);
+	if (rc < 0 && o->made_label)
+		unlink(o->label_path);
+	free(o->label_path);
+	o->label_path = NULL;
+	o->fd = o->label_fd = -1;
 	return rc;
 }

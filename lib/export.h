@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include "buf.h"
 #include "label.h"
+#include "sha256.h"
 
 struct pki_gpg;
 struct pki_txn;
@@ -32,5 +33,36 @@ int pki_export_copy(struct pki_txn *t, struct pki_gpg *g, const struct pki_label
  */
 int pki_export_label(struct pki_label *l, const char *recipient,
 		     const char sha256[PKI_SHA256_HEX]);
+
+/*
+ * The copy's files (pki-share -o FILE, --label FILE): the copy to FILE
+ * and its label to FILE.xml (or the label file given); without -o the
+ * copy to standard output and the label to the label file, if given.
+ * Made before the change is judged, so that a bad path is refused before
+ * anything else; written on its first try and kept for the next.
+ */
+struct pki_export_out {
+	const char *path;	/* the copy's file, NULL: standard output */
+	int fd, label_fd;	/* -1 once closed */
+	char *label_path;
+	bool made_fd, made_label;	/* created here: removed on failure */
+	bool made;		/* the copy and its label are written and closed */
+	char sha256[PKI_SHA256_HEX];
+};
+
+/* Create the files new, never over an existing file or through a link. */
+int pki_export_open(struct pki_export_out *o, const char *path, const char *label);
+
+/*
+ * Write the copy of l's product for recipient (its key fpr), then the
+ * copy's label, valid against label.xsd, to its file; each flushed to
+ * the disk and closed.  A binary copy is not written to a terminal.
+ */
+int pki_export_write(struct pki_export_out *o, struct pki_txn *t, struct pki_gpg *g,
+		     struct pki_label *l, const char *recipient, const char *fpr, bool armor);
+
+/* After the change (rc its result): on failure the files made are taken
+ * back, the copy never having been recorded.  Returns rc. */
+int pki_export_close(struct pki_export_out *o, int rc);
 
 #endif

@@ -72,6 +72,8 @@ int pki_matrix_put(struct pki_matrix *m, const struct pki_principal *p);
 int pki_delegations_add(struct pki_delegations *d, const struct pki_delegation *x);
 struct pki_delegation *pki_delegations_find(const struct pki_delegations *d, const char *id);
 bool pki_delegation_valid(const struct pki_delegation *x, time_t at);
+/* The same grant: grantor, grantee, power, scope, window and reference. */
+bool pki_delegation_same(const struct pki_delegation *a, const struct pki_delegation *b);
 
 /* A deep copy, released with pki_principal_release. */
 int pki_principal_copy(struct pki_principal *dst, const struct pki_principal *src);

@@ -22,6 +22,68 @@ int pki_policy_may_change_matrix(const struct pki_principal *actor)
 			 pki_role_name(actor->role));
 }
 
+/* Is there a principal of role, valid at `at`? */
+static bool has_valid(const struct pki_matrix *m, enum pki_role role, time_t at)
+{
+	size_t i;
+
+	for (i = 0; m != NULL && i < m->n; i++)
+		if (m->v[i].role == role && pki_principal_valid(&m->v[i], at))
+			return true;
+	return false;
+}
+
+int pki_policy_keepers(const struct pki_matrix *before, const struct pki_matrix *after,
+		       time_t at)
+{
+	static const struct { enum pki_role role; const char *title; } keepers[] = {
+		{ PKI_ROLE_HOM, "Head of Mission" },
+		{ PKI_ROLE_CHAIR, "Chair" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keepers) / sizeof(keepers[0]); i++)
+		if (has_valid(before, keepers[i].role, at) && !has_valid(after, keepers[i].role, at))
+			return pki_error(PKI_EPOLICY, "the access matrix must keep a valid %s: "
+					 "add the next one first (policy 12.10)", keepers[i].title);
+	return 0;
+}
+
+int pki_policy_role_fits(const struct pki_principal *p)
+{
+	bool inside = p->type == PKI_TYPE_MISSION;
+
+	switch (p->role) {
+	case PKI_ROLE_HOM:
+	case PKI_ROLE_CHAIR:
+	case PKI_ROLE_MEMBER:
+	case PKI_ROLE_UNDSS:
+		if (!inside)
+			return pki_error(PKI_EUSAGE, "a %s principal's type is mission (policy 21)",
+					 pki_role_name(p->role));
+		break;
+	case PKI_ROLE_EXTERNAL:
+		if (inside)
+			return pki_error(PKI_EUSAGE, "an external principal's type is un, non-un or "
+					 "security-force (policy 11.4)");
+		break;
+	case PKI_ROLE_ARCHIVES:
+		if (p->type != PKI_TYPE_UN)
+			return pki_error(PKI_EUSAGE, "an archives principal is the UN Archives, a UN "
+					 "entity outside the mission: its type is un (policy 11.5.1)");
+		if (p->clearance != PKI_LEVEL_STRICTLY_CONFIDENTIAL)
+			return pki_error(PKI_EUSAGE, "an archives principal receives every product on "
+					 "transfer: its clearance is strictly-confidential (policy 11.5.1)");
+		if (strcmp(p->areas, "*") != 0)
+			return pki_error(PKI_EUSAGE, "an archives principal receives every product on "
+					 "transfer: its areas are '*' (policy 11.5.1)");
+		break;
+	case PKI_ROLE_AUDITOR:
+		break;
+	}
+	return 0;
+}
+
 int pki_policy_may_delegate(const struct pki_principal *actor, enum pki_power power)
 {
 	if (power == PKI_POWER_SHARE_EXTERNAL) {
@@ -84,6 +146,33 @@ const struct pki_delegation *pki_policy_delegation(const struct pki_delegations 
 		return x;
 	}
 	return NULL;
+}
+
+int pki_policy_delegation_ok(const struct pki_delegation *x, const struct pki_matrix *m,
+			     time_t at)
+{
+	const struct pki_principal *grantor = pki_matrix_find(m, x->grantor);
+	const struct pki_principal *grantee = pki_matrix_find(m, x->grantee);
+	int rc;
+
+	if (grantor == NULL || !pki_principal_valid(grantor, at))
+		return pki_error(PKI_EPOLICY, "delegation '%s' is granted by '%s', who is not a "
+				 "valid principal of the access matrix (policy 9.8)", x->id,
+				 x->grantor);
+	if ((rc = pki_policy_may_delegate(grantor, x->power)) < 0)
+		return rc;
+	if (grantee == NULL || !pki_principal_valid(grantee, at))
+		return pki_error(PKI_EPOLICY, "'%s' is not a valid principal of the access matrix "
+				 "(policy 9.8)", x->grantee);
+	if (grantee->type != PKI_TYPE_MISSION)
+		return pki_error(PKI_EPOLICY, "'%s' is outside the mission: authority is delegated "
+				 "within it (policy 9.8)", x->grantee);
+	if (x->reference == NULL || x->reference[0] == '\0')
+		return pki_error(PKI_EPOLICY, "delegation '%s' names no written instrument "
+				 "(policy 9.8)", x->id);
+	if (pki_check_scope("scope", x->scope) < 0)
+		return pki_error_wrap(PKI_EPOLICY, "delegation '%s' (policy 9.8)", x->id);
+	return 0;
 }
 
 /* --- disseminating (SPEC 5.3) --- */
@@ -545,6 +634,31 @@ int pki_policy_may_archive(const struct pki_principal *actor)
 	return pki_error(PKI_EPOLICY, "'%s' is %s: transfers to the UN Archives are made by "
 			 "the Chair, custodian of the registry, or the Head of Mission "
 			 "(policy 11.5.1, 12.6.9)", actor->name, pki_role_name(actor->role));
+}
+
+int pki_policy_archives_recipient(const struct pki_principal *r, const char *name,
+				  bool has_key, time_t at)
+{
+	char when[PKI_TIME_LEN];
+
+	if (r == NULL)
+		return pki_error(PKI_EPOLICY, "'%s' is not a principal of the access matrix: "
+				 "records are transferred to the UN Archives (policy 11.5.1)", name);
+	if (r->role != PKI_ROLE_ARCHIVES)
+		return pki_error(PKI_EPOLICY, "'%s' is %s, not the UN Archives: records are "
+				 "transferred to the archives principal (policy 11.5.1)", r->name,
+				 pki_role_name(r->role));
+	if (!pki_principal_valid(r, at)) {
+		pki_time_format(at, when);
+		return pki_error(PKI_EPOLICY, "'%s' is not a valid principal at %s "
+				 "(policy 11.5.1)", r->name, when);
+	}
+	if (!has_key)
+		return pki_error(PKI_EPOLICY, "'%s' has no key in the repository (policy 11.5.1)",
+				 r->name);
+	if (pki_policy_role_fits(r) < 0)
+		return pki_error_wrap(PKI_EPOLICY, "'%s'", r->name);
+	return 0;
 }
 
 /* --- the label (SPEC 3.4) --- */

@@ -3,6 +3,8 @@
  * Each rule returns 0 (allowed) or -PKI_EPOLICY with a message that names
  * the rule and the policy paragraph, e.g.
  *   "'fc' is cleared to confidential, the product is strictly-confidential (policy 9.8)".
+ * (pki_policy_role_fits alone says -PKI_EUSAGE: words that cannot go
+ * together are a usage error, whoever gives them.)
  * No I/O: everything a rule needs is passed in, so that pki-audit can
  * judge a past action with the matrix and delegations of its time.
  */
@@ -32,9 +34,42 @@ struct pki_product {
 /* Only hom and chair principals change the matrix. */
 int pki_policy_may_change_matrix(const struct pki_principal *actor);
 
+/*
+ * The keeper rule (policy 12.10): someone must always be able to keep
+ * the matrix and the registry.  A change keeps a valid hom and a valid
+ * chair -- each that the matrix had before it, both judged at `at`.  So
+ * a repository pki-init made with a hom alone stays valid, gains its
+ * chair when one is added, and from then on never loses either: a new
+ * Head of Mission or Chair is added before the old one is removed.
+ * before NULL (the first commit): nothing to keep.
+ */
+int pki_policy_keepers(const struct pki_matrix *before, const struct pki_matrix *after,
+		       time_t at);
+
+/*
+ * The role fits the type (policy 21, 11.4, 11.5.1): hom, chair,
+ * member and undss are of the mission; an external principal is outside
+ * it; archives is the UN Archives, a non-mission UN entity (type un),
+ * cleared to strictly-confidential with areas "*", since every product
+ * of every area reaches it on transfer (11.5.1) and the matrix records
+ * what each principal receives (11.3.3).  auditor: any type.
+ */
+int pki_policy_role_fits(const struct pki_principal *p);
+
 /* share-external by hom (policy 11.4.1); disseminate and declassify by an
  * originator (any mission member, for its own products; policy 9.8). */
 int pki_policy_may_delegate(const struct pki_principal *actor, enum pki_power power);
+
+/*
+ * A delegation as recorded (policy 9.8, 11.4.1), judged with
+ * the matrix m at `at`: its grantor a valid principal allowed to delegate
+ * the power (pki_policy_may_delegate); its grantee a valid principal
+ * inside the mission -- authority is delegated within it (9.8); a written
+ * instrument named in its reference; a scope that is a product ID, one
+ * area or "*" (pki_check_scope).
+ */
+int pki_policy_delegation_ok(const struct pki_delegation *x, const struct pki_matrix *m,
+			     time_t at);
 
 /*
  * Is there a delegation from grantor (NULL: any grantor with the power's
@@ -168,6 +203,16 @@ int pki_policy_may_receive(const struct pki_principal *actor);
 /* Who transfers records to the UN Archives: the chair, custodian of the
  * registry, or the hom (SPEC 5.5, policy 11.5.1, 12.6.9). */
 int pki_policy_may_archive(const struct pki_principal *actor);
+
+/*
+ * Who receives a product on its transfer to the UN Archives (policy
+ * 11.5.1): the recipient of the custodian's re-encryption for a transfer
+ * (r: its row, NULL when name is in no row) is an archives principal,
+ * valid at `at`, with its key in the repository (has_key), that fits its
+ * role (pki_policy_role_fits).
+ */
+int pki_policy_archives_recipient(const struct pki_principal *r, const char *name,
+				  bool has_key, time_t at);
 
 /* --- the label (SPEC 3.4) --- */
 

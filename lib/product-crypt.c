@@ -43,10 +43,10 @@ static int import_key(struct pki_txn *t, struct pki_gpg *g, const char *fpr)
 {
 	struct pki_buf b = PKI_BUF_INIT;
 	struct pki_key k = { 0 };
-	char path[64];
+	char path[PKI_KEY_PATH_MAX];
 	int rc;
 
-	snprintf(path, sizeof(path), "keys/%s.asc", fpr);
+	pki_key_path(fpr, path);
 	rc = pki_txn_read(t, path, KEY_MAX, &b);
 	if (rc == -PKI_ENOINPUT)
 		rc = pki_error(PKI_EUNAVAIL, "key %s is neither in the keyring nor at %s", fpr, path);

@@ -8,28 +8,10 @@
 #include "product.h"
 #include "repo.h"
 
-#define PRODUCTS "products"
+#define PRODUCTS PKI_PRODUCTS_DIR
 #define SERIAL_MAX 999999
 
-/* --- IDs and paths --- */
-
-int pki_product_path(const char *id, const char *ext, char out[PKI_PRODUCT_PATH_MAX])
-{
-	const char *entity, *year;
-	int serial, n;
-
-	if (pki_check_product_id(id) < 0)
-		return -PKI_EUSAGE;
-	/* MISSION-ENTITY-YYYY-NNNNNN, checked: split at the dashes. */
-	entity = strchr(id, '-') + 1;
-	year = id + strlen(id) - 11;
-	serial = atoi(year + 5);
-	n = snprintf(out, PKI_PRODUCT_PATH_MAX, PRODUCTS "/%.*s-%03d/%s.%s",
-		     (int)(year + 4 - entity), entity, serial / PKI_BUCKET_SIZE, id, ext);
-	if (n < 0 || n >= PKI_PRODUCT_PATH_MAX)
-		return pki_error(PKI_EUSAGE, "product path for '%s' too long", id);
-	return 0;
-}
+/* --- IDs --- */
 
 /* The number after prefix when name is prefix + digits (+ suffix), else -1. */
 static long number_after(const char *name, const char *prefix, size_t ndigits,

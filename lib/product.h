@@ -3,10 +3,9 @@
  *   products/<bucket>/<ID>.gpg   the ciphertext, encrypted to the distribution list
  *   products/<bucket>/<ID>.xml   its label, bound to the ciphertext by SHA-256
  *
- * IDs are MISSION-ENTITY-YYYY-NNNNNN; the bucket is ENTITY-YYYY-NNN with
- * NNN = serial / 500, so no directory holds more than a thousand files and
- * a change rewrites small trees only.  Serials are allocated under the
- * repository lock from the highest one on the tip, per entity and year.
+ * IDs are MISSION-ENTITY-YYYY-NNNNNN, their paths made by paths.h.
+ * Serials are allocated under the repository lock from the highest one on
+ * the tip, per entity and year.
  *
  * The label also carries the distribution list (principal names), the one
  * place it is kept besides the registry, so that a share or a revoke knows
@@ -20,6 +19,7 @@
 #include "buf.h"
 #include "label.h"
 #include "matrix.h"
+#include "paths.h"
 #include "policy.h"
 #include "session.h"
 #include "vocab.h"
@@ -31,11 +31,6 @@ struct pki_session;
 struct pki_state;
 
 #define PKI_ID_MAX 48
-#define PKI_PRODUCT_PATH_MAX 96
-#define PKI_BUCKET_SIZE 500
-
-/* products/<bucket>/<ID>.<ext>; -PKI_EUSAGE for an invalid ID. */
-int pki_product_path(const char *id, const char *ext, char out[PKI_PRODUCT_PATH_MAX]);
 
 /* The next free ID for mission, entity and the year of `when`. */
 int pki_product_next_id(struct pki_txn *t, const char *mission, const char *entity,

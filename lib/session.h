@@ -71,10 +71,4 @@ int pki_msg_subject(struct pki_buf *msg, const char *prog, const char *action,
 		    const char *object);
 int pki_msg_trailer(struct pki_buf *msg, const char *key, const char *value);
 
-/*
- * Installed data: share/pki/<name>.  $PKI_SHAREDIR overrides the
- * compiled-in PKI_SHAREDIR (tests run from the build tree).
- */
-int pki_share_path(const char *name, struct pki_buf *out);
-
 #endif

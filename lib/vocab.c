@@ -253,6 +253,43 @@ bad:
 			 what, echo(&e, s));
 }
 
+/* A product ID, one area, or "*": what a delegation covers (pki-files(5)). */
+#define SCOPE_MAX 64
+int pki_check_scope(const char *what, const char *s)
+{
+	struct echo e;
+	int rc;
+
+	if ((rc = pki_check_text(what, s, SCOPE_MAX)) < 0)
+		return rc;
+	if (strcmp(s, "*") == 0 || pki_check_product_id(s) == 0 ||
+	    (s[0] != '\0' && strchr(s, ';') == NULL && pki_check_areas(what, s) == 0))
+		return 0;
+	return pki_error(PKI_EUSAGE, "invalid %s '%s' (expected a product ID, an area "
+			 "or '*')", what, echo(&e, s));
+}
+
+/* The words the registry's authority column holds besides delegation IDs
+ * (pki-files(5)): the one list, so that no delegation is named like one. */
+static const char *const authority_words[] = {
+	"originator", "hom", "undss-rule", "custodian",
+};
+
+bool pki_authority_is_word(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(authority_words); i++)
+		if (strcmp(s, authority_words[i]) == 0)
+			return true;
+	return false;
+}
+
+bool pki_authority_is_delegation(const char *s)
+{
+	return s[0] != '\0' && !pki_authority_is_word(s);
+}
+
 /*
  * Length of the UTF-8 sequence at s, 0 when it is invalid: overlong forms,
  * surrogates and code points past U+10FFFF are refused (RFC 3629).

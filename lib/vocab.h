@@ -95,6 +95,18 @@ int pki_check_fingerprint(const char *what, char *s);
 /* The same, as a question: no message, s untouched. */
 bool pki_is_fingerprint(const char *s);
 
+/* A delegation's scope: a product ID, one area, or "*" (pki-files(5)). */
+int pki_check_scope(const char *what, const char *s);
+
+/*
+ * The registry's authority column (pki-files(5)) holds a word -- originator,
+ * hom, undss-rule, custodian -- or the ID of a delegation.  One list of
+ * the words, so that the audit, the delegation IDs and the commands agree.
+ */
+bool pki_authority_is_word(const char *s);
+/* Not empty and not a word: the ID of a delegation. */
+bool pki_authority_is_delegation(const char *s);
+
 /* Does the ';'-separated area list a meet b ("*" meets everything)? */
 bool pki_areas_meet(const char *a, const char *b);
 

@@ -20,7 +20,7 @@
 #include <libxml/xmlschemas.h>
 
 #include "error.h"
-#include "session.h"
+#include "paths.h"
 #include "xml-read.h"
 
 /* Our documents are a few levels deep; anything deeper is an attack. */

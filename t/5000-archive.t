@@ -438,6 +438,17 @@ assert (s[\"product\"], s[\"recipient\"], s[\"authority\"], s[\"actor\"], s[\"re
 	verify_history "$R2"
 '
 
+test_expect_success 'refused: an archives principal made of the mission by hand receives nothing (77)' '
+	git clone -q "$R2" m4 && mkdir bags-m4 &&
+	sed -i "s/\"ARMS\",\"un\",\"archives\"/\"ARMS\",\"mission\",\"archives\"/" m4/access-matrix.csv &&
+	git -c user.name=hom -c user.email=hom@mission.example -c user.signingkey="$(fpr hom)" \
+		-C m4 commit -q -S -am "the archives by hand" &&
+	test_tick &&
+	REPO=$TRASH/m4 expect_refusal 77 as hom pki-archive -C "$TRASH/m4" --final -o "$TRASH/bags-m4" &&
+	grep -q "refused: .archives.: an archives principal is the UN Archives, a UN entity outside the mission: its type is un (policy 11.5.1)" err &&
+	test -z "$(ls -A bags-m4)"
+'
+
 test_expect_success 'a failure while building leaves no bag and no commit' '
 	git clone -q "$R2" m3 &&
 	at 2026-09-01T00:00:00Z &&

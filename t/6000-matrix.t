@@ -115,11 +115,43 @@ test_expect_success 'refused: removing the unknown (66), the removed (65), by a 
 	expect_refusal 77 as fc pki-matrix -C "$REPO" remove jmac
 '
 
-test_expect_success 'refused: the matrix keeps a Head of Mission or a Chair (77)' '
-	as hom pki-matrix -C "$REPO" remove chair &&
+test_expect_success 'refused: the matrix keeps a valid Head of Mission and a valid Chair (77)' '
+	expect_refusal 77 as hom pki-matrix -C "$REPO" remove chair &&
+	grep -q "refused: the access matrix must keep a valid Chair: add the next one first (policy 12.10)" err &&
+	expect_refusal 77 as chair pki-matrix -C "$REPO" remove hom &&
+	grep -q "must keep a valid Head of Mission: add the next one first (policy 12.10)" err &&
+	expect_refusal 77 as hom pki-matrix -C "$REPO" add chair --role member &&
+	grep -q "must keep a valid Chair" err &&
+	expect_refusal 77 as hom pki-matrix -C "$REPO" add hom --until "$PKI_DATE" &&
+	grep -q "must keep a valid Head of Mission" err
+'
+
+test_expect_success 'a repository with a Head of Mission alone; the Chair handed over, the next one first' '
+	as hom pki-init -m UNMISS -e OSRSG -p hom "$TRASH/r2" &&
 	test_tick &&
-	expect_refusal 77 as hom pki-matrix -C "$REPO" remove hom &&
-	grep -q "must keep a valid Head of Mission or Chair (policy 12.10)" err
+	REPO=$TRASH/r2 expect_refusal 77 as hom pki-matrix -C "$TRASH/r2" remove hom &&
+	as hom pki-matrix -C "$TRASH/r2" add chair --key "$K/chair.pub.asc" --entity CMPIC \
+		--type mission --role chair --clearance strictly-confidential --areas "*" &&
+	test_tick &&
+	REPO=$TRASH/r2 expect_refusal 77 as hom pki-matrix -C "$TRASH/r2" remove chair &&
+	as hom pki-matrix -C "$TRASH/r2" add fc --key "$K/fc.pub.asc" --entity CMPIC \
+		--type mission --role chair --clearance strictly-confidential --areas "*" &&
+	test_tick &&
+	as fc pki-matrix -C "$TRASH/r2" remove chair &&
+	test_tick &&
+	pki-audit -C "$TRASH/r2"
+'
+
+test_expect_success 'refused: the UN Archives are a un principal, strictly-confidential, every area (64)' '
+	expect_refusal 64 as hom pki-matrix -C "$REPO" add archives --type mission &&
+	grep -q "an archives principal is the UN Archives, a UN entity outside the mission: its type is un (policy 11.5.1)" err &&
+	expect_refusal 64 as hom pki-matrix -C "$REPO" add archives --clearance confidential &&
+	grep -q "its clearance is strictly-confidential (policy 11.5.1)" err &&
+	expect_refusal 64 as hom pki-matrix -C "$REPO" add archives --areas poc &&
+	grep -q "its areas are .\*. (policy 11.5.1)" err &&
+	expect_refusal 64 as hom pki-matrix -C "$REPO" add fc --role archives &&
+	expect_refusal 64 as hom pki-matrix -C "$REPO" add x --key "$K/mallory.pub.asc" --entity ARMS \
+		--type un --role archives --clearance confidential --areas "*"
 '
 
 test_expect_success 'delegate: the Head of Mission grants share-external' '
@@ -148,7 +180,12 @@ test_expect_success 'refused: bad delegations' '
 	expect_refusal 77 as hom pki-matrix -C "$REPO" delegate nobody --power disseminate --ref x &&
 	expect_refusal 77 as hom pki-matrix -C "$REPO" delegate mallory --power disseminate --ref x &&
 	expect_refusal 77 as hom pki-matrix -C "$REPO" delegate fama --power disseminate --ref x &&
-	expect_refusal 77 as auditor pki-matrix -C "$REPO" delegate jmac --power disseminate --ref x
+	grep -q "refused: .fama. is outside the mission: authority is delegated within it (policy 9.8)" err &&
+	expect_refusal 77 as hom pki-matrix -C "$REPO" delegate archives --power disseminate --ref x &&
+	expect_refusal 77 as auditor pki-matrix -C "$REPO" delegate jmac --power disseminate --ref x &&
+	expect_refusal 64 as hom pki-matrix -C "$REPO" delegate jmac --power disseminate --ref "" &&
+	expect_refusal 64 as hom pki-matrix -C "$REPO" delegate jmac --power disseminate --scope "poc;crime" --ref x &&
+	grep -q "invalid --scope .poc;crime." err
 '
 
 test_expect_success 'refused: uncommitted edits to the matrix are not overwritten (65)' '

@@ -241,6 +241,23 @@ static void test_time(void)
 	ok(t > 1767225600, "the clock is after 2026");
 }
 
+/* A delegation's scope, and the words of the authority column. */
+static void test_scope(void)
+{
+	is_int(pki_check_scope("scope", "*"), 0, "scope *");
+	is_int(pki_check_scope("scope", "poc"), 0, "scope: one area");
+	is_int(pki_check_scope("scope", "UNMISS-JMAC-2026-000042"), 0, "scope: a product ID");
+	is_int(pki_check_scope("scope", "poc;crime"), -PKI_EUSAGE, "scope: two areas");
+	is_int(pki_check_scope("--scope", ""), -PKI_EUSAGE, "scope: empty");
+	ok(strstr(pki_error_last(), "invalid --scope ''") != NULL, "names the option: %s",
+	   pki_error_last());
+	is_int(pki_check_scope("scope", "../x"), -PKI_EUSAGE, "scope: a path");
+	ok(pki_authority_is_word("custodian"), "custodian is a word");
+	ok(!pki_authority_is_delegation("hom"), "hom is no delegation");
+	ok(!pki_authority_is_delegation(""), "nothing is no delegation");
+	ok(pki_authority_is_delegation("DLG-0123456789"), "an ID is a delegation");
+}
+
 int main(void)
 {
 	test_words();
@@ -248,5 +265,6 @@ int main(void)
 	test_areas();
 	test_text();
 	test_time();
+	test_scope();
 	return done_testing();
 }

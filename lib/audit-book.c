@@ -1,0 +1,170 @@
+/* audit-book.c: the tables a commit leaves, against the rule book
+ * (policy 9.8, 11.5.1, 12.10).
+ *
+ * pki-matrix refuses a change that loses the last valid hom or chair, a
+ * role that does not fit its type, a delegation to someone outside the
+ * mission or without a written instrument.  A table edited with stock git
+ * meets the same rules of lib/policy.c here: each commit that changes
+ * access-matrix.csv or delegations.csv is judged on the tables after it,
+ * at its time -- the keeper rule against each parent's matrix (A114),
+ * every principal whose role, type, clearance or areas it sets (A115),
+ * every delegation it adds or edits (A116).  Rows it leaves as its
+ * parents had them are history, judged by the commit that wrote them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit-int.h"
+#include "error.h"
+#include "policy.h"
+
+/* The blob ID of a table at a commit, "" when the commit has none; < 0
+ * only when the audit cannot go on. */
+static int table_id(struct pki_auditor *au, const char *commit, const char *path, char id[41])
+{
+	int rc = pki_repo_id_at(au->repo, commit, path, id);
+
+	if (rc == -PKI_ENOINPUT) {
+		id[0] = '\0';
+		pki_error_clear();
+		return 0;
+	}
+	return rc;
+}
+
+/* The matrix at a commit: an absent one is empty; NULL (A108 said why)
+ * when it does not parse. */
+static int matrix_at(struct pki_auditor *au, const char *commit, const char *where,
+		     const struct pki_matrix **out)
+{
+	static const struct pki_matrix empty;
+	char id[41];
+	int rc;
+
+	*out = NULL;
+	if ((rc = table_id(au, commit, PKI_MATRIX_FILE, id)) < 0)
+		return rc;
+	*out = id[0] != '\0' ? pki_audit_matrix(au, id, where) : &empty;
+	return 0;
+}
+
+/* The same for the delegations (pki_audit_delegations: absent, none). */
+static int delegations_at(struct pki_auditor *au, const char *commit, const char *where,
+			  const struct pki_delegations **out)
+{
+	char id[41];
+	int rc;
+
+	*out = NULL;
+	if ((rc = table_id(au, commit, PKI_DELEGATIONS_FILE, id)) < 0)
+		return rc;
+	*out = pki_audit_delegations(au, id, where);
+	return 0;
+}
+
+/* --- the access matrix --- */
+
+static bool same_role(const struct pki_principal *a, const struct pki_principal *b)
+{
+	return a->type == b->type && a->role == b->role && a->clearance == b->clearance &&
+	       strcmp(a->areas, b->areas) == 0;
+}
+
+/* A row as some parent had it is no new row. */
+static bool inherited(const struct pki_principal *p, const struct pki_matrix *const *parents,
+		      size_t n)
+{
+	const struct pki_principal *q;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((q = pki_matrix_find(parents[i], p->name)) != NULL && same_role(p, q))
+			return true;
+	return false;
+}
+
+static int judge_matrix(struct pki_auditor *au, const struct pki_acommit *ac)
+{
+	const struct pki_matrix *after, **parents;
+	const char *id = ac->c.id;
+	size_t i, n = 0;
+	int rc;
+
+	if ((rc = matrix_at(au, id, id, &after)) < 0 || after == NULL)
+		return rc;	/* A108 */
+	if ((parents = calloc(ac->c.nparents + 1, sizeof(*parents))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "history");
+	/* A parent's matrix that does not parse: A108, where it was written. */
+	for (i = 0; i < ac->c.nparents && rc == 0; i++)
+		if ((rc = matrix_at(au, ac->c.parents[i], id, &parents[n])) == 0 && parents[n] != NULL)
+			n++;
+	for (i = 0; i < n && rc == 0; i++)
+		if (pki_policy_keepers(parents[i], after, ac->c.when) < 0) {
+			rc = pki_audit_add(au->a, PKI_A_KEEPER, id, "changes the access matrix: %s",
+					   pki_error_last());
+			break;
+		}
+	for (i = 0; i < after->n && rc == 0; i++) {
+		const struct pki_principal *p = &after->v[i];
+
+		if (!inherited(p, parents, n) && pki_policy_role_fits(p) < 0)
+			rc = pki_audit_add(au->a, PKI_A_ROLE_TYPE, id, "sets principal '%s' in the "
+					   "access matrix: %s", p->name, pki_error_last());
+	}
+	free(parents);
+	return rc;
+}
+
+/* --- the delegations --- */
+
+/* A delegation as some parent had it is no new grant. */
+static bool granted_before(const struct pki_delegation *x,
+			   const struct pki_delegations *const *parents, size_t n)
+{
+	const struct pki_delegation *y;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((y = pki_delegations_find(parents[i], x->id)) != NULL && pki_delegation_same(x, y))
+			return true;
+	return false;
+}
+
+static int judge_delegations(struct pki_auditor *au, const struct pki_acommit *ac)
+{
+	const struct pki_delegations *d, **parents;
+	const struct pki_matrix *m;
+	const char *id = ac->c.id;
+	size_t i, n = 0;
+	int rc;
+
+	if ((rc = delegations_at(au, id, id, &d)) < 0 || d == NULL ||
+	    (rc = matrix_at(au, id, id, &m)) < 0 || m == NULL)
+		return rc;	/* A108 */
+	if ((parents = calloc(ac->c.nparents + 1, sizeof(*parents))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "history");
+	for (i = 0; i < ac->c.nparents && rc == 0; i++)
+		if ((rc = delegations_at(au, ac->c.parents[i], id, &parents[n])) == 0 &&
+		    parents[n] != NULL)
+			n++;
+	for (i = 0; i < d->n && rc == 0; i++) {
+		const struct pki_delegation *x = &d->v[i];
+
+		if (!granted_before(x, parents, n) && pki_policy_delegation_ok(x, m, ac->c.when) < 0)
+			rc = pki_audit_add(au->a, PKI_A_DELEGATION_INVALID, id, "records delegation "
+					   "%s: %s", x->id, pki_error_last());
+	}
+	free(parents);
+	return rc;
+}
+
+int pki_audit_table_rules(struct pki_auditor *au, struct pki_acommit *ac)
+{
+	int rc;
+
+	if ((ac->changes & PKI_CH_MATRIX) && (rc = judge_matrix(au, ac)) < 0)
+		return rc;
+	if (ac->changes & PKI_CH_DELEGATIONS)
+		return judge_delegations(au, ac);
+	return 0;
+}

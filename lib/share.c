@@ -1,0 +1,304 @@
+/* share.c: disseminating a product inside the mission, handing a copy
+ * outside it, or taking recipients off its distribution list. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "export.h"
+#include "paths.h"
+#include "policy.h"
+#include "product.h"
+#include "registry.h"
+#include "session.h"
+#include "share.h"
+
+#define JUSTIFICATION_MAX 1024
+#define REF_MAX 256
+
+struct share {
+	const struct pki_share_req *g;
+	struct pki_export_out out;
+};
+
+/* --- judging --- */
+
+/* What a rule judges a recipient on, as of the transaction and `at`. */
+static void context(struct pki_share_ctx *c, const struct pki_share_req *g, struct pki_txn *t,
+		    const struct pki_state *st, const struct pki_product *p, const char *name,
+		    time_t at)
+{
+	char keypath[PKI_KEY_PATH_MAX];
+
+	memset(c, 0, sizeof(*c));
+	c->actor = st->actor;
+	c->product = p;
+	c->recipient_name = name;
+	c->recipient = pki_matrix_find(&st->matrix, name);
+	if (c->recipient != NULL) {
+		pki_key_path(c->recipient->fpr, keypath);
+		c->recipient_key = pki_txn_exists(t, keypath);
+	}
+	c->matrix = &st->matrix;
+	c->delegations = &st->delegations;
+	c->at = at;
+	c->authority = g->authority;
+	c->justification = g->j;
+	c->hrddp = g->hrddp;
+	c->arrangement = g->arrangement;
+	c->consent = g->consent;
+}
+
+static bool on_list(const struct pki_label *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->nrecipients; i++)
+		if (strcmp(l->recipients[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Inside or outside the mission: every recipient on one side.  Unknown
+ * recipients are judged (and refused) first, by the rule that names them.
+ */
+static int which_side(bool *outside, const struct pki_share_req *g, struct pki_txn *t,
+		      const struct pki_state *st, const struct pki_product *p, time_t now)
+{
+	struct pki_share_ctx c;
+	size_t i, nout = 0;
+	int rc;
+
+	for (i = 0; i < g->n; i++) {
+		context(&c, g, t, st, p, g->names[i], now);
+		if (c.recipient == NULL && (rc = pki_policy_may_share(NULL, &c)) < 0)
+			return rc;
+		nout += pki_policy_outside(c.recipient);
+	}
+	*outside = nout > 0;
+	if (nout > 0 && nout < g->n)
+		return pki_error(PKI_EUSAGE, "recipients inside and outside the mission: "
+				 "share with each side in its own call");
+	if (nout > 1)
+		return pki_error(PKI_EUSAGE, "a copy leaves the mission for one recipient at a time");
+	if (nout == 0 && (g->hrddp || g->arrangement || g->consent || g->out || g->label || g->armor))
+		return pki_error(PKI_EUSAGE, "--hrddp, --arrangement, --consent, -o, --label and -a "
+				 "go with a share outside the mission");
+	return 0;
+}
+
+/* Judge every recipient before anything changes: all are allowed or none. */
+static int judge_all(const char **auth, const struct pki_share_req *g, struct pki_txn *t,
+		     const struct pki_state *st, const struct pki_label *l, time_t now)
+{
+	struct pki_share_ctx c;
+	struct pki_product p;
+	size_t i;
+	int rc;
+
+	pki_product_of_label(l, &p);
+	for (i = 0; i < g->n; i++) {
+		context(&c, g, t, st, &p, g->names[i], now);
+		if (g->revoke) {
+			if (!on_list(l, g->names[i]))
+				return pki_error(PKI_EDATA, "'%s' is not on the distribution list "
+						 "of %s", g->names[i], l->id);
+			rc = pki_policy_may_revoke(&auth[i], &c);
+		} else {
+			rc = pki_policy_may_share(&auth[i], &c);
+			if (rc == 0 && !pki_policy_outside(c.recipient) && on_list(l, g->names[i]))
+				rc = pki_error(PKI_EDATA, "'%s' already receives %s", g->names[i], l->id);
+		}
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* --- recording --- */
+
+static int record(struct pki_txn *t, const struct pki_share_req *g, const struct pki_state *st,
+		  const struct pki_label *l, const char *const *auth, enum pki_action action,
+		  time_t now)
+{
+	struct pki_row rows[PKI_SHARE_RECIPIENTS_MAX];
+	size_t i;
+
+	memset(rows, 0, sizeof(rows));
+	for (i = 0; i < g->n; i++) {
+		struct pki_row *r = &rows[i];
+
+		r->f[PKI_COL_ACTION] = pki_action_name(action);
+		r->f[PKI_COL_PRODUCT] = l->id;
+		r->f[PKI_COL_LEVEL] = pki_level_name(l->level);
+		r->f[PKI_COL_ACTOR] = st->actor->name;
+		r->f[PKI_COL_RECIPIENT] = g->names[i];
+		r->f[PKI_COL_AUTHORITY] = auth[i];
+		r->f[PKI_COL_JUSTIFICATION] = g->j;
+		if (action == PKI_ACTION_EXPORT) {
+			r->f[PKI_COL_HRDDP] = g->hrddp;
+			r->f[PKI_COL_ARRANGEMENT] = g->arrangement;
+			r->f[PKI_COL_REFERENCE] = g->consent;
+		}
+	}
+	return pki_registry_append(t, now, rows, g->n);
+}
+
+static int message(struct pki_buf *msg, struct pki_session *s, const struct pki_share_req *g,
+		   const struct pki_state *st, enum pki_action action, const char *copy)
+{
+	const char *name = pki_action_name(action);
+	struct pki_buf object = PKI_BUF_INIT;
+	size_t i;
+	int rc;
+
+	/* "share ID with jmac, undss": git log --oneline tells the story. */
+	rc = pki_buf_printf(&object, "%s %s", g->id, g->revoke ? "from" : "with");
+	for (i = 0; i < g->n && rc == 0; i++)
+		rc = pki_buf_printf(&object, "%s %s", i > 0 ? "," : "", g->names[i]);
+	if (rc == 0)
+		rc = pki_msg_subject(msg, s->prog, name, object.ptr);
+	pki_buf_release(&object);
+	if (rc < 0 ||
+	    (rc = pki_msg_trailer(msg, "Pki-Action", name)) < 0 ||
+	    (rc = pki_msg_trailer(msg, "Pki-Product", g->id)) < 0)
+		return rc;
+	for (i = 0; i < g->n; i++)
+		if ((rc = pki_msg_trailer(msg, "Pki-Recipient", g->names[i])) < 0)
+			return rc;
+	if ((rc = pki_msg_trailer(msg, "Pki-Copy-Sha256", copy)) < 0)
+		return rc;
+	return pki_msg_trailer(msg, "Pki-Actor", st->actor->name);
+}
+
+/* --- inside the mission: share and revoke --- */
+
+/* The label's list, with the recipients added (share) or taken off (revoke). */
+static int new_list(struct pki_names *list, const struct pki_label *l,
+		    const struct pki_share_req *g)
+{
+	size_t i, k;
+	int rc;
+
+	for (i = 0; i < l->nrecipients; i++) {
+		for (k = 0; g->revoke && k < g->n; k++)
+			if (strcmp(l->recipients[i], g->names[k]) == 0)
+				break;
+		if (g->revoke && k < g->n)
+			continue;
+		if ((rc = pki_names_add(list, l->recipients[i])) < 0)
+			return rc;
+	}
+	for (k = 0; !g->revoke && k < g->n; k++)
+		if ((rc = pki_names_add(list, g->names[k])) < 0)
+			return rc;
+	return 0;
+}
+
+static int build_list(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
+		      struct pki_buf *msg, const struct pki_share_req *g, struct pki_label *l)
+{
+	const char *auth[PKI_SHARE_RECIPIENTS_MAX];
+	struct pki_names list = { 0 };
+	enum pki_action action = g->revoke ? PKI_ACTION_REVOKE : PKI_ACTION_SHARE;
+	int rc;
+
+	if ((rc = judge_all(auth, g, t, st, l, s->now)) < 0 ||
+	    (rc = new_list(&list, l, g)) < 0)
+		goto out;
+	/* The registry rows and the message name the recipients as given,
+	 * not the list, which the re-encryption hands over to the label. */
+	if ((rc = record(t, g, st, l, auth, action, s->now)) < 0 ||
+	    (rc = message(msg, s, g, st, action, NULL)) < 0 ||
+	    (rc = pki_product_reencrypt(t, s->gpg, &st->matrix, l, &list)) < 0)
+		goto out;
+out:
+	pki_names_release(&list);
+	return rc;
+}
+
+/* --- outside the mission: export --- */
+
+static int build_export(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
+			struct pki_buf *msg, struct share *sh, struct pki_label *l)
+{
+	const struct pki_share_req *g = sh->g;
+	const struct pki_principal *r;
+	const char *auth[1];
+	int rc;
+
+	if ((rc = judge_all(auth, g, t, st, l, s->now)) < 0)
+		return rc;
+	/* A retried change records the copy the first try made. */
+	r = pki_matrix_find(&st->matrix, g->names[0]);
+	if (!sh->out.made &&
+	    (rc = pki_export_write(&sh->out, t, s->gpg, l, r->name, r->fpr, g->armor)) < 0)
+		return rc;
+	if ((rc = record(t, g, st, l, auth, PKI_ACTION_EXPORT, s->now)) < 0)
+		return rc;
+	return message(msg, s, g, st, PKI_ACTION_EXPORT, sh->out.sha256);
+}
+
+static int build(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
+		 struct pki_buf *msg, void *arg)
+{
+	struct share *sh = arg;
+	const struct pki_share_req *g = sh->g;
+	struct pki_label l;
+	struct pki_product p;
+	bool outside = false;
+	int rc;
+
+	if ((rc = pki_state_need_actor(st, s->key.fpr)) < 0 ||
+	    (rc = pki_product_label(t, g->id, &l)) < 0)
+		return rc;
+	pki_product_of_label(&l, &p);
+	if (!g->revoke && (rc = which_side(&outside, g, t, st, &p, s->now)) < 0)
+		goto out;
+	if (outside)
+		rc = build_export(s, t, st, msg, sh, &l);
+	else
+		rc = build_list(s, t, st, msg, g, &l);
+out:
+	pki_label_release(&l);
+	return rc;
+}
+
+int pki_share_run(struct pki_session *s, const struct pki_share_req *g)
+{
+	struct share sh = { .g = g };
+	int rc;
+
+	/* The files are made before the lock, so that a bad path is refused
+	 * before anything is judged; a refusal takes them back. */
+	if ((rc = pki_export_open(&sh.out, g->out, g->label)) == 0)
+		rc = pki_session_change(s, build, &sh);
+	return pki_export_close(&sh.out, rc);
+}
+
+int pki_share_check(const struct pki_share_req *g)
+{
+	size_t i, k;
+	int rc;
+
+	if ((rc = pki_check_product_id(g->id)) < 0)
+		return rc;
+	for (i = 0; i < g->n; i++) {
+		if ((rc = pki_check_principal("recipient", g->names[i])) < 0)
+			return rc;
+		for (k = 0; k < i; k++)
+			if (strcmp(g->names[k], g->names[i]) == 0)
+				return pki_error(PKI_EUSAGE, "recipient '%s' given twice", g->names[i]);
+	}
+	if ((g->j && (rc = pki_check_text("-j", g->j, JUSTIFICATION_MAX)) < 0) ||
+	    (g->authority && (rc = pki_check_text("--authority", g->authority, 64)) < 0) ||
+	    (g->hrddp && (rc = pki_check_text("--hrddp", g->hrddp, REF_MAX)) < 0) ||
+	    (g->arrangement && (rc = pki_check_text("--arrangement", g->arrangement, REF_MAX)) < 0) ||
+	    (g->consent && (rc = pki_check_text("--consent", g->consent, REF_MAX)) < 0))
+		return rc;
+	if (g->n > PKI_SHARE_RECIPIENTS_MAX)
+		return pki_error(PKI_EUSAGE, "at most %d recipients in one call",
+				 PKI_SHARE_RECIPIENTS_MAX);
+	return 0;
+}
