@@ -147,13 +147,6 @@ static const struct pki_principal *signer_row(struct pki_auditor *au, const stru
 	return NULL;
 }
 
-static bool deleg_same(const struct pki_delegation *a, const struct pki_delegation *b)
-{
-	return strcmp(a->grantor, b->grantor) == 0 && strcmp(a->grantee, b->grantee) == 0 &&
-	       a->power == b->power && strcmp(a->scope, b->scope) == 0 && a->from == b->from &&
-	       a->until == b->until && strcmp(a->reference, b->reference) == 0;
-}
-
 const char *pki_audit_at_merge(const struct pki_ajudge *jc, char buf[64])
 {
 	buf[0] = '\0';
@@ -179,7 +172,7 @@ static int judge_delegations(struct pki_auditor *au, struct pki_acommit *ac,
 	for (i = 0; nw != NULL && i < nw->n && rc == 0; i++) {
 		x = &nw->v[i];
 		y = old != NULL ? pki_delegations_find(old, x->id) : NULL;
-		if (y != NULL && deleg_same(x, y))
+		if (y != NULL && pki_delegation_same(x, y))
 			continue;
 		if (y != NULL) {
 			if (pki_policy_may_change_matrix(who) < 0)
