@@ -70,6 +70,7 @@ struct pki_acommit {
 	size_t ntouch, captouch;
 	size_t row0, nrows;		/* the rows it added, in rows[] */
 	char signer[41];		/* a good signature's key; "" otherwise */
+	bool revoked;			/* ...which the verifying keyring holds revoked */
 	char *bad;			/* why the signature is not good */
 	const struct pki_principal *who;	/* the signer's row, when a valid principal */
 };
@@ -151,7 +152,7 @@ struct pki_auditor {
  * or with g when there is none (or it has gone: then *helper is NULLed). */
 int pki_verifier_start(struct pki_verifier **out);
 int pki_audit_verify(struct pki_verifier **helper, struct pki_gpg *g,
-		     const struct pki_commit *c, char signer[41]);
+		     const struct pki_commit *c, char signer[41], bool *revoked);
 void pki_verifier_stop(struct pki_verifier *v);
 /* audit-sign.c: how many verifiers (threads, helpers) run at once. */
 unsigned pki_audit_threads(const struct pki_auditor *au);

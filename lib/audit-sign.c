@@ -63,7 +63,7 @@ static void *verify(void *arg)
 		ac = &au->cv[i - au->nkeys];
 		if (ac->c.signature.len == 0)
 			continue;
-		if (pki_audit_verify(&v->helper, v->g, &ac->c, ac->signer) == 0)
+		if (pki_audit_verify(&v->helper, v->g, &ac->c, ac->signer, &ac->revoked) == 0)
 			continue;
 		ac->signer[0] = '\0';
 		/* The error slot is this thread's own. */
