@@ -244,6 +244,18 @@ static int judge_signature(struct pki_auditor *au, const struct pki_acommit *ac)
 	return rc;
 }
 
+/* The commit is authored in its signer's name (its key's address). */
+static int judge_author(struct pki_auditor *au, const struct pki_acommit *ac,
+			const struct pki_principal *p)
+{
+	const struct pki_key *k = pki_audit_key(au, p->fpr);
+
+	if (k == NULL || pki_policy_author(p, ac->c.author_email, k->emails, k->nemails) == 0)
+		return 0;	/* no key: its signature did not verify (A102) */
+	return pki_audit_add(au->a, PKI_A_AUTHOR, ac->c.id, "authored by '%s <%s>': %s",
+			     ac->c.author_name, ac->c.author_email, pki_error_last());
+}
+
 int pki_audit_judge_signer(struct pki_auditor *au, struct pki_acommit *ac,
 			   const struct pki_ajudge *jc, const struct pki_principal **who)
 {
@@ -365,7 +377,8 @@ static int judge_signer(struct pki_auditor *au, struct pki_acommit *ac)
 	int rc;
 
 	if ((rc = pki_audit_own(au, ac)) < 0 || (rc = judge_signature(au, ac)) <= 0 ||
-	    (rc = pki_audit_judge_signer(au, ac, &ac->own, &ac->who)) < 0)
+	    (rc = pki_audit_judge_signer(au, ac, &ac->own, &ac->who)) < 0 ||
+	    (ac->who != NULL && (rc = judge_author(au, ac, ac->who)) < 0))
 		return rc;
 	ac->flagged = au->a->count[PKI_SEV_ERROR] > errors;
 	return 0;
