@@ -90,6 +90,14 @@ struct pki_akey {
 	char blob[41];		/* the latest keys/<FPR>.asc; "" when never stored */
 	bool looked, have;
 	struct pki_key key;
+};
+
+/* One version of a key file a walked commit stored (or one read to
+ * judge a signature by), each judged once. */
+struct pki_akeyver {
+	char fpr[41];		/* of the file's name */
+	char blob[41];
+	char commit[41];	/* the first walked commit that stored it; "" none */
 	/* A file to check on the verifiers' threads: its bytes, and what
 	 * gpg saw in them (or why not). */
 	bool inspect;
@@ -137,6 +145,8 @@ struct pki_auditor {
 	size_t ntables, captables;
 	struct pki_akey *keys;
 	size_t nkeys, capkeys;
+	struct pki_akeyver *kvers;	/* every version of every key file */
+	size_t nkvers, capkvers;
 	size_t last_table;		/* where the last look-up hit */
 	struct pki_ashard shards[PKI_SHARD_CACHE];
 	unsigned next_shard;
@@ -223,9 +233,14 @@ struct pki_akey *pki_audit_akey(struct pki_auditor *au, const char *fpr, bool ad
  * why); < 0 only when the audit cannot go on. */
 int pki_audit_label(struct pki_auditor *au, const char *id, const struct pki_label **out,
 		    const char **why);
-/* Import the keys the keyring lacks from their files (checked first);
- * the other files the walk saw are marked to inspect, then judged by
- * pki_audit_keys_judge once inspected. */
+/* A key file commit ci changed (d): a version to judge, or a removal,
+ * which is an error while a principal's row (valid or not, before or
+ * after the commit) names the key: history needs it (A112). */
+int pki_audit_key_file(struct pki_auditor *au, size_t ci, const char *fpr,
+		       const struct pki_delta *d);
+/* Import the keys the keyring lacks from their latest files (checked
+ * first); every version the walk saw is marked to inspect, then judged
+ * by pki_audit_keys_judge once inspected (A105). */
 int pki_audit_import_keys(struct pki_auditor *au);
 int pki_audit_keys_judge(struct pki_auditor *au);
 /* Free the tables, labels and keys. */

@@ -36,7 +36,7 @@ struct verifier {
 };
 
 /* A key file to inspect: what it holds, or why it holds no key. */
-static int inspect(struct verifier *v, struct pki_akey *k)
+static int inspect(struct verifier *v, struct pki_akeyver *k)
 {
 	if (pki_gpg_inspect(v->g, k->data.ptr, k->data.len, &k->seen) == 0)
 		return 0;
@@ -54,13 +54,13 @@ static void *verify(void *arg)
 	struct pki_acommit *ac;
 	size_t i;
 
-	while ((i = atomic_fetch_add(v->next, 1)) < au->nkeys + au->nc) {
-		if (i < au->nkeys) {
-			if (au->keys[i].inspect && (v->rc = inspect(v, &au->keys[i])) < 0)
+	while ((i = atomic_fetch_add(v->next, 1)) < au->nkvers + au->nc) {
+		if (i < au->nkvers) {
+			if (au->kvers[i].inspect && (v->rc = inspect(v, &au->kvers[i])) < 0)
 				break;
 			continue;
 		}
-		ac = &au->cv[i - au->nkeys];
+		ac = &au->cv[i - au->nkvers];
 		if (ac->c.signature.len == 0)
 			continue;
 		if (pki_audit_verify(&v->helper, v->g, &ac->c, ac->signer, &ac->revoked) == 0)
@@ -89,8 +89,8 @@ static unsigned thread_count(const struct pki_auditor *au)
 {
 	unsigned n = pki_audit_threads(au);
 
-	if (n > au->nc + au->nkeys)
-		n = au->nc + au->nkeys > 0 ? (unsigned)(au->nc + au->nkeys) : 1;
+	if (n > au->nc + au->nkvers)
+		n = au->nc + au->nkvers > 0 ? (unsigned)(au->nc + au->nkvers) : 1;
 	return n;
 }
 
