@@ -243,6 +243,13 @@ int pki_audit_key_file(struct pki_auditor *au, size_t ci, const char *fpr,
  * by pki_audit_keys_judge once inspected (A105). */
 int pki_audit_import_keys(struct pki_auditor *au);
 int pki_audit_keys_judge(struct pki_auditor *au);
+/* Did keys/<fpr>.asc at commit show signer (the key or a subkey)
+ * revoked?  *shown 1 revoked, 0 not, -1 no such file there. */
+int pki_audit_key_revoked_at(struct pki_auditor *au, const char *commit, const char *fpr,
+			     const char *signer, int *shown);
+/* Does a version of keys/<fpr>.asc read so far show signer revoked? */
+bool pki_audit_key_revoked_ever(const struct pki_auditor *au, const char *fpr,
+				const char *signer);
 /* Free the tables, labels and keys. */
 void pki_audit_tables_free(struct pki_auditor *au);
 

@@ -227,8 +227,45 @@ static int judge_role(struct pki_auditor *au, struct pki_acommit *ac,
 	return 0;
 }
 
+/*
+ * A good signature by a key that is revoked now, in the verifying keyring
+ * or in a version of keys/ the audit read.  Dates are the signer's to
+ * choose, so the history alone says when: good (info A004, and 0) when
+ * keys/<FPR>.asc at the commit's first parent (a root: its own) did not
+ * yet show the key revoked; bad (A102, and 1) when it did, whatever the
+ * auditor's keyring says, or when gpg holds it revoked and no such file
+ * tells otherwise.  A full audit inspected every version stored: when
+ * none shows the key revoked, there is nothing to look up.
+ */
+static int judge_revoked(struct pki_auditor *au, const struct pki_acommit *ac)
+{
+	const char *before = ac->c.nparents > 0 ? ac->c.parents[0] : ac->c.id;
+	const struct pki_principal *p = NULL;
+	const char *fpr;
+	bool known;
+	int shown, rc;
+
+	if (ac->own.m != NULL)
+		p = signer_row(au, ac->own.m, ac->signer);
+	fpr = p != NULL ? p->fpr : ac->signer;
+	known = ac->revoked || pki_audit_key_revoked_ever(au, fpr, ac->signer);
+	if (!known && au->a->since[0] == '\0')
+		return 0;
+	if ((rc = pki_audit_key_revoked_at(au, before, fpr, ac->signer, &shown)) < 0)
+		return rc;
+	if (shown == 0 || (shown < 0 && !ac->revoked))
+		return !known ? 0 : pki_audit_add(au->a, PKI_A_KEY_REVOKED_LATER, ac->c.id,
+						   "signed by key %s, revoked since: keys/%s.asc did "
+						   "not show it revoked before this commit", ac->signer, fpr);
+	rc = pki_audit_add(au->a, PKI_A_BAD_SIGNATURE, ac->c.id, shown > 0 ?
+			   "signed by key %s, which keys/%s.asc showed revoked before this commit" :
+			   "signed by key %s, which is revoked, and no keys/%s.asc before this "
+			   "commit shows it was not then", ac->signer, fpr);
+	return rc < 0 ? rc : 1;
+}
+
 /* The signature itself: 1 when good, else 0 with its finding. */
-static int judge_signature(struct pki_auditor *au, const struct pki_acommit *ac)
+static int judge_signature(struct pki_auditor *au, struct pki_acommit *ac)
 {
 	int rc;
 
@@ -239,8 +276,10 @@ static int judge_signature(struct pki_auditor *au, const struct pki_acommit *ac)
 	else if (ac->bad != NULL)
 		rc = pki_audit_add(au->a, PKI_A_BAD_SIGNATURE, ac->c.id,
 				   "the signature does not verify: %s", ac->bad);
-	else
+	else if ((rc = judge_revoked(au, ac)) == 0)
 		return 1;
+	else if (rc > 0)
+		ac->flagged = true, rc = 0;	/* no merge judges it again */
 	return rc;
 }
 

@@ -519,6 +519,46 @@ int pki_audit_keys_judge(struct pki_auditor *au)
 	return rc;
 }
 
+int pki_audit_key_revoked_at(struct pki_auditor *au, const char *commit, const char *fpr,
+			     const char *signer, int *shown)
+{
+	struct pki_akeyver *v;
+	char path[64], id[41];
+	int rc;
+
+	*shown = -1;
+	snprintf(path, sizeof(path), "keys/%s.asc", fpr);
+	if ((rc = pki_repo_id_at(au->repo, commit, path, id)) == -PKI_ENOINPUT)
+		return 0;
+	if (rc < 0)
+		return rc;
+	if ((v = kver_find(au, fpr, id)) == NULL && (v = kver_add(au, fpr, id, "")) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "keys");
+	/* Not inspected yet (not walked, or imported): read it here, once. */
+	if (v->seen.fpr[0] == '\0' && v->why == NULL) {
+		if ((rc = pki_repo_blob(au->repo, id, KEY_MAX, false, &v->data)) < 0 ||
+		    pki_gpg_inspect(au->gpg, v->data.ptr, v->data.len, &v->seen) < 0) {
+			if ((v->why = strdup(pki_error_last())) == NULL)
+				return pki_error_errno(PKI_EINTERNAL, "keys");
+		}
+	}
+	if (v->why == NULL && strcmp(v->seen.fpr, fpr) == 0)
+		*shown = pki_key_revoked(&v->seen, signer) ? 1 : 0;
+	return 0;
+}
+
+bool pki_audit_key_revoked_ever(const struct pki_auditor *au, const char *fpr,
+				const char *signer)
+{
+	size_t i;
+
+	for (i = 0; i < au->nkvers; i++)
+		if (strcmp(au->kvers[i].fpr, fpr) == 0 && strcmp(au->kvers[i].seen.fpr, fpr) == 0 &&
+		    pki_key_revoked(&au->kvers[i].seen, signer))
+			return true;
+	return false;
+}
+
 void pki_audit_tables_free(struct pki_auditor *au)
 {
 	size_t i;
