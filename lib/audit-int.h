@@ -71,6 +71,7 @@ struct pki_acommit {
 	size_t ntouch, captouch;
 	size_t row0, nrows;		/* the rows it added, in rows[] */
 	char signer[41];		/* a good signature's key; "" otherwise */
+	bool revoked;			/* ...which the verifying keyring holds revoked */
 	char *bad;			/* why the signature is not good */
 	const struct pki_principal *who;	/* the signer's row, when a valid principal */
 };
@@ -90,6 +91,14 @@ struct pki_akey {
 	char blob[41];		/* the latest keys/<FPR>.asc; "" when never stored */
 	bool looked, have;
 	struct pki_key key;
+};
+
+/* One version of a key file a walked commit stored (or one read to
+ * judge a signature by), each judged once. */
+struct pki_akeyver {
+	char fpr[41];		/* of the file's name */
+	char blob[41];
+	char commit[41];	/* the first walked commit that stored it; "" none */
 	/* A file to check on the verifiers' threads: its bytes, and what
 	 * gpg saw in them (or why not). */
 	bool inspect;
@@ -137,6 +146,8 @@ struct pki_auditor {
 	size_t ntables, captables;
 	struct pki_akey *keys;
 	size_t nkeys, capkeys;
+	struct pki_akeyver *kvers;	/* every version of every key file */
+	size_t nkvers, capkvers;
 	size_t last_table;		/* where the last look-up hit */
 	struct pki_ashard shards[PKI_SHARD_CACHE];
 	unsigned next_shard;
@@ -152,7 +163,7 @@ struct pki_auditor {
  * or with g when there is none (or it has gone: then *helper is NULLed). */
 int pki_verifier_start(struct pki_verifier **out);
 int pki_audit_verify(struct pki_verifier **helper, struct pki_gpg *g,
-		     const struct pki_commit *c, char signer[41]);
+		     const struct pki_commit *c, char signer[41], bool *revoked);
 void pki_verifier_stop(struct pki_verifier *v);
 /* audit-sign.c: how many verifiers (threads, helpers) run at once. */
 unsigned pki_audit_threads(const struct pki_auditor *au);
@@ -223,11 +234,23 @@ struct pki_akey *pki_audit_akey(struct pki_auditor *au, const char *fpr, bool ad
  * why); < 0 only when the audit cannot go on. */
 int pki_audit_label(struct pki_auditor *au, const char *id, const struct pki_label **out,
 		    const char **why);
-/* Import the keys the keyring lacks from their files (checked first);
- * the other files the walk saw are marked to inspect, then judged by
- * pki_audit_keys_judge once inspected. */
+/* A key file commit ci changed (d): a version to judge, or a removal,
+ * which is an error while a principal's row (valid or not, before or
+ * after the commit) names the key: history needs it (A112). */
+int pki_audit_key_file(struct pki_auditor *au, size_t ci, const char *fpr,
+		       const struct pki_delta *d);
+/* Import the keys the keyring lacks from their latest files (checked
+ * first); every version the walk saw is marked to inspect, then judged
+ * by pki_audit_keys_judge once inspected (A105). */
 int pki_audit_import_keys(struct pki_auditor *au);
 int pki_audit_keys_judge(struct pki_auditor *au);
+/* Did keys/<fpr>.asc at commit show signer (the key or a subkey)
+ * revoked?  *shown 1 revoked, 0 not, -1 no such file there. */
+int pki_audit_key_revoked_at(struct pki_auditor *au, const char *commit, const char *fpr,
+			     const char *signer, int *shown);
+/* Does a version of keys/<fpr>.asc read so far show signer revoked? */
+bool pki_audit_key_revoked_ever(const struct pki_auditor *au, const char *fpr,
+				const char *signer);
 /* Free the tables, labels and keys. */
 void pki_audit_tables_free(struct pki_auditor *au);
 

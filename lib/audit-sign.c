@@ -36,7 +36,7 @@ struct verifier {
 };
 
 /* A key file to inspect: what it holds, or why it holds no key. */
-static int inspect(struct verifier *v, struct pki_akey *k)
+static int inspect(struct verifier *v, struct pki_akeyver *k)
 {
 	if (pki_gpg_inspect(v->g, k->data.ptr, k->data.len, &k->seen) == 0)
 		return 0;
@@ -54,16 +54,16 @@ static void *verify(void *arg)
 	struct pki_acommit *ac;
 	size_t i;
 
-	while ((i = atomic_fetch_add(v->next, 1)) < au->nkeys + au->nc) {
-		if (i < au->nkeys) {
-			if (au->keys[i].inspect && (v->rc = inspect(v, &au->keys[i])) < 0)
+	while ((i = atomic_fetch_add(v->next, 1)) < au->nkvers + au->nc) {
+		if (i < au->nkvers) {
+			if (au->kvers[i].inspect && (v->rc = inspect(v, &au->kvers[i])) < 0)
 				break;
 			continue;
 		}
-		ac = &au->cv[i - au->nkeys];
+		ac = &au->cv[i - au->nkvers];
 		if (ac->c.signature.len == 0)
 			continue;
-		if (pki_audit_verify(&v->helper, v->g, &ac->c, ac->signer) == 0)
+		if (pki_audit_verify(&v->helper, v->g, &ac->c, ac->signer, &ac->revoked) == 0)
 			continue;
 		ac->signer[0] = '\0';
 		/* The error slot is this thread's own. */
@@ -89,8 +89,8 @@ static unsigned thread_count(const struct pki_auditor *au)
 {
 	unsigned n = pki_audit_threads(au);
 
-	if (n > au->nc + au->nkeys)
-		n = au->nc + au->nkeys > 0 ? (unsigned)(au->nc + au->nkeys) : 1;
+	if (n > au->nc + au->nkvers)
+		n = au->nc + au->nkvers > 0 ? (unsigned)(au->nc + au->nkvers) : 1;
 	return n;
 }
 
@@ -220,8 +220,45 @@ static int judge_role(struct pki_auditor *au, struct pki_acommit *ac,
 	return 0;
 }
 
+/*
+ * A good signature by a key that is revoked now, in the verifying keyring
+ * or in a version of keys/ the audit read.  Dates are the signer's to
+ * choose, so the history alone says when: good (info A004, and 0) when
+ * keys/<FPR>.asc at the commit's first parent (a root: its own) did not
+ * yet show the key revoked; bad (A102, and 1) when it did, whatever the
+ * auditor's keyring says, or when gpg holds it revoked and no such file
+ * tells otherwise.  A full audit inspected every version stored: when
+ * none shows the key revoked, there is nothing to look up.
+ */
+static int judge_revoked(struct pki_auditor *au, const struct pki_acommit *ac)
+{
+	const char *before = ac->c.nparents > 0 ? ac->c.parents[0] : ac->c.id;
+	const struct pki_principal *p = NULL;
+	const char *fpr;
+	bool known;
+	int shown, rc;
+
+	if (ac->own.m != NULL)
+		p = signer_row(au, ac->own.m, ac->signer);
+	fpr = p != NULL ? p->fpr : ac->signer;
+	known = ac->revoked || pki_audit_key_revoked_ever(au, fpr, ac->signer);
+	if (!known && au->a->since[0] == '\0')
+		return 0;
+	if ((rc = pki_audit_key_revoked_at(au, before, fpr, ac->signer, &shown)) < 0)
+		return rc;
+	if (shown == 0 || (shown < 0 && !ac->revoked))
+		return !known ? 0 : pki_audit_add(au->a, PKI_A_KEY_REVOKED_LATER, ac->c.id,
+						   "signed by key %s, revoked since: keys/%s.asc did "
+						   "not show it revoked before this commit", ac->signer, fpr);
+	rc = pki_audit_add(au->a, PKI_A_BAD_SIGNATURE, ac->c.id, shown > 0 ?
+			   "signed by key %s, which keys/%s.asc showed revoked before this commit" :
+			   "signed by key %s, which is revoked, and no keys/%s.asc before this "
+			   "commit shows it was not then", ac->signer, fpr);
+	return rc < 0 ? rc : 1;
+}
+
 /* The signature itself: 1 when good, else 0 with its finding. */
-static int judge_signature(struct pki_auditor *au, const struct pki_acommit *ac)
+static int judge_signature(struct pki_auditor *au, struct pki_acommit *ac)
 {
 	int rc;
 
@@ -232,9 +269,23 @@ static int judge_signature(struct pki_auditor *au, const struct pki_acommit *ac)
 	else if (ac->bad != NULL)
 		rc = pki_audit_add(au->a, PKI_A_BAD_SIGNATURE, ac->c.id,
 				   "the signature does not verify: %s", ac->bad);
-	else
+	else if ((rc = judge_revoked(au, ac)) == 0)
 		return 1;
+	else if (rc > 0)
+		ac->flagged = true, rc = 0;	/* no merge judges it again */
 	return rc;
+}
+
+/* The commit is authored in its signer's name (its key's address). */
+static int judge_author(struct pki_auditor *au, const struct pki_acommit *ac,
+			const struct pki_principal *p)
+{
+	const struct pki_key *k = pki_audit_key(au, p->fpr);
+
+	if (k == NULL || pki_policy_author(p, ac->c.author_email, k->emails, k->nemails) == 0)
+		return 0;	/* no key: its signature did not verify (A102) */
+	return pki_audit_add(au->a, PKI_A_AUTHOR, ac->c.id, "authored by '%s <%s>': %s",
+			     ac->c.author_name, ac->c.author_email, pki_error_last());
 }
 
 int pki_audit_judge_signer(struct pki_auditor *au, struct pki_acommit *ac,
@@ -358,7 +409,8 @@ static int judge_signer(struct pki_auditor *au, struct pki_acommit *ac)
 	int rc;
 
 	if ((rc = pki_audit_own(au, ac)) < 0 || (rc = judge_signature(au, ac)) <= 0 ||
-	    (rc = pki_audit_judge_signer(au, ac, &ac->own, &ac->who)) < 0)
+	    (rc = pki_audit_judge_signer(au, ac, &ac->own, &ac->who)) < 0 ||
+	    (ac->who != NULL && (rc = judge_author(au, ac, ac->who)) < 0))
 		return rc;
 	ac->flagged = au->a->count[PKI_SEV_ERROR] > errors;
 	return 0;

@@ -297,53 +297,135 @@ const struct pki_key *pki_audit_key(struct pki_auditor *au, const char *fpr)
 	return k->have ? &k->key : NULL;
 }
 
-/* What a key file holds (seen, or why not): a finding, or the key of the
- * cache (taken from seen: no keyring look-up later). */
-static int key_verdict(struct pki_auditor *au, struct pki_akey *k, struct pki_key *seen,
-		       const char *why)
-{
-	char object[64];
+/* --- every version of the key files --- */
 
-	pki_key_path(k->fpr, object);
-	if (why != NULL)
-		return pki_audit_add(au->a, PKI_A_KEY_FILE, object,
-				     "holds no single OpenPGP key: %s", why);
-	if (strcmp(seen->fpr, k->fpr) != 0)
-		return pki_audit_add(au->a, PKI_A_KEY_FILE, object, "holds the key %s, not %s",
-				     seen->fpr, k->fpr);
-	if (!k->looked) {
-		k->key = *seen;
-		k->looked = k->have = true;
-		memset(seen, 0, sizeof(*seen));
-	}
+static struct pki_akeyver *kver_find(struct pki_auditor *au, const char *fpr, const char *blob)
+{
+	size_t i;
+
+	for (i = 0; i < au->nkvers; i++)
+		if (strcmp(au->kvers[i].blob, blob) == 0 && strcmp(au->kvers[i].fpr, fpr) == 0)
+			return &au->kvers[i];
+	return NULL;
+}
+
+static struct pki_akeyver *kver_add(struct pki_auditor *au, const char *fpr, const char *blob,
+				    const char *commit)
+{
+	struct pki_akeyver *grown, *v;
+
+	if ((grown = pki_row_grow(au->kvers, au->nkvers, &au->capkvers, sizeof(*grown))) == NULL)
+		return NULL;
+	au->kvers = grown;
+	v = &au->kvers[au->nkvers++];
+	memset(v, 0, sizeof(*v));
+	snprintf(v->fpr, sizeof(v->fpr), "%.40s", fpr);
+	snprintf(v->blob, sizeof(v->blob), "%.40s", blob);
+	snprintf(v->commit, sizeof(v->commit), "%.40s", commit);
+	return v;
+}
+
+/* A key file removed while a row of the access matrix names its key, in
+ * the commit's tables, after it, or in any version the walk has read so
+ * far (a key replaced by pki-matrix rekey): the signatures that key made
+ * could no longer be verified from the history alone. */
+static int key_removed(struct pki_auditor *au, const struct pki_acommit *ac, const char *fpr)
+{
+	const struct pki_principal *p = NULL;
+	char after[41];
+	size_t i;
+	int rc;
+
+	if ((rc = pki_repo_id_at(au->repo, ac->c.id, PKI_MATRIX_FILE, after)) < 0 &&
+	    rc != -PKI_ENOINPUT)
+		return rc;
+	/* Read them, so that the scan below sees them. */
+	if (rc == 0)
+		(void)pki_audit_matrix(au, after, ac->c.id);
+	if (ac->matrix_id[0] != '\0')
+		(void)pki_audit_matrix(au, ac->matrix_id, ac->c.id);
+	for (i = 0; i < au->ntables && p == NULL; i++)
+		if (au->tables[i]->matrix && au->tables[i]->ok)
+			p = pki_matrix_find_fpr(&au->tables[i]->m, fpr);
+	if (p == NULL)
+		return 0;
+	return pki_audit_add(au->a, PKI_A_KEY_REMOVED, ac->c.id,
+			     "removes keys/%s.asc, the key of principal '%s': history needs it to "
+			     "verify what '%s' signed (policy 12.10)", fpr, p->name, p->name);
+}
+
+int pki_audit_key_file(struct pki_auditor *au, size_t ci, const char *fpr,
+		       const struct pki_delta *d)
+{
+	struct pki_acommit *ac = &au->cv[ci];
+	struct pki_akey *k;
+
+	if (d->new_id[0] == '\0')
+		return d->old_id[0] != '\0' ? key_removed(au, ac, fpr) : 0;
+	if ((k = pki_audit_akey(au, fpr, true)) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "keys");
+	memcpy(k->blob, d->new_id, 41);
+	if (kver_find(au, fpr, d->new_id) == NULL && kver_add(au, fpr, d->new_id, ac->c.id) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "keys");
 	return 0;
 }
 
-/* A key the keyring lacks: its file checked, then imported. */
+/* What a version of a key file holds (seen, or why not): a finding, or
+ * nothing to say.  commit: the commit that stored it, when known. */
+static int key_verdict(struct pki_auditor *au, const char *fpr, const char *commit,
+		       const struct pki_key *seen, const char *why)
+{
+	char object[PKI_KEY_PATH_MAX], where[80] = "";
+
+	pki_key_path(fpr, object);
+	if (commit != NULL && commit[0] != '\0')
+		snprintf(where, sizeof(where), " (as commit %s stored it)", commit);
+	if (why != NULL)
+		return pki_audit_add(au->a, PKI_A_KEY_FILE, object,
+				     "holds no single OpenPGP key%s: %s", where, why);
+	if (strcmp(seen->fpr, fpr) != 0)
+		return pki_audit_add(au->a, PKI_A_KEY_FILE, object, "holds the key %s, not %s%s",
+				     seen->fpr, fpr, where);
+	return 0;
+}
+
+/* A key the keyring lacks: its latest file checked, then imported. */
 static int import_key(struct pki_auditor *au, struct pki_akey *k)
 {
 	struct pki_buf b = PKI_BUF_INIT;
 	struct pki_key seen = { 0 }, got = { 0 };
-	char object[64];
-	bool mismatch;
+	struct pki_akeyver *v = kver_find(au, k->fpr, k->blob);
+	char object[PKI_KEY_PATH_MAX];
 	int rc;
 
 	pki_key_path(k->fpr, object);
 	if ((rc = pki_repo_blob(au->repo, k->blob, KEY_MAX, false, &b)) < 0 ||
 	    pki_gpg_inspect(au->gpg, b.ptr, b.len, &seen) < 0) {
-		rc = key_verdict(au, k, NULL, pki_error_last());
+		rc = key_verdict(au, k->fpr, v != NULL ? v->commit : NULL, NULL, pki_error_last());
 		goto out;
 	}
-	mismatch = strcmp(seen.fpr, k->fpr) != 0;
-	if ((rc = key_verdict(au, k, &seen, NULL)) < 0 || mismatch)
+	if (strcmp(seen.fpr, k->fpr) != 0) {
+		rc = key_verdict(au, k->fpr, v != NULL ? v->commit : NULL, &seen, NULL);
 		goto out;
+	}
 	if (pki_gpg_import(au->gpg, b.ptr, b.len, &got) < 0)
 		rc = pki_audit_add(au->a, PKI_A_KEY_UNAVAILABLE, object, "cannot import it: %s",
 				   pki_error_last());
 	else
 		rc = pki_audit_add(au->a, PKI_A_KEY_IMPORTED, object,
 				   "imported the public key into the auditor's keyring");
+	/* This version is judged: the verifiers need not inspect it. */
+	if (rc == 0 && v != NULL && v->seen.fpr[0] == '\0')
+		rc = pki_key_copy(&v->seen, &seen);
+	if (rc == 0 && !k->looked) {
+		/* The key as its file has it: no keyring look-up later. */
+		k->key = seen;
+		k->looked = k->have = true;
+		memset(&seen, 0, sizeof(seen));
+	}
 out:
+	if (v != NULL)
+		v->commit[0] = '\0';
 	pki_key_release(&got);
 	pki_key_release(&seen);
 	pki_buf_release(&b);
@@ -375,17 +457,12 @@ static int tip_keys(struct pki_auditor *au)
 int pki_audit_import_keys(struct pki_auditor *au)
 {
 	const char **fprs = NULL;
-	bool *missing = NULL, *walked = NULL;
-	size_t i, n0 = au->nkeys;
+	bool *missing = NULL;
+	size_t i;
 	int rc;
 
-	/* Key files the walked commits wrote are checked; the rest only fill gaps. */
-	if ((walked = calloc(au->nkeys + 1, sizeof(*walked))) == NULL)
-		return pki_error_errno(PKI_EINTERNAL, "keys");
-	for (i = 0; i < au->nkeys; i++)
-		walked[i] = au->keys[i].blob[0] != '\0';
 	if ((rc = tip_keys(au)) < 0)
-		goto out;
+		return rc;
 	if ((fprs = calloc(au->nkeys + 1, sizeof(*fprs))) == NULL ||
 	    (missing = calloc(au->nkeys + 1, sizeof(*missing))) == NULL) {
 		rc = pki_error_errno(PKI_EINTERNAL, "keys");
@@ -396,37 +473,90 @@ int pki_audit_import_keys(struct pki_auditor *au)
 	/* One gpg process tells which are missing. */
 	if ((rc = pki_gpg_missing(au->gpg, fprs, au->nkeys, missing)) < 0)
 		goto out;
-	for (i = 0; i < au->nkeys && rc == 0; i++) {
-		struct pki_akey *k = &au->keys[i];
+	for (i = 0; i < au->nkeys && rc == 0; i++)
+		if (au->keys[i].blob[0] != '\0' && missing[i])
+			rc = import_key(au, &au->keys[i]);
+	/* Every version the walked commits stored (but the ones just
+	 * imported): read here, inspected on the verifiers' threads. */
+	for (i = 0; i < au->nkvers && rc == 0; i++) {
+		struct pki_akeyver *v = &au->kvers[i];
 
-		if (k->blob[0] == '\0')
+		if (v->commit[0] == '\0')
 			continue;
-		if (missing[i]) {
-			rc = import_key(au, k);
-		} else if (i < n0 && walked[i]) {
-			/* Read here, inspected on the verifiers' threads. */
-			if (pki_repo_blob(au->repo, k->blob, KEY_MAX, false, &k->data) < 0)
-				rc = key_verdict(au, k, NULL, pki_error_last());
-			else
-				k->inspect = true;
-		}
+		if (pki_repo_blob(au->repo, v->blob, KEY_MAX, false, &v->data) < 0)
+			rc = key_verdict(au, v->fpr, v->commit, NULL, pki_error_last());
+		else
+			v->inspect = true;
 	}
 out:
 	free(missing);
 	free(fprs);
-	free(walked);
 	return rc;
 }
 
 int pki_audit_keys_judge(struct pki_auditor *au)
 {
+	struct pki_akey *k;
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < au->nkeys && rc == 0; i++)
-		if (au->keys[i].inspect)
-			rc = key_verdict(au, &au->keys[i], &au->keys[i].seen, au->keys[i].why);
+	for (i = 0; i < au->nkvers && rc == 0; i++) {
+		struct pki_akeyver *v = &au->kvers[i];
+
+		if (!v->inspect)
+			continue;
+		if ((rc = key_verdict(au, v->fpr, v->commit, &v->seen, v->why)) < 0 ||
+		    v->why != NULL || strcmp(v->seen.fpr, v->fpr) != 0)
+			continue;
+		/* The latest version stands for the key: no keyring look-up later. */
+		k = pki_audit_akey(au, v->fpr, false);
+		if (k != NULL && !k->looked && strcmp(k->blob, v->blob) == 0) {
+			if ((rc = pki_key_copy(&k->key, &v->seen)) < 0)
+				return rc;
+			k->looked = k->have = true;
+		}
+	}
 	return rc;
+}
+
+int pki_audit_key_revoked_at(struct pki_auditor *au, const char *commit, const char *fpr,
+			     const char *signer, int *shown)
+{
+	struct pki_akeyver *v;
+	char path[PKI_KEY_PATH_MAX], id[41];
+	int rc;
+
+	*shown = -1;
+	pki_key_path(fpr, path);
+	if ((rc = pki_repo_id_at(au->repo, commit, path, id)) == -PKI_ENOINPUT)
+		return 0;
+	if (rc < 0)
+		return rc;
+	if ((v = kver_find(au, fpr, id)) == NULL && (v = kver_add(au, fpr, id, "")) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "keys");
+	/* Not inspected yet (not walked, or imported): read it here, once. */
+	if (v->seen.fpr[0] == '\0' && v->why == NULL) {
+		if ((rc = pki_repo_blob(au->repo, id, KEY_MAX, false, &v->data)) < 0 ||
+		    pki_gpg_inspect(au->gpg, v->data.ptr, v->data.len, &v->seen) < 0) {
+			if ((v->why = strdup(pki_error_last())) == NULL)
+				return pki_error_errno(PKI_EINTERNAL, "keys");
+		}
+	}
+	if (v->why == NULL && strcmp(v->seen.fpr, fpr) == 0)
+		*shown = pki_key_revoked(&v->seen, signer) ? 1 : 0;
+	return 0;
+}
+
+bool pki_audit_key_revoked_ever(const struct pki_auditor *au, const char *fpr,
+				const char *signer)
+{
+	size_t i;
+
+	for (i = 0; i < au->nkvers; i++)
+		if (strcmp(au->kvers[i].fpr, fpr) == 0 && strcmp(au->kvers[i].seen.fpr, fpr) == 0 &&
+		    pki_key_revoked(&au->kvers[i].seen, signer))
+			return true;
+	return false;
 }
 
 void pki_audit_tables_free(struct pki_auditor *au)
@@ -439,12 +569,14 @@ void pki_audit_tables_free(struct pki_auditor *au)
 		free(au->tables[i]);
 	}
 	free(au->tables);
-	for (i = 0; i < au->nkeys; i++) {
+	for (i = 0; i < au->nkeys; i++)
 		pki_key_release(&au->keys[i].key);
-		pki_key_release(&au->keys[i].seen);
-		pki_buf_release(&au->keys[i].data);
-		free(au->keys[i].why);
-	}
 	free(au->keys);
+	for (i = 0; i < au->nkvers; i++) {
+		pki_key_release(&au->kvers[i].seen);
+		pki_buf_release(&au->kvers[i].data);
+		free(au->kvers[i].why);
+	}
+	free(au->kvers);
 	labels_free(au);
 }

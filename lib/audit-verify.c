@@ -7,7 +7,8 @@
  * of 15 MiB (bench/README).  So the verifying is done by helpers forked
  * before the history is read: each takes (signature, payload) pairs on a
  * socket and answers with the signer's fingerprint or the reason it has
- * none.  When a helper cannot be had, the caller verifies itself.
+ * none, and whether the signing key is revoked now (a flag of its own:
+ * only a signature that verifies can carry it).  When a helper cannot be had, the caller verifies itself.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -68,11 +69,12 @@ static int write_all(int fd, const void *buf, size_t len)
 
 /* --- the helper --- */
 
-static int answer(int fd, int32_t rc, const char *text)
+static int answer(int fd, int32_t rc, uint32_t revoked, const char *text)
 {
 	uint32_t len = (uint32_t)strnlen(text, ANSWER_MAX);
 
-	if (write_all(fd, &rc, sizeof(rc)) < 0 || write_all(fd, &len, sizeof(len)) < 0)
+	if (write_all(fd, &rc, sizeof(rc)) < 0 || write_all(fd, &revoked, sizeof(revoked)) < 0 ||
+	    write_all(fd, &len, sizeof(len)) < 0)
 		return -1;
 	return write_all(fd, text, len);
 }
@@ -82,6 +84,7 @@ static int serve_one(int fd, struct pki_gpg *g, struct pki_buf *sig, struct pki_
 {
 	uint32_t len[2];
 	char signer[41];
+	bool revoked;
 	int rc;
 
 	if (read_all(fd, len, sizeof(len)) < 0 || len[0] > SIG_MAX || len[1] > PAYLOAD_MAX)
@@ -91,8 +94,8 @@ static int serve_one(int fd, struct pki_gpg *g, struct pki_buf *sig, struct pki_
 	if (pki_buf_grow(sig, len[0] + 1) < 0 || pki_buf_grow(pay, len[1] + 1) < 0 ||
 	    read_all(fd, sig->ptr, len[0]) < 0 || read_all(fd, pay->ptr, len[1]) < 0)
 		return -1;
-	rc = pki_gpg_verify(g, sig->ptr, len[0], pay->ptr, len[1], signer);
-	return answer(fd, rc, rc == 0 ? signer : pki_error_last());
+	rc = pki_gpg_verify(g, sig->ptr, len[0], pay->ptr, len[1], signer, &revoked);
+	return answer(fd, rc, rc == 0 && revoked, rc == 0 ? signer : pki_error_last());
 }
 
 static void serve(int fd)
@@ -137,40 +140,43 @@ int pki_verifier_start(struct pki_verifier **out)
 }
 
 static int remote_verify(struct pki_verifier *v, const struct pki_buf *sig,
-			 const struct pki_buf *payload, char signer[41])
+			 const struct pki_buf *payload, char signer[41], bool *revoked)
 {
-	uint32_t len[2] = { (uint32_t)sig->len, (uint32_t)payload->len }, n;
+	uint32_t len[2] = { (uint32_t)sig->len, (uint32_t)payload->len }, n, rev;
 	char text[ANSWER_MAX + 1];
 	int32_t rc;
 
 	signer[0] = '\0';
+	*revoked = false;
 	if (sig->len > SIG_MAX || payload->len > PAYLOAD_MAX)
 		return 1;	/* the helper would refuse it: verify it here */
 	if (write_all(v->fd, len, sizeof(len)) < 0 || write_all(v->fd, sig->ptr, sig->len) < 0 ||
 	    write_all(v->fd, payload->ptr, payload->len) < 0 ||
-	    read_all(v->fd, &rc, sizeof(rc)) < 0 || read_all(v->fd, &n, sizeof(n)) < 0 ||
-	    n > ANSWER_MAX || read_all(v->fd, text, n) < 0 || (rc == 0 && n > 40))
+	    read_all(v->fd, &rc, sizeof(rc)) < 0 || read_all(v->fd, &rev, sizeof(rev)) < 0 ||
+	    read_all(v->fd, &n, sizeof(n)) < 0 || n > ANSWER_MAX || read_all(v->fd, text, n) < 0 ||
+	    (rc == 0 && n > 40) || rev > 1 || (rev == 1 && rc != 0))
 		return 1;	/* the helper is gone, or not making sense */
 	text[n] = '\0';
 	if (rc == 0) {
 		memcpy(signer, text, n + 1);
+		*revoked = rev == 1;
 		return 0;
 	}
 	return pki_error(rc < 0 ? -rc : PKI_EDATA, "%s", text);
 }
 
 int pki_audit_verify(struct pki_verifier **helper, struct pki_gpg *g,
-		     const struct pki_commit *c, char signer[41])
+		     const struct pki_commit *c, char signer[41], bool *revoked)
 {
 	int rc;
 
 	if (*helper != NULL) {
-		if ((rc = remote_verify(*helper, &c->signature, &c->payload, signer)) <= 0)
+		if ((rc = remote_verify(*helper, &c->signature, &c->payload, signer, revoked)) <= 0)
 			return rc;
 		*helper = NULL;	/* gone: this thread verifies from now on */
 	}
 	return pki_gpg_verify(g, c->signature.ptr, c->signature.len, c->payload.ptr,
-			      c->payload.len, signer);
+			      c->payload.len, signer, revoked);
 }
 
 void pki_verifier_stop(struct pki_verifier *v)

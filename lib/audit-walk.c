@@ -121,7 +121,6 @@ static int check_attributes(struct pki_auditor *au, const struct pki_acommit *ac
 static int sort_path(struct pki_auditor *au, size_t ci, const struct pki_delta *d)
 {
 	struct pki_acommit *ac = &au->cv[ci];
-	struct pki_akey *k;
 	char id[PKI_ID_MAX], fpr[41], ext;
 
 	/* A table is read where it changes, so that one that does not parse
@@ -141,11 +140,7 @@ static int sort_path(struct pki_auditor *au, size_t ci, const struct pki_delta *
 		return check_attributes(au, ac, d);
 	} else if (is_key_file(d->path, fpr)) {
 		ac->changes |= PKI_CH_KEYS;
-		if (d->new_id[0] != '\0') {
-			if ((k = pki_audit_akey(au, fpr, true)) == NULL)
-				return pki_error_errno(PKI_EINTERNAL, "keys");
-			memcpy(k->blob, d->new_id, 41);
-		}
+		return pki_audit_key_file(au, ci, fpr, d);
 	} else if (is_product_file(d->path, id, &ext)) {
 		ac->changes |= PKI_CH_PRODUCTS;
 		return touch(ac, d, id, ext);

@@ -89,13 +89,52 @@ void pki_gpg_free(struct pki_gpg *g)
 
 void pki_key_release(struct pki_key *k)
 {
+	size_t i;
+
 	if (k == NULL)
 		return;
 	free(k->name);
 	free(k->email);
+	for (i = 0; i < k->nemails; i++)
+		free(k->emails[i]);
+	free(k->emails);
 	free(k->keyids);
 	free(k->algos);
+	free(k->subrevoked);
 	memset(k, 0, sizeof(*k));
+}
+
+int pki_key_copy(struct pki_key *out, const struct pki_key *k)
+{
+	size_t i;
+
+	*out = *k;
+	out->name = out->email = NULL;
+	out->emails = NULL;
+	out->keyids = NULL;
+	out->algos = NULL;
+	out->subrevoked = NULL;
+	out->nemails = out->nsubkeys = 0;
+	if ((out->name = strdup(k->name)) == NULL || (out->email = strdup(k->email)) == NULL ||
+	    (k->nemails > 0 && (out->emails = calloc(k->nemails, sizeof(*out->emails))) == NULL) ||
+	    (k->nsubkeys > 0 &&
+	     ((out->keyids = calloc(k->nsubkeys, sizeof(*out->keyids))) == NULL ||
+	      (out->algos = calloc(k->nsubkeys, sizeof(*out->algos))) == NULL ||
+	      (out->subrevoked = calloc(k->nsubkeys, sizeof(*out->subrevoked))) == NULL)))
+		goto fail;
+	for (i = 0; i < k->nemails; i++, out->nemails++)
+		if ((out->emails[i] = strdup(k->emails[i])) == NULL)
+			goto fail;
+	if (k->nsubkeys > 0) {
+		memcpy(out->keyids, k->keyids, k->nsubkeys * sizeof(*out->keyids));
+		memcpy(out->algos, k->algos, k->nsubkeys * sizeof(*out->algos));
+		memcpy(out->subrevoked, k->subrevoked, k->nsubkeys * sizeof(*out->subrevoked));
+	}
+	out->nsubkeys = k->nsubkeys;
+	return 0;
+fail:
+	pki_key_release(out);
+	return pki_error_errno(PKI_EINTERNAL, "key");
 }
 
 bool pki_key_has(const struct pki_key *k, const char *fpr)
@@ -111,6 +150,80 @@ bool pki_key_has(const struct pki_key *k, const char *fpr)
 		if (strcasecmp(fpr + len - 16, k->keyids[i]) == 0)
 			return true;
 	return false;
+}
+
+bool pki_key_revoked(const struct pki_key *k, const char *fpr)
+{
+	size_t len = strlen(fpr), i;
+
+	if (k->revoked)
+		return true;
+	for (i = 0; i < k->nsubkeys && len >= 16; i++)
+		if (strcasecmp(fpr + len - 16, k->keyids[i]) == 0)
+			return k->subrevoked[i];
+	return false;
+}
+
+#define UID_MAX 1024
+
+int pki_uid_parse(const char *uid, char **email)
+{
+	const char *lt, *gt, *at, *p;
+
+	*email = NULL;
+	for (p = uid; *p != '\0' && p - uid < UID_MAX; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			goto bad;
+	if (*p != '\0')
+		goto bad;
+	/* One '<', one '>' closing the user ID, a space or nothing before. */
+	if ((lt = strchr(uid, '<')) == NULL || strchr(lt + 1, '<') != NULL ||
+	    (gt = strchr(uid, '>')) == NULL || gt < lt || gt[1] != '\0' ||
+	    (lt > uid && lt[-1] != ' '))
+		goto bad;
+	at = memchr(lt + 1, '@', (size_t)(gt - lt - 1));
+	if (at == NULL || at == lt + 1 || at + 1 == gt ||
+	    memchr(at + 1, '@', (size_t)(gt - at - 1)) != NULL ||
+	    strcspn(lt + 1, " >") != (size_t)(gt - lt - 1))
+		goto bad;
+	if ((*email = strndup(lt + 1, (size_t)(gt - lt - 1))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "user ID");
+	return 0;
+bad:
+	return pki_error(PKI_EDATA, "user ID '%.*s' is not one 'Name <address>'",
+			 (int)strcspn(uid, "\n\r"), uid);
+}
+
+/* The address of every user ID that names one identity; uid_ok for the first. */
+static int key_uids(struct pki_key *out, gpgme_key_t key)
+{
+	gpgme_user_id_t u;
+	char *email;
+	size_t n = 0;
+	int rc;
+
+	for (u = key->uids; u != NULL; u = u->next)
+		n++;
+	if (n > 0 && (out->emails = calloc(n, sizeof(*out->emails))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "key");
+	for (u = key->uids; u != NULL; u = u->next) {
+		if (u->uid == NULL || (rc = pki_uid_parse(u->uid, &email)) == -PKI_EDATA)
+			continue;
+		if (rc < 0)
+			return rc;
+		if (u == key->uids) {
+			out->uid_ok = true;
+			/* The identity commits are authored with. */
+			free(out->email);
+			if ((out->email = strdup(email)) == NULL) {
+				free(email);
+				return pki_error_errno(PKI_EINTERNAL, "key");
+			}
+		}
+		out->emails[out->nemails++] = email;
+	}
+	pki_error_clear();
+	return 0;
 }
 
 static bool subkey_usable(gpgme_subkey_t sk)
@@ -139,6 +252,7 @@ static int key_fill(struct pki_key *out, gpgme_key_t key)
 {
 	gpgme_subkey_t sk;
 	size_t n = 0, i;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (key->subkeys == NULL || key->subkeys->fpr == NULL ||
@@ -150,16 +264,22 @@ static int key_fill(struct pki_key *out, gpgme_key_t key)
 		n++;
 	out->keyids = calloc(n, sizeof(*out->keyids));
 	out->algos = calloc(n, sizeof(*out->algos));
+	out->subrevoked = calloc(n, sizeof(*out->subrevoked));
 	out->name = strdup(key->uids != NULL && key->uids->name != NULL ? key->uids->name : "");
 	out->email = strdup(key->uids != NULL && key->uids->email != NULL ? key->uids->email : "");
-	if (out->keyids == NULL || out->algos == NULL || out->name == NULL ||
-	    out->email == NULL) {
+	if (out->keyids == NULL || out->algos == NULL || out->subrevoked == NULL ||
+	    out->name == NULL || out->email == NULL) {
 		pki_key_release(out);
 		return pki_error_errno(PKI_EINTERNAL, "key");
+	}
+	if ((rc = key_uids(out, key)) < 0) {
+		pki_key_release(out);
+		return rc;
 	}
 	for (sk = key->subkeys, i = 0; sk != NULL; sk = sk->next, i++) {
 		snprintf(out->keyids[i], PKI_KEYID_LEN, "%.16s", sk->keyid != NULL ? sk->keyid : "");
 		out->algos[i] = openpgp_algo(sk->pubkey_algo);
+		out->subrevoked[i] = sk->revoked;
 		if (sk->can_encrypt && subkey_usable(sk))
 			out->can_encrypt = true;
 		if (sk->can_sign && subkey_usable(sk))
@@ -493,7 +613,7 @@ done:
 }
 
 int pki_gpg_verify(struct pki_gpg *g, const void *sig, size_t siglen,
-		   const void *data, size_t len, char signer[41])
+		   const void *data, size_t len, char signer[41], bool *revoked)
 {
 	gpgme_data_t s = NULL, d = NULL;
 	gpgme_verify_result_t res;
@@ -502,6 +622,7 @@ int pki_gpg_verify(struct pki_gpg *g, const void *sig, size_t siglen,
 	int rc = 0;
 
 	signer[0] = '\0';
+	*revoked = false;
 	if ((err = gpgme_data_new_from_mem(&s, sig, siglen, 0)) != 0 ||
 	    (err = gpgme_data_new_from_mem(&d, data, len, 0)) != 0) {
 		rc = gpg_fail(PKI_EINTERNAL, "verify", err);
@@ -524,14 +645,19 @@ int pki_gpg_verify(struct pki_gpg *g, const void *sig, size_t siglen,
 		rc = pki_error(PKI_EDATA, "signature without a key fingerprint");
 		goto out;
 	}
-	/* Good means cryptographically good; trust is the matrix's business. */
+	/* Good means cryptographically good; trust is the matrix's business.
+	 * GPGME reports gpg's REVKEYSIG, and nothing else, as CERT_REVOKED:
+	 * a signature that verifies, by a key revoked since (BADSIG is
+	 * BAD_SIGNATURE, ERRSIG another code). */
 	if (gpg_err_code(sg->status) != GPG_ERR_NO_ERROR &&
 	    gpg_err_code(sg->status) != GPG_ERR_KEY_EXPIRED &&
-	    gpg_err_code(sg->status) != GPG_ERR_SIG_EXPIRED) {
+	    gpg_err_code(sg->status) != GPG_ERR_SIG_EXPIRED &&
+	    gpg_err_code(sg->status) != GPG_ERR_CERT_REVOKED) {
 		rc = pki_error(PKI_EDATA, "signature by %s: %s", sg->fpr,
 			       gpgme_strerror(sg->status));
 		goto out;
 	}
+	*revoked = gpg_err_code(sg->status) == GPG_ERR_CERT_REVOKED;
 	snprintf(signer, 41, "%s", sg->fpr);
 out:
 	gpgme_data_release(s);

@@ -23,6 +23,9 @@ struct pki_key {
 	char fpr[41];		/* primary key fingerprint, upper-case hex */
 	char *name;		/* first user ID's name, may be "" */
 	char *email;		/* first user ID's e-mail, may be "" */
+	bool uid_ok;		/* the first user ID is one "Name <address>" */
+	char **emails;		/* the address of every user ID that is */
+	size_t nemails;
 	bool can_encrypt;	/* has a usable (unexpired, unrevoked) encryption subkey */
 	bool can_sign;
 	bool expired, revoked, disabled, invalid;
@@ -30,10 +33,24 @@ struct pki_key {
 	size_t nsubkeys;
 	char (*keyids)[PKI_KEYID_LEN];	/* every subkey's key ID, primary first */
 	int *algos;		/* and its public-key algorithm (RFC 4880 9.1) */
+	bool *subrevoked;	/* which of them are revoked */
 };
 void pki_key_release(struct pki_key *k);
+/* A deep copy of k into out (released with pki_key_release). */
+int pki_key_copy(struct pki_key *out, const struct pki_key *k);
 /* Is fpr (a fingerprint or key ID) this key or one of its subkeys? */
 bool pki_key_has(const struct pki_key *k, const char *fpr);
+/* Does this key show fpr (itself or one of its subkeys) revoked? */
+bool pki_key_revoked(const struct pki_key *k, const char *fpr);
+
+/*
+ * A user ID that names one identity, "Name <address>": the name holds no
+ * '<' or '>', the address one '@' between non-empty parts and no space,
+ * '<' or '>', and nothing follows it; no control characters anywhere.
+ * The address (malloc'd) into *email, or -PKI_EDATA.  A user ID with two
+ * addresses would let a key author commits in another's name.
+ */
+int pki_uid_parse(const char *uid, char **email);
 
 /*
  * Read the keys in data without importing them (for validation before
@@ -79,9 +96,11 @@ int pki_gpg_sign(struct pki_gpg *g, const char *fpr, const void *data, size_t le
  * fingerprint of the key that made it (a subkey's, when a subkey signed:
  * match it with pki_key_has) and returns 0; a bad signature, several
  * signatures or a key not in the keyring is -PKI_EDATA with the reason.
+ * A good signature by a key the keyring now holds revoked is good too,
+ * with *revoked set: when it was made is for the caller to judge.
  */
 int pki_gpg_verify(struct pki_gpg *g, const void *sig, size_t siglen,
-		   const void *data, size_t len, char signer[41]);
+		   const void *data, size_t len, char signer[41], bool *revoked);
 
 /*
  * Encrypt the source to the given primary fingerprints (always-trust),

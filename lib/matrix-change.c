@@ -66,6 +66,9 @@ static int check_key(const struct pki_key *k)
 		return pki_error(PKI_EDATA, "key %s is disabled or invalid", k->fpr);
 	if (!k->can_encrypt)
 		return pki_error(PKI_EDATA, "key %s has no usable encryption subkey", k->fpr);
+	if (!k->uid_ok)
+		return pki_error(PKI_EDATA, "key %s: its first user ID is not one 'Name <address>'",
+				 k->fpr);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "error.h"
 #include "policy.h"
@@ -82,6 +83,23 @@ int pki_policy_role_fits(const struct pki_principal *p)
 		break;
 	}
 	return 0;
+}
+
+int pki_policy_author(const struct pki_principal *signer, const char *author_email,
+		      char *const *emails, size_t nemails)
+{
+	size_t i;
+
+	for (i = 0; i < nemails; i++)
+		if (strcasecmp(author_email, emails[i]) == 0)
+			return 0;
+	if (nemails == 0)
+		return pki_error(PKI_EPOLICY, "the key of '%s' has no user ID 'Name <address>' to "
+				 "author a change in: changes are made in the signer's name "
+				 "(policy 12.10)", signer->name);
+	return pki_error(PKI_EPOLICY, "'%s' is no address of the key of '%s', who signed: "
+			 "changes are made in the signer's name (policy 12.10)", author_email,
+			 signer->name);
 }
 
 int pki_policy_may_delegate(const struct pki_principal *actor, enum pki_power power)

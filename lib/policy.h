@@ -56,6 +56,14 @@ int pki_policy_keepers(const struct pki_matrix *before, const struct pki_matrix 
  */
 int pki_policy_role_fits(const struct pki_principal *p);
 
+/*
+ * A change is made in its signer's name (policy 12.10): the author's
+ * address is one of the addresses of the signer's key (emails, each from
+ * a user ID that names one identity).
+ */
+int pki_policy_author(const struct pki_principal *signer, const char *author_email,
+		      char *const *emails, size_t nemails);
+
 /* share-external by hom (policy 11.4.1); disseminate and declassify by an
  * originator (any mission member, for its own products; policy 9.8). */
 int pki_policy_may_delegate(const struct pki_principal *actor, enum pki_power power);

@@ -51,6 +51,8 @@ void pki_commit_release(struct pki_commit *c)
 		return;
 	free(c->parents);
 	free(c->message);
+	free(c->author_name);
+	free(c->author_email);
 	pki_buf_release(&c->payload);
 	pki_buf_release(&c->signature);
 	pki_deltas_free(c->deltas, c->ndeltas);
@@ -318,7 +320,11 @@ static int commit_fill(struct pki_walk *w, git_commit *gc, struct pki_commit *c)
 	c->nparents = git_commit_parentcount(gc);
 	c->when = (time_t)git_commit_author(gc)->when.time;
 	if ((c->parents = calloc(c->nparents + 1, sizeof(*c->parents))) == NULL ||
-	    (c->message = strdup(git_commit_message(gc) != NULL ? git_commit_message(gc) : "")) == NULL)
+	    (c->message = strdup(git_commit_message(gc) != NULL ? git_commit_message(gc) : "")) == NULL ||
+	    (c->author_name = strdup(git_commit_author(gc)->name != NULL ?
+				     git_commit_author(gc)->name : "")) == NULL ||
+	    (c->author_email = strdup(git_commit_author(gc)->email != NULL ?
+				      git_commit_author(gc)->email : "")) == NULL)
 		return pki_error_errno(PKI_EINTERNAL, "history");
 	for (i = 0; i < c->nparents; i++)
 		git_oid_tostr(c->parents[i], 41, git_commit_parent_id(gc, (unsigned int)i));

@@ -159,6 +159,8 @@ struct pki_commit {
 	char (*parents)[41];
 	size_t nparents;
 	time_t when;			/* author time */
+	char *author_name;		/* as git records them */
+	char *author_email;
 	char *message;
 	struct pki_buf payload;		/* the bytes the signature covers */
 	struct pki_buf signature;	/* the gpgsig header, armored; len 0: unsigned */

@@ -87,6 +87,10 @@ static int resolve_key(struct pki_session *s, const struct acting *a)
 	if (rc == 0 && !s->key.can_sign)
 		rc = pki_error(PKI_EUNAVAIL, "key '%s' cannot sign (expired, revoked or no "
 			       "signing key)", a->spec);
+	/* Its user ID authors every commit: it must name one identity. */
+	if (rc == 0 && !s->key.uid_ok)
+		rc = pki_error(PKI_EUNAVAIL, "key '%s' cannot author commits: its first user ID "
+			       "is not one 'Name <address>'", a->spec);
 	if (rc == 0)
 		s->have_key = true;
 	return rc;
