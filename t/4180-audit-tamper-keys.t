@@ -190,4 +190,12 @@ test_expect_success 'a key file no principal names may go' '
 	! grep -q "A112" findings
 '
 
+test_expect_success 'a key neither the keyring nor keys/ holds: recipients unchecked (A002)' '
+	tamper &&
+	sed -i "s/$FC/$(fpr mallory)/" c/access-matrix.csv &&
+	git_as hom -C c commit -q -S -am "a new key for fc, with no key file" &&
+	audit_with "$(auditor_home a002)" &&
+	grep -q "^warning A002 $B: cannot check its recipients: the key of .fc. is not in the keyring" findings
+'
+
 test_done
