@@ -31,22 +31,32 @@ static struct pki_atable *table_find(struct pki_auditor *au, const char *id, boo
 	return NULL;
 }
 
-static struct pki_atable *table_load(struct pki_auditor *au, const char *id, bool matrix,
-				     const char *where)
+/* A new entry of the cache, under key (a blob ID, or three). */
+static struct pki_atable *table_new(struct pki_auditor *au, const char *key, bool matrix)
 {
-	struct pki_buf b = PKI_BUF_INIT;
 	struct pki_atable *t, **grown;
-	const char *file = matrix ? PKI_MATRIX_FILE : PKI_DELEGATIONS_FILE;
-	int rc;
 
 	if ((grown = pki_row_grow(au->tables, au->ntables, &au->captables, sizeof(*grown))) == NULL)
 		return NULL;
 	au->tables = grown;
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
-	snprintf(t->id, sizeof(t->id), "%s", id);
+	snprintf(t->id, sizeof(t->id), "%s", key);
 	t->matrix = matrix;
 	au->tables[au->ntables++] = t;
+	return t;
+}
+
+static struct pki_atable *table_load(struct pki_auditor *au, const char *id, bool matrix,
+				     const char *where)
+{
+	struct pki_buf b = PKI_BUF_INIT;
+	struct pki_atable *t;
+	const char *file = matrix ? PKI_MATRIX_FILE : PKI_DELEGATIONS_FILE;
+	int rc;
+
+	if ((t = table_new(au, id, matrix)) == NULL)
+		return NULL;
 	if ((rc = pki_repo_blob(au->repo, id, TABLE_MAX, false, &b)) == 0)
 		rc = matrix ? pki_matrix_parse(&t->m, b.ptr, b.len) :
 			      pki_delegations_parse(&t->d, b.ptr, b.len);
@@ -103,20 +113,14 @@ static struct pki_atable *merged_load(struct pki_auditor *au, const char *key, c
 				      bool matrix)
 {
 	struct pki_buf b = PKI_BUF_INIT, o = PKI_BUF_INIT, th = PKI_BUF_INIT;
-	struct pki_atable *t, **grown;
+	struct pki_atable *t;
 	struct pki_merge3 in;
 	char first[PKI_MERGE_KEY_MAX];
 	size_t conflicts;
 	int rc;
 
-	if ((grown = pki_row_grow(au->tables, au->ntables, &au->captables, sizeof(*grown))) == NULL)
+	if ((t = table_new(au, key, matrix)) == NULL)
 		return NULL;
-	au->tables = grown;
-	if ((t = calloc(1, sizeof(*t))) == NULL)
-		return NULL;
-	snprintf(t->id, sizeof(t->id), "%s", key);
-	t->matrix = matrix;
-	au->tables[au->ntables++] = t;
 	if ((rc = read_table(au, ids[0], &b)) == 0 && (rc = read_table(au, ids[1], &o)) == 0 &&
 	    (rc = read_table(au, ids[2], &th)) == 0) {
 		in = (struct pki_merge3){ b.ptr, o.ptr, th.ptr, b.len, o.len, th.len };
