@@ -1,4 +1,4 @@
-/* policy.h: the rules of SPEC.md §5 as pure functions.
+/* policy.h: the rules the tools enforce and the audit judges, as pure functions.
  *
  * Each rule returns 0 (allowed) or -PKI_EPOLICY with a message that names
  * the rule and the policy paragraph, e.g.
@@ -7,6 +7,9 @@
  * together are a usage error, whoever gives them.)
  * No I/O: everything a rule needs is passed in, so that pki-audit can
  * judge a past action with the matrix and delegations of its time.
+ *
+ * The rule book is two files: policy.c (the matrix, the delegations,
+ * dissemination) and policy-classify.c (from "classifying" on below).
  */
 #ifndef PKI_POLICY_H
 #define PKI_POLICY_H
@@ -29,7 +32,7 @@ struct pki_product {
 	bool originator_control;
 };
 
-/* --- the access matrix (SPEC §3.1, policy 11.3.3, 12.10) --- */
+/* --- the access matrix (pki-files(5), policy 11.3.3, 12.10) --- */
 
 /* Only hom and chair principals change the matrix. */
 int pki_policy_may_change_matrix(const struct pki_principal *actor);
@@ -89,7 +92,7 @@ const struct pki_delegation *pki_policy_delegation(const struct pki_delegations 
 	const struct pki_matrix *m, const char *id, const char *grantor,
 	const char *grantee, enum pki_power power, const struct pki_product *p, time_t at);
 
-/* --- disseminating (SPEC 5.3) --- */
+/* --- disseminating (pki-share(1)) --- */
 
 /*
  * What a share, an export or a revoke is judged on.  The caller looks the
@@ -115,7 +118,7 @@ struct pki_share_ctx {
 bool pki_policy_outside(const struct pki_principal *p);
 
 /*
- * May the actor give the recipient the product (SPEC 5.3)?
+ * May the actor give the recipient the product (pki-share(1))?
  *   1. the recipient is a valid principal with a key, cleared to the level
  *      (policy 9.8, 11.3.3);
  *   2. inside the mission: a safety product always reaches a undss
@@ -146,7 +149,7 @@ int pki_policy_may_share(const char **authority, const struct pki_share_ctx *c);
  */
 int pki_policy_may_revoke(const char **authority, const struct pki_share_ctx *c);
 
-/* --- classifying (SPEC 5.1) --- */
+/* --- classifying (pki-classify(1)) --- */
 
 /*
  * A distribution list: principal names, kept sorted and without
@@ -163,7 +166,7 @@ int pki_names_add(struct pki_names *s, const char *name);
 bool pki_names_has(const struct pki_names *s, const char *name);
 bool pki_names_equal(const struct pki_names *a, const struct pki_names *b);
 void pki_names_release(struct pki_names *s);
-/* "a;b;c", the registry's recipient column (SPEC 3.3), appended to out. */
+/* "a;b;c", the registry's recipient column (pki-files(5)), appended to out. */
 int pki_names_join(const struct pki_names *s, struct pki_buf *out);
 
 /* Only mission personnel originate products, up to their clearance
@@ -175,7 +178,7 @@ int pki_policy_may_classify(const struct pki_principal *actor, enum pki_level le
 int pki_policy_criterion(enum pki_level level, char criterion);
 
 /*
- * The initial distribution list of a product at `level` (SPEC 5.1.3):
+ * The initial distribution list of a product at `level` (pki-classify(1)):
  * the originator, every valid hom and chair, the archives principal(s);
  * for an unclassified product every valid mission principal; for a
  * safety product the undss principal(s) -- refused when there is none
@@ -187,7 +190,7 @@ int pki_policy_initial_list(const struct pki_matrix *m, const char *originator,
 			    struct pki_names *out);
 
 /*
- * Who re- or declassifies (SPEC 5.1.4, policy 9.8): the originator, the
+ * Who re- or declassifies (pki-classify(1), policy 9.8): the originator, the
  * Head of Mission, or the holder of a valid declassify delegation from
  * the originator covering the product (authority, when non-NULL, names
  * the one invoked).  *granted says which: "originator", "hom" or the
@@ -205,11 +208,11 @@ int pki_policy_reclassified_list(const struct pki_matrix *m, const struct pki_pr
 				 char *const *current, size_t ncurrent, enum pki_level level,
 				 time_t at, struct pki_names *out);
 
-/* Who registers a receipt: a chair or a member (SPEC 5.2.2, policy 12.6.9). */
+/* Who registers a receipt: a chair or a member (pki-register(1), policy 12.6.9). */
 int pki_policy_may_receive(const struct pki_principal *actor);
 
 /* Who transfers records to the UN Archives: the chair, custodian of the
- * registry, or the hom (SPEC 5.5, policy 11.5.1, 12.6.9). */
+ * registry, or the hom (pki-archive(1), policy 11.5.1, 12.6.9). */
 int pki_policy_may_archive(const struct pki_principal *actor);
 
 /*
@@ -222,7 +225,7 @@ int pki_policy_may_archive(const struct pki_principal *actor);
 int pki_policy_archives_recipient(const struct pki_principal *r, const char *name,
 				  bool has_key, time_t at);
 
-/* --- the label (SPEC 3.4) --- */
+/* --- the label (pki-files(5)) --- */
 
 /*
  * The label fields (PKI_LF_* bits, vocab.h) a commit may change with the
