@@ -23,7 +23,8 @@ BENCH_ROUNDS=${BENCH_ROUNDS:-4}		# ... in this many interleaved hyperfine runs
 BENCH_SLOW_RUNS=${BENCH_SLOW_RUNS:-3}	# runs of a full audit
 BENCH_STEP=${BENCH_STEP:-10800}		# seconds between products: 240 a month
 BENCH_JOBS=${BENCH_JOBS:-2}		# classify processes at a time while building
-# A short path: gpg-agent's socket lives in GNUPGHOME (NOTES.md).
+# A short path: gpg-agent's socket lives in GNUPGHOME, and a socket path
+# over about 108 bytes fails.
 BENCH_DIR=${BENCH_DIR:-$SRC/build/bench}
 
 # A copy of the binaries: a build running meanwhile does not change them.

@@ -1,4 +1,4 @@
-/* pki-audit: check the whole repository against the rules (SPEC 5.4). */
+/* pki-audit: check the whole repository against the rules (pki-audit(1)). */
 #include <stdio.h>
 #include <string.h>
 

@@ -207,7 +207,7 @@ static int check_receive(const struct args *g, struct pki_label *l)
 	l->received = true;
 	l->areas = (char *)(g->areas != NULL ? g->areas : "");
 	/* From Member States and other entities outside: ORCON unless told
-	 * otherwise (SPEC 5.2.1, policy 11.4.3). */
+	 * otherwise (pki-register(1), policy 11.4.3). */
 	l->originator_control = g->orcon != 0;
 	l->safety = g->safety;
 	return 0;

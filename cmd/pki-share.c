@@ -1,5 +1,5 @@
 /* pki-share: disseminate a product inside the mission, hand a copy outside
- * it, or take recipients off its distribution list (SPEC 5.3). */
+ * it, or take recipients off its distribution list (pki-share(1)). */
 #include <string.h>
 
 #include "cli.h"

@@ -1,4 +1,4 @@
-/* archive.c: transfers to the UN Archives (SPEC §5.5, policy 11.5.1, 12.6.9).
+/* archive.c: transfers to the UN Archives (pki-archive(1), policy 11.5.1, 12.6.9).
  *
  * Under the repository lock: judge the actor, choose what to transfer
  * from the registry, build the bag beside its final name, re-encrypt what

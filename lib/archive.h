@@ -1,4 +1,4 @@
-/* archive.h: transfers to the UN Archives (SPEC §5.5, policy 11.5.1, 12.6.9).
+/* archive.h: transfers to the UN Archives (pki-archive(1), policy 11.5.1, 12.6.9).
  *
  * A transfer is a BagIt bag (RFC 8493) holding the products of a
  * half-year (ciphertext readable by the archives principal, and labels),

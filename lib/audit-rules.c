@@ -150,7 +150,7 @@ static int judge_reclassify(struct judge *j)
 	return rc;
 }
 
-/* classify and receive: who files, and the initial list (SPEC 5.1, 5.2). */
+/* classify and receive: who files, and the initial list (pki-classify(1), pki-register(1)). */
 static int judge_filing(struct judge *j, enum pki_action action)
 {
 	struct pki_names want = { 0 };

@@ -1,4 +1,4 @@
-/* audit.h: pki-audit, the oversight of SPEC §5.4 (policy 9.7, 11.3.3,
+/* audit.h: pki-audit(1), the oversight the policy asks for (policy 9.7, 11.3.3,
  * 12.10, 27).
  *
  * The audit reads the history of main and the state at its tip, and

@@ -1,6 +1,6 @@
 /* crypto.c: OpenPGP through GPGME.  The only file that includes gpgme.h.
  *
- * Every operation is one gpg process (NOTES.md); nothing here asks gpg
+ * Every operation is one gpg process (GPGME runs gpg); nothing here asks gpg
  * for more than the operation needs.  Trust decisions are not gpg's:
  * encryption is always-trust and callers check fingerprints against the
  * access matrix.

@@ -1,4 +1,4 @@
-/* delegation.c: written delegations of authority (SPEC §3.2, policy §9.8,
+/* delegation.c: written delegations of authority (pki-files(5), policy §9.8,
  * §11.4.1).  Pure data, like matrix.c. */
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +24,7 @@ static const char *str(const char *s)
 
 /*
  * An ID is 1 to 64 of A-Z a-z 0-9 . _ -, starting with a letter or digit.
- * The registry's authority column holds a word or a delegation ID (SPEC
+ * The registry's authority column holds a word or a delegation ID (pki-files(5)
  * §3.3), so the words are not IDs.  pki_check_text first: what is echoed
  * holds no control characters.
  */

@@ -1,4 +1,4 @@
-/* export.h: the copy of a product that leaves the mission (SPEC 5.3.3).
+/* export.h: the copy of a product that leaves the mission (pki-share(1)).
  *
  * A product shared outside the mission is not re-encrypted in the
  * repository: the recipient gets a copy encrypted to its key alone, with

@@ -53,7 +53,7 @@ static int check_originator(const struct pki_label *l)
 		if ((rc = check_text("originator", l->originator)) < 0)
 			return rc;
 		/* The registrar stands for the originator inside the mission
-		 * (SPEC 5.3.2), so a received product always names one. */
+		 * (pki-share(1)), so a received product always names one. */
 		if (l->registrar == NULL)
 			return pki_error(PKI_EDATA, "label: a received product needs a registrar");
 		if (pki_check_principal("registrar", l->registrar) < 0)

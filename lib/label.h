@@ -1,5 +1,5 @@
 /* label.h: confidentiality labels and other XML (libxml2 only here).
- * The label schema is share/pki/label.xsd; SPEC §3.4. */
+ * The label schema is share/pki/label.xsd; pki-files(5). */
 #ifndef PKI_LABEL_H
 #define PKI_LABEL_H
 

@@ -1,4 +1,4 @@
-/* matrix.c: the access matrix (SPEC §3.1); delegation.c has the delegations.
+/* matrix.c: the access matrix (pki-files(5)); delegation.c has the delegations.
  *
  * Pure data.  Every row is checked with the vocabulary's checkers, both
  * when it is read and when a command puts one, so that what is written

@@ -1,4 +1,4 @@
-/* matrix.h: the access matrix and the delegations (SPEC §3.1, §3.2).
+/* matrix.h: the access matrix and the delegations (pki-files(5)).
  * Pure data: parsing, validation, look-ups, formatting.  No I/O. */
 #ifndef PKI_MATRIX_H
 #define PKI_MATRIX_H

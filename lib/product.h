@@ -1,4 +1,4 @@
-/* product.h: products in the repository (SPEC §3, §3.4).
+/* product.h: products in the repository (pki-files(5)).
  *
  *   products/<bucket>/<ID>.gpg   the ciphertext, encrypted to the distribution list
  *   products/<bucket>/<ID>.xml   its label, bound to the ciphertext by SHA-256
@@ -111,7 +111,7 @@ struct pki_filing {
 
 /*
  * The build step of a change that files a new product: allocate the ID,
- * work out the initial distribution list (SPEC 5.1.3), encrypt the
+ * work out the initial distribution list (pki-classify(1)), encrypt the
  * plaintext to it, and stage ciphertext, label and registry rows (the
  * classify or receive row, and for a safety product a share to each undss
  * principal with authority undss-rule, policy 11.3.2), then write the

@@ -1,4 +1,4 @@
-/* registry.c: the registry of receipt and dissemination (SPEC §3.3).
+/* registry.c: the registry of receipt and dissemination (pki-files(5)).
  *
  * Appending reads and rewrites one month's shard, so its cost does not
  * grow with the age of the mission.  Reading takes the shards of the

@@ -1,4 +1,4 @@
-/* registry.h: the registry of receipt and dissemination (SPEC §3.3).
+/* registry.h: the registry of receipt and dissemination (pki-files(5)).
  *
  * One shard per month, registry/YYYY-MM.csv, append-only.  Rows are
  * written in the same transaction as the change they record.

@@ -2,7 +2,7 @@
  *
  * The one operation that reads every label: a principal leaves the access
  * matrix rarely, and each product it could read must be re-encrypted
- * without its key in the same commit (SPEC §4, pki-matrix remove).
+ * without its key in the same commit (pki(7), pki-matrix remove).
  */
 #include <stdio.h>
 #include <stdlib.h>

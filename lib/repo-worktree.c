@@ -352,7 +352,7 @@ int repo_index_mtime(struct pki_repo *r, struct timespec *out)
  * Large blobs are read from the work tree when the index vouches for the
  * copy there: libgit2 maps a whole loose object to inflate it and reads
  * a packed one whole into the heap, so memory would grow with the
- * product (SPEC.md §6); a file read in pieces does not.  Re-encryption
+ * product; a file read in pieces does not.  Re-encryption
  * checks what it reads against the label's SHA-256 besides.
  */
 

@@ -1,5 +1,6 @@
-/* rows.h: helpers shared by the readers of the row files of SPEC §3.1 and
- * §3.2 (matrix.c, delegation.c).  Internal to libpki. */
+/* rows.h: helpers shared by the readers of the row files, the access
+ * matrix and the delegations (matrix.c, delegation.c; pki-files(5)).
+ * Internal to libpki. */
 #ifndef PKI_ROWS_H
 #define PKI_ROWS_H
 

@@ -1,7 +1,7 @@
 /* sha256.h: SHA-256 (FIPS 180-4), streaming.
  *
- * Used to bind a label to its ciphertext (SPEC §3.4) and for the payload
- * manifests of archive transfers (SPEC §5.5), where products may be of any
+ * Used to bind a label to its ciphertext (pki-files(5)) and for the payload
+ * manifests of archive transfers (pki-archive(1)), where products may be of any
  * size: feed the bytes as they stream past, never hold them all.
  */
 #ifndef PKI_SHA256_H

@@ -1,4 +1,4 @@
-/* vocab.c: the words of SPEC.md §2, the name checkers and UTC time. */
+/* vocab.c: the words of the policy (pki(7)), the name checkers and UTC time. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +45,7 @@ static const char *const label_fields[] = {
 };
 _Static_assert(1u << NELEM(label_fields) == PKI_LF_ALL + 1, "a name for every label field");
 
-/* ST/SGB/2007/6 §1.2, SPEC §7.1: codes a.. in order. */
+/* ST/SGB/2007/6 §1.2, share/pki/criteria.csv: codes a.. in order. */
 static const char *const criteria[] = {
 	"third-party-confidence", "personal-safety", "operations-security",
 	"legal-privilege", "deliberative", "commercial", "other",

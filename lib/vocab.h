@@ -1,4 +1,4 @@
-/* vocab.h: the words of SPEC.md §2 and their parsing, in one place. */
+/* vocab.h: the words of the policy (pki(7)) and their parsing, in one place. */
 #ifndef PKI_VOCAB_H
 #define PKI_VOCAB_H
 
@@ -28,7 +28,7 @@ enum pki_action {
 };
 
 /*
- * The fields of a confidentiality label (SPEC 3.4), one bit each: which
+ * The fields of a confidentiality label (pki-files(5)), one bit each: which
  * differ between two versions of a label (pki_label_diff), which an
  * action may change (pki_policy_label_owns).  The policy identifier has
  * no bit: label.xsd allows it one value.
@@ -69,13 +69,13 @@ int pki_action_parse(const char *s, enum pki_action *out);
 /* A field's element in label.xsd ("originator-control"), for one bit. */
 const char *pki_label_field_name(enum pki_label_field f);
 
-/* Criterion codes a..g of ST/SGB/2007/6 §1.2 (SPEC §7.1). */
+/* Criterion codes a..g of ST/SGB/2007/6 §1.2 (share/pki/criteria.csv). */
 int pki_criterion_parse(const char *s, char *out);
 const char *pki_criterion_name(char code);	/* "third-party-confidence" */
 
 /*
- * Names, checked in one place (STYLE "Names and paths are checked in one
- * function").  Each returns 0 or -PKI_EUSAGE with a message naming `what`.
+ * Names, checked in one place, so that what one command accepts every
+ * other does too.  Each returns 0 or -PKI_EUSAGE with a message naming `what`.
  *   principal: [a-z0-9][a-z0-9._-]{0,63}, no "..": also a file-name part
  *   entity, mission code: [A-Z0-9]{1,16}
  *   product ID: MISSION-ENTITY-YYYY-NNNNNN

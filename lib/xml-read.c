@@ -26,7 +26,7 @@
 /* Our documents are a few levels deep; anything deeper is an attack. */
 #define XML_DEPTH_MAX 16
 
-/* The structured error callback lost its const in 2.9 (NOTES.md). */
+/* The structured error callback takes a non-const error in 2.9 (const from 2.12). */
 #if LIBXML_VERSION >= 21200
 typedef const xmlError xml_error;
 #else
@@ -217,7 +217,7 @@ static int validate(struct pki_xml_guard *g, const char *schema, xmlDoc *doc)
 		goto out;
 	}
 	xmlSchemaSetValidStructuredErrors(vc, on_error, g);
-	/* Invalid is a positive code, an internal error -1 (NOTES.md). */
+	/* Invalid is a positive code (not 1), an internal error -1. */
 	if (xmlSchemaValidateDoc(vc, doc) != 0)
 		rc = pki_xml_guard_fail(g, PKI_EDATA, "not valid");
 out:

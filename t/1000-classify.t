@@ -1,6 +1,6 @@
 #!/bin/sh
 # pki-classify: new products, their IDs, labels, distribution lists and
-# registry rows; every rule of SPEC 5.1.1-5.1.3 and 5.1.5, allowed and refused.
+# registry rows; every rule of pki-classify(1), allowed and refused.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-product.sh"
 

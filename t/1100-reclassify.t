@@ -1,5 +1,5 @@
 #!/bin/sh
-# pki-classify --change: re- and declassification (SPEC 5.1.4), allowed
+# pki-classify --change: re- and declassification (pki-classify(1)), allowed
 # and refused, and the list each new level implies.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-product.sh"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# pki-register --receive: products from outside the mission (SPEC 5.2),
+# pki-register --receive: products from outside the mission (pki-register(1)),
 # allowed and refused.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-product.sh"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # pki-share inside the mission: re-encrypting a product to add recipients
-# (SPEC 5.3.1, 5.3.2; policy 9.8, 10.7, 11.3.2).
+# (pki-share(1); policy 9.8, 10.7, 11.3.2).
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-product.sh"
 . "$TEST_DIRECTORY/lib-share.sh"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Large products are re-encrypted from the work-tree copy when the index
-# vouches for it (memory must not grow with the product, SPEC.md §6), from
+# vouches for it (memory must not grow with the product), from
 # the object store when it does not, and never from a copy that changed.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-product.sh"

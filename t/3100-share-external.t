@@ -1,6 +1,6 @@
 #!/bin/sh
 # pki-share outside the mission: a copy for the recipient alone, with its
-# own label, and an export row (SPEC 5.3.3; policy 11.4.1, 11.4.3, 11.4.4).
+# own label, and an export row (pki-share(1); policy 11.4.1, 11.4.3, 11.4.4).
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-product.sh"
 . "$TEST_DIRECTORY/lib-share.sh"

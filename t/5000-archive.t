@@ -14,7 +14,7 @@ at() {
 # check_bag DIR: the bag against RFC 8493, by this script alone: the
 # required tag files, bagit.txt exactly, every payload file in the
 # manifest and nothing else, every digest, Payload-Oxum, the bag-info
-# fields SPEC 5.5 asks for, the tag manifest.
+# fields pki-archive(1) asks for, the tag manifest.
 check_bag() {
 	python3 - "$1" <<'EOF'
 import hashlib, os, re, sys

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Several processes on one repository at once (SPEC 6, "Atomic and
+# Several processes on one repository at once (pki(7), "Atomic and
 # concurrent"): every operation lands whole or fails cleanly with 75 and
 # lands when tried again; nothing is lost; the history stays clean.
 . "$(dirname "$0")/lib.sh"

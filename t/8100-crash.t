@@ -1,5 +1,5 @@
 #!/bin/sh
-# A process killed at any instant (SPEC 6, "Atomic and concurrent"):
+# A process killed at any instant (pki(7), "Atomic and concurrent"):
 # SIGKILL, at random instants spread over the whole run of classify,
 # share, matrix add and register, leaves a repository that git fsck and
 # the audit accept; the next operation recovers what was left (git's lock

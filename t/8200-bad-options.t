@@ -1,5 +1,5 @@
 #!/bin/sh
-# Bad input on the command line (SPEC 6, "Safe with bad input"): every
+# Bad input on the command line (pki(7), "Safe with bad input"): every
 # option and argument of every tool, given words it does not know, dates
 # that do not exist, IDs and names with '/' or '..', control characters,
 # invalid UTF-8 and over-long values.  Each is a usage error (64) on one

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Bad files (SPEC 6, "Safe with bad input"): the repository's own files
+# Bad files (pki(7), "Safe with bad input"): the repository's own files
 # broken by hand and committed with stock git, as an insider or a bad
 # merge would leave them: access-matrix.csv, delegations.csv, registry
 # shards, labels (malformed, schema-invalid, entity tricks, deep nesting),

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Bad principals and bad keys (SPEC 6, "Safe with bad input"): acting or
+# Bad principals and bad keys (pki(7), "Safe with bad input"): acting or
 # receiving as someone the access matrix does not know, no longer or not
 # yet knows; keys missing, expired or revoked.  Policy refusals are 77,
 # a key that is not there or cannot be used is 69; one line, no change.

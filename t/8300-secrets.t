@@ -1,6 +1,6 @@
 #!/bin/sh
-# Plaintext never touches the disk (SPEC 5.1.5, STYLE "Errors and
-# cleanup"): a marker that only a product's plaintext holds is, after
+# Plaintext never touches the disk (doc/SECURITY, "Plaintext in memory"):
+# a marker that only a product's plaintext holds is, after
 # classify, receive, share, export, reclassify, re-encryption on
 # removal and a transfer to the archives, in no git object, no file of
 # the repository, $TMPDIR or anywhere under the trash directory.  The

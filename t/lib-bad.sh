@@ -1,5 +1,5 @@
 # t/lib-bad.sh: what the bad-input scripts (82xx) share; sourced after
-# lib.sh.  SPEC 6, "Safe with bad input": each bad input gets one clear
+# lib.sh.  pki(7), "Safe with bad input": each bad input gets one clear
 # line on stderr, a documented exit code, and no change.
 
 # ascii_err: the one line a refusal left in $TRASH/err is printable

@@ -57,7 +57,7 @@ labels_valid() {
 }
 
 # shards_read: Python's csv reads every registry shard, 12 columns a row,
-# with the header of SPEC 3.3.
+# with the header of pki-files(5).
 shards_read() {
 	python3 - "$REPO"/registry/*.csv <<-'EOF'
 	import csv, sys

@@ -25,7 +25,8 @@ LC_ALL=C
 TZ=UTC
 export PATH PKI_SHAREDIR LC_ALL TZ
 
-# A short path: gpg-agent's socket lives in GNUPGHOME (NOTES.md).
+# A short path: gpg-agent's socket lives in GNUPGHOME, and a long socket
+# path fails.
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/pki-t.XXXXXX") || exit 1
 HOME=$TRASH/home
 GNUPGHOME=$TRASH/g

@@ -1,4 +1,4 @@
-/* policy-classify-test.c: the rules of SPEC 5.1 and 5.2 as a decision
+/* policy-classify-test.c: the rules of pki-classify(1) and pki-register(1) as a decision
  * table: who classifies, the criterion, the initial distribution list,
  * who re- and declassifies and the list a new level implies, who
  * registers a receipt. */

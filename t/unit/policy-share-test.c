@@ -1,4 +1,4 @@
-/* policy-share-test.c: the dissemination rules (SPEC 5.3) as a decision
+/* policy-share-test.c: the dissemination rules (pki-share(1)) as a decision
  * table.  The matrix and the delegations are built in memory: no git, no
  * gpg.  Each row is one branch: who shares what with whom, given which
  * references, and the verdict (the authority recorded, or the refusal). */
