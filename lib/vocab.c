@@ -272,7 +272,7 @@ int pki_check_scope(const char *what, const char *s)
 /* The words the registry's authority column holds besides delegation IDs
  * (pki-files(5)): the one list, so that no delegation is named like one. */
 static const char *const authority_words[] = {
-	"originator", "hom", "undss-rule", "custodian",
+	"originator", "hom", "undss-rule", "custodian", "successor", "matrix",
 };
 
 bool pki_authority_is_word(const char *s)

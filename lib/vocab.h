@@ -100,7 +100,7 @@ int pki_check_scope(const char *what, const char *s);
 
 /*
  * The registry's authority column (pki-files(5)) holds a word -- originator,
- * hom, undss-rule, custodian -- or the ID of a delegation.  One list of
+ * hom, undss-rule, custodian, successor, matrix -- or the ID of a delegation.  One list of
  * the words, so that the audit, the delegation IDs and the commands agree.
  */
 bool pki_authority_is_word(const char *s);
