@@ -38,4 +38,14 @@ struct pki_delegation_req {
 int pki_matrix_change_delegate(struct pki_session *s, const struct pki_delegation_req *r,
 			       char id[PKI_DELEGATION_ID_LEN]);
 
+/* narrow.c: after the change of name's row in st->matrix has narrowed
+ * it (pki_policy_narrows), take name off every list of a product it may
+ * no longer hold, each with a revoke row (authority matrix), and say how
+ * many in msg.  Called by add's build step. */
+struct pki_txn;
+struct pki_state;
+struct pki_buf;
+int pki_matrix_narrow(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
+		      const char *name, struct pki_buf *msg);
+
 #endif

@@ -1,8 +1,9 @@
-/* removal.c: taking a removed principal off every distribution list.
+/* removal.c: taking a principal off distribution lists.
  *
  * The one operation that reads every label: a principal leaves the access
- * matrix rarely, and each product it could read must be re-encrypted
- * without its key in the same commit (pki(7), pki-matrix remove).
+ * matrix, or has what it may receive narrowed, rarely, and each product it
+ * may no longer read must be re-encrypted without its key in the same
+ * commit (pki(7), pki-matrix remove and add).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@ struct removal {
 	struct pki_gpg *g;
 	const struct pki_matrix *m;
 	const char *name;
+	pki_revoke_pred *off;	/* NULL: every product */
+	void *arg;
 	struct revoked *v;
 	size_t n, cap;
 };
@@ -62,6 +65,8 @@ static int drop_from(struct removal *r, const char *id)
 		else
 			rc = pki_names_add(&rest, l.recipients[i]);
 	}
+	if (rc == 0 && on && r->off != NULL && !r->off(&l, r->arg))
+		on = false;
 	if (rc == 0 && on && (rc = pki_product_reencrypt(r->t, r->g, r->m, &l, &rest)) == 0)
 		rc = remember(r, &l);
 	pki_names_release(&rest);
@@ -116,7 +121,14 @@ int pki_product_revoke_all(struct pki_txn *t, struct pki_gpg *g, const struct pk
 			   const char *name, const struct pki_row *tmpl, time_t when,
 			   size_t *count)
 {
-	struct removal r = { t, g, m, name, NULL, 0, 0 };
+	return pki_product_revoke_if(t, g, m, name, NULL, NULL, tmpl, when, count);
+}
+
+int pki_product_revoke_if(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
+			  const char *name, pki_revoke_pred *off, void *arg,
+			  const struct pki_row *tmpl, time_t when, size_t *count)
+{
+	struct removal r = { t, g, m, name, off, arg, NULL, 0, 0 };
 	char **buckets = NULL;
 	size_t n, i;
 	int rc;
