@@ -49,21 +49,44 @@ static int cmd_delegate(struct pki_session *s, const char *grantee, const struct
 
 /* --- list --- */
 
-static void list_text(const struct pki_matrix *m, time_t at, int all)
+/* The grantee of a successor delegation from p (pki-matrix succeed),
+ * known by its power's name; NULL when none. */
+static const char *successor_of(const struct pki_delegations *d, const char *name)
 {
 	size_t i;
 
-	printf("%-12s %-8s %-14s %-8s %-21s %-24s %-10s %s\n", "PRINCIPAL", "ENTITY",
-	       "TYPE", "ROLE", "CLEARANCE", "AREAS", "UNTIL", "FINGERPRINT");
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->v[i].grantor, name) == 0 &&
+		    strcmp(pki_power_name(d->v[i].power), "successor") == 0)
+			return d->v[i].grantee;
+	return NULL;
+}
+
+/* NOTE: "ended" for a principal whose validity has ended at `at`, and
+ * "succeeded by NEW" for one with a successor; "-" otherwise. */
+static void list_text(const struct pki_matrix *m, const struct pki_delegations *d, time_t at,
+		      int all)
+{
+	const char *next;
+	char note[128];
+	size_t i;
+
+	printf("%-12s %-8s %-14s %-8s %-21s %-24s %-10s %-40s %s\n", "PRINCIPAL", "ENTITY",
+	       "TYPE", "ROLE", "CLEARANCE", "AREAS", "UNTIL", "FINGERPRINT", "NOTE");
 	for (i = 0; i < m->n; i++) {
 		const struct pki_principal *p = &m->v[i];
+		bool ended = p->until != 0 && p->until <= at;
 
 		if (!all && !pki_principal_valid(p, at))
 			continue;
-		printf("%-12s %-8s %-14s %-8s %-21s %-24s %-10s %s\n", p->name, p->entity,
+		next = successor_of(d, p->name);
+		snprintf(note, sizeof(note), "%s%s%s%s", ended ? "ended" : "",
+			 ended && next != NULL ? ", " : "", next != NULL ? "succeeded by " : "",
+			 next != NULL ? next : "");
+		printf("%-12s %-8s %-14s %-8s %-21s %-24s %-10s %-40s %s\n", p->name, p->entity,
 		       pki_type_name(p->type), pki_role_name(p->role),
 		       pki_level_name(p->clearance), *p->areas ? p->areas : "-",
-		       *p->until_text ? p->until_text : "-", p->fpr);
+		       *p->until_text ? p->until_text : "-", p->fpr, *note ? note : "-");
 	}
 }
 
@@ -85,7 +108,7 @@ static int cmd_list(struct pki_session *s, const struct args *g)
 	if ((rc = pki_state_load_repo(&st, s->repo, NULL, at)) < 0)
 		return rc;
 	if (text) {
-		list_text(&st.matrix, at, g->all);
+		list_text(&st.matrix, &st.delegations, at, g->all);
 		goto out;
 	}
 	for (i = 0; i < st.matrix.n && rc == 0; i++)

@@ -97,6 +97,19 @@ test_expect_success 'forged: a revoke on the matrix authority without a narrowin
 	grep -q "does not narrow" findings
 '
 
+test_expect_success 'list: ended principals with --all, noted in text; CSV is the file' '
+	as hom pki-matrix -C "$REPO" remove police &&
+	test_tick &&
+	pki-matrix -C "$REPO" list --format text >out &&
+	head -1 out | grep -q "FINGERPRINT  *NOTE\$" &&
+	grep -q "^fc .* -\$" out &&
+	! grep -q "^police " out &&
+	pki-matrix -C "$REPO" list --format text --all >out &&
+	grep -q "^police .* ended\$" out &&
+	pki-matrix -C "$REPO" list --all >all.csv &&
+	test_cmp "$REPO/access-matrix.csv" all.csv
+'
+
 test_expect_success 'no plaintext anywhere' '
 	no_marker MARKER-6400
 '
