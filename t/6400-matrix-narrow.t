@@ -110,6 +110,20 @@ test_expect_success 'list: ended principals with --all, noted in text; CSV is th
 	test_cmp "$REPO/access-matrix.csv" all.csv
 '
 
+test_expect_success 'an --until now: off every list but its own products; A406 warns' '
+	as chair pki-matrix -C "$REPO" add jmac --until "$PKI_DATE" &&
+	test_tick &&
+	git -C "$REPO" log -1 --format=%B | grep -qx "Pki-Revoked: 1" &&
+	test "$(row revoke "$U" | tail -1)" = "chair|jmac|matrix|what the principal may receive narrowed in the access matrix|" &&
+	readers_are "$S" "archives chair hom jmac" &&
+	f=$(product_file "$U" gpg) && ! decrypt_as jmac "$f" >/dev/null &&
+	pki-audit -C "$REPO" >out 2>err &&
+	cat out err &&
+	test "$(wc -l <out)" -eq 1 &&
+	grep -q "^warning A406 jmac: .*list of 3 products" out &&
+	test_expect_code 1 pki-audit -C "$REPO" --strict >/dev/null
+'
+
 test_expect_success 'no plaintext anywhere' '
 	no_marker MARKER-6400
 '
