@@ -29,15 +29,21 @@ end_by_hand() {
 	grep -q "^\"$1\",.*\"2026-03-03\"" "$TRASH/c/access-matrix.csv"
 }
 
+# newcomer ROLE ENTITY: the hom adds mallory in the clone, in ROLE, on
+# no existing list.
+newcomer() {
+	as hom pki-matrix -C "$TRASH/c" add mallory --key "$FIXTURES/keys/mallory.pub.asc" \
+		--entity "$2" --type mission --role "$1" --clearance strictly-confidential \
+		--areas "*"
+}
+
 test_expect_success 'setup: a mission with every kind of change' '
 	history
 '
 
 test_expect_success 'a new Chair, the old one removed without succeed: A405 per classified product' '
 	tamper &&
-	as hom pki-matrix -C "$TRASH/c" add mallory --key "$FIXTURES/keys/mallory.pub.asc" \
-		--entity CMPIC --type mission --role chair --clearance strictly-confidential \
-		--areas "*" &&
+	newcomer chair CMPIC &&
 	test_tick &&
 	as hom pki-matrix -C "$TRASH/c" remove chair &&
 	test_tick &&
@@ -51,9 +57,7 @@ test_expect_success 'a new Chair, the old one removed without succeed: A405 per 
 
 test_expect_success 'the Chair ended by hand in the matrix: A405, and A406 with its count' '
 	tamper &&
-	as hom pki-matrix -C "$TRASH/c" add mallory --key "$FIXTURES/keys/mallory.pub.asc" \
-		--entity CMPIC --type mission --role chair --clearance strictly-confidential \
-		--areas "*" &&
+	newcomer chair CMPIC &&
 	test_tick 172800 &&
 	end_by_hand chair &&
 	git_as hom -C "$TRASH/c" commit -q -S -am "end the chair" &&
@@ -76,9 +80,7 @@ test_expect_success 'a member ended by hand, still on lists: A406 alone' '
 
 test_expect_success 'the Head of Mission ended by hand, a new one on no list: A405 lacks a hom' '
 	tamper &&
-	as hom pki-matrix -C "$TRASH/c" add mallory --key "$FIXTURES/keys/mallory.pub.asc" \
-		--entity OSRSG --type mission --role hom --clearance strictly-confidential \
-		--areas "*" &&
+	newcomer hom OSRSG &&
 	test_tick 172800 &&
 	end_by_hand hom &&
 	git_as mallory -C "$TRASH/c" commit -q -S -am "end the hom" &&
