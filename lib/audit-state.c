@@ -337,8 +337,10 @@ int pki_audit_state(struct pki_auditor *au)
 	st.au = au;
 	if (pki_repo_id_at(au->repo, au->tip, PKI_MATRIX_FILE, mid) == 0)
 		st.m = pki_audit_matrix(au, mid, au->tip);
-	if (st.m != NULL && st.m->n > 0 && (st.ended = calloc(st.m->n, sizeof(*st.ended))) == NULL)
-		return pki_error_errno(PKI_EINTERNAL, "products");
+	if (st.m != NULL && st.m->n > 0 && (st.ended = calloc(st.m->n, sizeof(*st.ended))) == NULL) {
+		rc = pki_error_errno(PKI_EINTERNAL, "products");
+		goto out;
+	}
 	if ((rc = tip_rows(&st)) < 0 || (rc = choose(&st)) < 0)
 		goto out;
 	au->a->rows = st.nrows;
