@@ -11,6 +11,8 @@
 #define PKI_MATRIX_CHANGE_H
 
 struct pki_session;
+struct pki_key;
+struct pki_buf;
 
 /* pki-matrix add, as given (NULL: not given). */
 struct pki_principal_req {
@@ -37,5 +39,11 @@ struct pki_delegation_req {
 /* Record a delegation from the acting principal; id: its new ID. */
 int pki_matrix_change_delegate(struct pki_session *s, const struct pki_delegation_req *r,
 			       char id[PKI_DELEGATION_ID_LEN]);
+
+/* A principal's key as add --key reads it (a key file, or a fingerprint
+ * in the keyring), checked usable; *k and its armored export are the
+ * caller's to release (pki-matrix rekey). */
+int pki_matrix_read_key(struct pki_session *s, const char *arg, struct pki_key *k,
+			struct pki_buf *armored);
 
 #endif

@@ -23,6 +23,7 @@ struct removal {
 	struct pki_gpg *g;
 	const struct pki_matrix *m;
 	const char *name;
+	bool keep;		/* rekey: name stays on the list */
 	struct revoked *v;
 	size_t n, cap;
 };
@@ -45,7 +46,8 @@ static int remember(struct removal *r, const struct pki_label *l)
 	return 0;
 }
 
-/* Re-encrypt one product without r->name, when it is on the list. */
+/* Re-encrypt one product without r->name (with it, for a rekey), when
+ * it is on the list. */
 static int drop_from(struct removal *r, const char *id)
 {
 	struct pki_label l;
@@ -59,7 +61,7 @@ static int drop_from(struct removal *r, const char *id)
 	for (i = 0; i < l.nrecipients && rc == 0; i++) {
 		if (strcmp(l.recipients[i], r->name) == 0)
 			on = true;
-		else
+		if (r->keep || strcmp(l.recipients[i], r->name) != 0)
 			rc = pki_names_add(&rest, l.recipients[i]);
 	}
 	if (rc == 0 && on && (rc = pki_product_reencrypt(r->t, r->g, r->m, &l, &rest)) == 0)
@@ -116,7 +118,7 @@ int pki_product_revoke_all(struct pki_txn *t, struct pki_gpg *g, const struct pk
 			   const char *name, const struct pki_row *tmpl, time_t when,
 			   size_t *count)
 {
-	struct removal r = { t, g, m, name, NULL, 0, 0 };
+	struct removal r = { t, g, m, name, false, NULL, 0, 0 };
 	char **buckets = NULL;
 	size_t n, i;
 	int rc;
@@ -127,6 +129,28 @@ int pki_product_revoke_all(struct pki_txn *t, struct pki_gpg *g, const struct pk
 	for (i = 0; i < n && rc == 0; i++)
 		rc = scan_bucket(&r, buckets[i]);
 	if (rc == 0 && (rc = append_rows(&r, tmpl, when)) == 0)
+		*count = r.n;
+	for (i = 0; i < r.n; i++)
+		free(r.v[i].id);
+	free(r.v);
+	pki_strv_free(buckets);
+	return rc;
+}
+
+int pki_product_rekey_all(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
+			  const char *name, size_t *count)
+{
+	struct removal r = { t, g, m, name, true, NULL, 0, 0 };
+	char **buckets = NULL;
+	size_t n, i;
+	int rc;
+
+	*count = 0;
+	if ((rc = pki_txn_list(t, "products", &buckets, &n)) < 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = scan_bucket(&r, buckets[i]);
+	if (rc == 0)
 		*count = r.n;
 	for (i = 0; i < r.n; i++)
 		free(r.v[i].id);
