@@ -157,7 +157,8 @@ const char *pki_audit_at_merge(const struct pki_ajudge *jc, char buf[64])
 
 /* New delegations: the signer grants them, with a power its role may
  * delegate; edited or dropped ones are the matrix keepers' business, but
- * for a grantor withdrawing its own (pki_policy_may_withdraw). */
+ * for a grantor withdrawing its own (pki_policy_may_withdraw), on the day
+ * of the commit itself, also when a merge judges it later. */
 static int judge_delegations(struct pki_auditor *au, struct pki_acommit *ac,
 			     const struct pki_principal *who, const struct pki_ajudge *jc)
 {
@@ -176,7 +177,7 @@ static int judge_delegations(struct pki_auditor *au, struct pki_acommit *ac,
 		if (y != NULL && pki_delegation_same(x, y))
 			continue;
 		if (y != NULL) {
-			if (pki_policy_may_withdraw(who, y, x, jc->at) < 0)
+			if (pki_policy_may_withdraw(who, y, x, ac->c.when) < 0)
 				rc = pki_audit_add(au->a, PKI_A_ROLE, id, "edits delegation %s: %s%s",
 						   x->id, pki_error_last(), merge);
 		} else if (strcmp(x->grantor, who->name) != 0) {

@@ -147,4 +147,16 @@ test_expect_success 'the grantor withdraws its own by hand, today: clean' '
 	cat findings && ! grep -q "^error" findings
 '
 
+test_expect_success 'the same withdrawal merged a day later: still clean' '
+	tamper &&
+	git -C c checkout -q -b side &&
+	dlg_set "$D" valid_until "$PKI_DATE" &&
+	git_as jmac -C c commit -q -S -am "withdraw D" &&
+	git -C c checkout -q main &&
+	test_tick 86400 &&
+	git_as hom -C c merge -q -S --no-ff -m "merge the withdrawal" side &&
+	pki-audit -C c >findings &&
+	cat findings && ! grep -q "^error" findings
+'
+
 test_done
