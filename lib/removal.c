@@ -1,8 +1,10 @@
-/* removal.c: taking a removed principal off every distribution list.
+/* removal.c: taking a removed principal off every distribution list,
+ * or re-encrypting every list it is on to its new key.
  *
  * The one operation that reads every label: a principal leaves the access
  * matrix rarely, and each product it could read must be re-encrypted
- * without its key in the same commit (pki(7), pki-matrix remove).
+ * without its key in the same commit (pki(7), pki-matrix remove); a
+ * rekey keeps it on each list, with the key the matrix now gives it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,47 +116,44 @@ static int append_rows(struct removal *r, const struct pki_row *tmpl, time_t whe
 	return rc;
 }
 
-int pki_product_revoke_all(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
-			   const char *name, const struct pki_row *tmpl, time_t when,
-			   size_t *count)
+/* Every product whose list holds r->name, re-encrypted; then, with a
+ * template, a revoke row each.  r's memory is released. */
+static int each_product(struct removal *r, const struct pki_row *tmpl, time_t when,
+			size_t *count)
 {
-	struct removal r = { t, g, m, name, false, NULL, 0, 0 };
 	char **buckets = NULL;
 	size_t n, i;
 	int rc;
 
 	*count = 0;
-	if ((rc = pki_txn_list(t, "products", &buckets, &n)) < 0)
+	if ((rc = pki_txn_list(r->t, "products", &buckets, &n)) < 0)
 		return rc;
 	for (i = 0; i < n && rc == 0; i++)
-		rc = scan_bucket(&r, buckets[i]);
-	if (rc == 0 && (rc = append_rows(&r, tmpl, when)) == 0)
-		*count = r.n;
-	for (i = 0; i < r.n; i++)
-		free(r.v[i].id);
-	free(r.v);
+		rc = scan_bucket(r, buckets[i]);
+	if (rc == 0 && tmpl != NULL)
+		rc = append_rows(r, tmpl, when);
+	if (rc == 0)
+		*count = r->n;
+	for (i = 0; i < r->n; i++)
+		free(r->v[i].id);
+	free(r->v);
 	pki_strv_free(buckets);
 	return rc;
+}
+
+int pki_product_revoke_all(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
+			   const char *name, const struct pki_row *tmpl, time_t when,
+			   size_t *count)
+{
+	struct removal r = { t, g, m, name, false, NULL, 0, 0 };
+
+	return each_product(&r, tmpl, when, count);
 }
 
 int pki_product_rekey_all(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
 			  const char *name, size_t *count)
 {
 	struct removal r = { t, g, m, name, true, NULL, 0, 0 };
-	char **buckets = NULL;
-	size_t n, i;
-	int rc;
 
-	*count = 0;
-	if ((rc = pki_txn_list(t, "products", &buckets, &n)) < 0)
-		return rc;
-	for (i = 0; i < n && rc == 0; i++)
-		rc = scan_bucket(&r, buckets[i]);
-	if (rc == 0)
-		*count = r.n;
-	for (i = 0; i < r.n; i++)
-		free(r.v[i].id);
-	free(r.v);
-	pki_strv_free(buckets);
-	return rc;
+	return each_product(&r, NULL, 0, count);
 }
