@@ -45,6 +45,12 @@ test_expect_success 'refused: a key that cannot be one (65), another principal'"
 	expect_refusal 66 as hom pki-matrix -C "$REPO" rekey jmac --key "$TRASH/no-such.asc"
 '
 
+test_expect_success 'refused: a principal no longer valid (65)' '
+	as hom pki-matrix -C "$REPO" remove hoststate && test_tick &&
+	expect_refusal 65 as hom pki-matrix -C "$REPO" rekey hoststate --key "$FIXTURES/keys/mallory.pub.asc" &&
+	grep -q "not valid now" err
+'
+
 test_expect_success 'the Chair rekeys jmac: one commit, no registry row' '
 	before=$(git -C "$REPO" rev-parse HEAD) &&
 	as chair pki-matrix -C "$REPO" rekey jmac --key "$FIXTURES/keys/mallory.pub.asc" &&
