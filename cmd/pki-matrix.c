@@ -5,6 +5,8 @@
 #include "cli.h"
 #include "error.h"
 #include "matrix-change.h"
+#include "matrix-rekey.h"
+#include "matrix-undelegate.h"
 #include "matrix.h"
 #include "session.h"
 
@@ -12,6 +14,8 @@ static const char usage[] =
 	"pki-matrix [-C DIR] [-u KEY] add NAME --key FILE|FPR --entity E --type T --role R --clearance L [--areas A] [--from D] [--until D]\n"
 	"pki-matrix [-C DIR] [-u KEY] remove NAME\n"
 	"pki-matrix [-C DIR] [-u KEY] delegate GRANTEE --power P [--scope S] [--until D] --ref REF\n"
+	"pki-matrix [-C DIR] [-u KEY] undelegate DLG --ref REF\n"
+	"pki-matrix [-C DIR] [-u KEY] rekey NAME --key FILE|FPR\n"
 	"pki-matrix [-C DIR] list [--format csv|text] [--at DATE] [--all]";
 
 enum {
@@ -172,14 +176,19 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 static const char *stray_option(const char *cmd, const struct args *g)
 {
 	bool add = strcmp(cmd, "add") == 0, del = strcmp(cmd, "delegate") == 0;
-	bool list = strcmp(cmd, "list") == 0;
+	bool list = strcmp(cmd, "list") == 0, undel = strcmp(cmd, "undelegate") == 0;
+	bool rekey = strcmp(cmd, "rekey") == 0;
 
-	if (!add && (g->key || g->entity || g->type || g->role || g->clearance || g->areas || g->from))
-		return "--key, --entity, --type, --role, --clearance, --areas and --from go with add";
+	if (!add && !rekey && g->key)
+		return "--key goes with add and rekey";
+	if (!add && (g->entity || g->type || g->role || g->clearance || g->areas || g->from))
+		return "--entity, --type, --role, --clearance, --areas and --from go with add";
 	if (!add && !del && g->until)
 		return "--until goes with add and delegate";
-	if (!del && (g->power || g->scope || g->ref))
-		return "--power, --scope and --ref go with delegate";
+	if (!del && (g->power || g->scope))
+		return "--power and --scope go with delegate";
+	if (!del && !undel && g->ref)
+		return "--ref goes with delegate and undelegate";
 	if (!list && (g->format || g->at || g->all))
 		return "--format, --at and --all go with list";
 	return NULL;
@@ -197,11 +206,13 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
-		pki_cli_usage_error(&cli, "a subcommand is required (add, remove, delegate, list)");
+		pki_cli_usage_error(&cli, "a subcommand is required (add, remove, delegate, "
+				    "undelegate, rekey, list)");
 	cmd = argv[0];
 	nargs = strcmp(cmd, "list") == 0 ? 1 : 2;
 	if (strcmp(cmd, "add") != 0 && strcmp(cmd, "remove") != 0 &&
-	    strcmp(cmd, "delegate") != 0 && strcmp(cmd, "list") != 0)
+	    strcmp(cmd, "delegate") != 0 && strcmp(cmd, "list") != 0 &&
+	    strcmp(cmd, "undelegate") != 0 && strcmp(cmd, "rekey") != 0)
 		pki_cli_usage_error(&cli, "unknown subcommand '%s'", cmd);
 	if (argc != nargs)
 		pki_cli_usage_error(&cli, nargs == 1 ? "list takes no arguments" :
@@ -218,6 +229,10 @@ int main(int argc, char **argv)
 			rc = pki_matrix_change_remove(&s, argv[1]);
 		else if (strcmp(cmd, "delegate") == 0)
 			rc = cmd_delegate(&s, argv[1], &g);
+		else if (strcmp(cmd, "undelegate") == 0)
+			rc = pki_matrix_change_undelegate(&s, argv[1], g.ref);
+		else if (strcmp(cmd, "rekey") == 0)
+			rc = pki_matrix_change_rekey(&s, argv[1], g.key, NULL);
 		else
 			rc = cmd_list(&s, &g);
 	}

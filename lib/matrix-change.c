@@ -106,6 +106,16 @@ out:
 	return rc;
 }
 
+int pki_matrix_read_key(struct pki_session *s, const char *arg, struct pki_key *k,
+			struct pki_buf *armored)
+{
+	int rc;
+
+	if ((rc = read_key(s, arg, k, armored)) == 0)
+		rc = check_key(k);
+	return rc;
+}
+
 /* Fill the fields not given from the existing row, when updating. */
 static int merge_row(struct add *a, struct pki_principal *p, const struct pki_principal *old)
 {

@@ -11,6 +11,8 @@
 #define PKI_MATRIX_CHANGE_H
 
 struct pki_session;
+struct pki_key;
+struct pki_buf;
 
 /* pki-matrix add, as given (NULL: not given). */
 struct pki_principal_req {
@@ -47,5 +49,11 @@ struct pki_state;
 struct pki_buf;
 int pki_matrix_narrow(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
 		      const char *name, struct pki_buf *msg);
+
+/* A principal's key as add --key reads it (a key file, or a fingerprint
+ * in the keyring), checked usable; *k and its armored export are the
+ * caller's to release (pki-matrix rekey). */
+int pki_matrix_read_key(struct pki_session *s, const char *arg, struct pki_key *k,
+			struct pki_buf *armored);
 
 #endif

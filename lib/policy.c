@@ -196,6 +196,72 @@ int pki_policy_delegation_ok(const struct pki_delegation *x, const struct pki_ma
 	return 0;
 }
 
+/* --- withdrawing a delegation, rekeying a principal --- */
+
+#define DAY_SECONDS (24 * 60 * 60)
+
+bool pki_policy_is_withdrawal(const struct pki_delegation *old, const struct pki_delegation *nw,
+			      time_t at)
+{
+	time_t day = at - at % DAY_SECONDS;
+
+	return strcmp(old->grantor, nw->grantor) == 0 && strcmp(old->grantee, nw->grantee) == 0 &&
+	       old->power == nw->power && strcmp(old->scope, nw->scope) == 0 &&
+	       old->from == nw->from && strcmp(old->reference, nw->reference) == 0 &&
+	       nw->until != 0 && (old->until == 0 || nw->until < old->until) &&
+	       nw->until >= day && nw->until <= day + DAY_SECONDS;
+}
+
+int pki_policy_may_withdraw(const struct pki_principal *actor, const struct pki_delegation *old,
+			    const struct pki_delegation *nw, time_t at)
+{
+	if (actor->role == PKI_ROLE_HOM || actor->role == PKI_ROLE_CHAIR)
+		return 0;
+	if (strcmp(actor->name, old->grantor) != 0)
+		return pki_error(PKI_EPOLICY, "'%s' is %s and did not grant delegation %s: only its "
+				 "grantor, the Head of Mission and the Chair withdraw it (policy "
+				 "9.8, 11.4.1)", actor->name, pki_role_name(actor->role), old->id);
+	if (!pki_policy_is_withdrawal(old, nw, at))
+		return pki_error(PKI_EPOLICY, "'%s' granted delegation %s, and may only withdraw "
+				 "it, ending it today; any other edit is for the Head of Mission "
+				 "and the Chair (policy 9.8, 12.10)", actor->name, old->id);
+	return 0;
+}
+
+const char *pki_policy_rekeyed(const struct pki_matrix *before, const struct pki_matrix *after)
+{
+	const struct pki_principal *p, *q;
+	const char *name = NULL;
+	size_t i;
+
+	for (i = 0; i < after->n; i++) {
+		p = &after->v[i];
+		if ((q = pki_matrix_find(before, p->name)) == NULL || strcmp(p->fpr, q->fpr) == 0)
+			continue;
+		if (name != NULL)
+			return NULL;
+		name = p->name;
+	}
+	return name;
+}
+
+int pki_policy_rekey_rewrite(const char *rekeyed, const struct pki_names *list,
+			     unsigned changed)
+{
+	if (rekeyed == NULL)
+		return pki_error(PKI_EPOLICY, "no registry row records the change, and the commit "
+				 "rekeys no principal (policy 11.3.3)");
+	if (!pki_names_has(list, rekeyed))
+		return pki_error(PKI_EPOLICY, "no registry row records the change, and '%s', whose "
+				 "key the commit replaces, is not on its list (policy 11.3.3)",
+				 rekeyed);
+	if ((changed & ~(unsigned)PKI_LF_BINDING) != 0)
+		return pki_error(PKI_EPOLICY, "no registry row records the change, and a rekey of "
+				 "'%s' rewrites only the ciphertext and the label's binding "
+				 "(policy 11.3.3)", rekeyed);
+	return 0;
+}
+
 /* --- disseminating (pki-share(1)) --- */
 
 static bool given(const char *s)

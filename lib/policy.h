@@ -92,6 +92,36 @@ const struct pki_delegation *pki_policy_delegation(const struct pki_delegations 
 	const struct pki_matrix *m, const char *id, const char *grantor,
 	const char *grantee, enum pki_power power, const struct pki_product *p, time_t at);
 
+/*
+ * May the actor make delegation old into nw (pki-matrix undelegate)?  A
+ * valid hom or chair edits any delegation (policy 12.10); its grantor
+ * only withdraws its own: nw is old but for a valid_until moved earlier,
+ * into the day of `at` (policy 9.8, 11.4.1).  pki_policy_is_withdrawal
+ * says whether nw is such a withdrawal of old, whoever made it.
+ */
+bool pki_policy_is_withdrawal(const struct pki_delegation *old, const struct pki_delegation *nw,
+			      time_t at);
+int pki_policy_may_withdraw(const struct pki_principal *actor, const struct pki_delegation *old,
+			    const struct pki_delegation *nw, time_t at);
+
+/*
+ * A rekey (pki-matrix rekey): the one principal whose fingerprint differs
+ * between the matrices before and after a change, when exactly one does
+ * (rows matched by name); NULL otherwise.  Borrowed from after.
+ */
+const char *pki_policy_rekeyed(const struct pki_matrix *before, const struct pki_matrix *after);
+
+struct pki_names;
+
+/*
+ * May a change rewrite a product with no registry row?  Only a rekey of
+ * a principal on its list (rekeyed: pki_policy_rekeyed, NULL for none),
+ * which re-encrypts it to the same list and rewrites nothing of its
+ * label but the binding (changed: PKI_LF_* bits; policy 11.3.3).
+ */
+int pki_policy_rekey_rewrite(const char *rekeyed, const struct pki_names *list,
+			     unsigned changed);
+
 /* --- disseminating (pki-share(1)) --- */
 
 /*

@@ -99,6 +99,14 @@ int pki_product_revoke_if(struct pki_txn *t, struct pki_gpg *g, const struct pki
 			  const char *name, pki_revoke_pred *off, void *arg,
 			  const struct pki_row *tmpl, time_t when, size_t *count);
 
+/*
+ * Re-encrypt every product whose list holds `name` to the same list, its
+ * key now the one m gives it (pki-matrix rekey), streaming each as
+ * pki_product_revoke_all does; no registry row.  *count: products.
+ */
+int pki_product_rekey_all(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
+			  const char *name, size_t *count);
+
 /* --- filing a new product (pki-classify, pki-register --receive) --- */
 
 struct pki_filing {

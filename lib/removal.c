@@ -1,9 +1,11 @@
-/* removal.c: taking a principal off distribution lists.
+/* removal.c: taking a principal off distribution lists, or re-encrypting
+ * every list it is on to its new key.
  *
  * The one operation that reads every label: a principal leaves the access
  * matrix, or has what it may receive narrowed, rarely, and each product it
  * may no longer read must be re-encrypted without its key in the same
- * commit (pki(7), pki-matrix remove and add).
+ * commit (pki(7), pki-matrix remove and add); a rekey keeps it on each
+ * list, with the key the matrix now gives it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,7 @@ struct removal {
 	const char *name;
 	pki_revoke_pred *off;	/* NULL: every product */
 	void *arg;
+	bool keep;		/* rekey: name stays on the list */
 	struct revoked *v;
 	size_t n, cap;
 };
@@ -48,7 +51,8 @@ static int remember(struct removal *r, const struct pki_label *l)
 	return 0;
 }
 
-/* Re-encrypt one product without r->name, when it is on the list. */
+/* Re-encrypt one product without r->name (with it, for a rekey), when
+ * it is on the list. */
 static int drop_from(struct removal *r, const char *id)
 {
 	struct pki_label l;
@@ -62,7 +66,7 @@ static int drop_from(struct removal *r, const char *id)
 	for (i = 0; i < l.nrecipients && rc == 0; i++) {
 		if (strcmp(l.recipients[i], r->name) == 0)
 			on = true;
-		else
+		if (r->keep || strcmp(l.recipients[i], r->name) != 0)
 			rc = pki_names_add(&rest, l.recipients[i]);
 	}
 	if (rc == 0 && on && r->off != NULL && !r->off(&l, r->arg))
@@ -117,6 +121,31 @@ static int append_rows(struct removal *r, const struct pki_row *tmpl, time_t whe
 	return rc;
 }
 
+/* Every product whose list holds r->name, re-encrypted; then, with a
+ * template, a revoke row each.  r's memory is released. */
+static int each_product(struct removal *r, const struct pki_row *tmpl, time_t when,
+			size_t *count)
+{
+	char **buckets = NULL;
+	size_t n, i;
+	int rc;
+
+	*count = 0;
+	if ((rc = pki_txn_list(r->t, "products", &buckets, &n)) < 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = scan_bucket(r, buckets[i]);
+	if (rc == 0 && tmpl != NULL)
+		rc = append_rows(r, tmpl, when);
+	if (rc == 0)
+		*count = r->n;
+	for (i = 0; i < r->n; i++)
+		free(r->v[i].id);
+	free(r->v);
+	pki_strv_free(buckets);
+	return rc;
+}
+
 int pki_product_revoke_all(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
 			   const char *name, const struct pki_row *tmpl, time_t when,
 			   size_t *count)
@@ -128,21 +157,15 @@ int pki_product_revoke_if(struct pki_txn *t, struct pki_gpg *g, const struct pki
 			  const char *name, pki_revoke_pred *off, void *arg,
 			  const struct pki_row *tmpl, time_t when, size_t *count)
 {
-	struct removal r = { t, g, m, name, off, arg, NULL, 0, 0 };
-	char **buckets = NULL;
-	size_t n, i;
-	int rc;
+	struct removal r = { .t = t, .g = g, .m = m, .name = name, .off = off, .arg = arg };
 
-	*count = 0;
-	if ((rc = pki_txn_list(t, "products", &buckets, &n)) < 0)
-		return rc;
-	for (i = 0; i < n && rc == 0; i++)
-		rc = scan_bucket(&r, buckets[i]);
-	if (rc == 0 && (rc = append_rows(&r, tmpl, when)) == 0)
-		*count = r.n;
-	for (i = 0; i < r.n; i++)
-		free(r.v[i].id);
-	free(r.v);
-	pki_strv_free(buckets);
-	return rc;
+	return each_product(&r, tmpl, when, count);
+}
+
+int pki_product_rekey_all(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
+			  const char *name, size_t *count)
+{
+	struct removal r = { .t = t, .g = g, .m = m, .name = name, .keep = true };
+
+	return each_product(&r, NULL, 0, count);
 }

@@ -124,8 +124,8 @@ _pki_positional() {
 	case $tool in
 	pki-matrix)
 		if ((n == 0)); then
-			echo "add remove delegate list"
-		elif ((n == 1)) && [[ $1 != list ]]; then
+			echo "add remove delegate undelegate rekey list"
+		elif ((n == 1)) && [[ $1 != list && $1 != undelegate ]]; then
 			_pki_principals
 		fi ;;
 	pki-share)
