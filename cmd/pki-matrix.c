@@ -7,24 +7,26 @@
 #include "matrix-change.h"
 #include "matrix.h"
 #include "session.h"
+#include "succession.h"
 
 static const char usage[] =
 	"pki-matrix [-C DIR] [-u KEY] add NAME --key FILE|FPR --entity E --type T --role R --clearance L [--areas A] [--from D] [--until D]\n"
 	"pki-matrix [-C DIR] [-u KEY] remove NAME\n"
 	"pki-matrix [-C DIR] [-u KEY] delegate GRANTEE --power P [--scope S] [--until D] --ref REF\n"
+	"pki-matrix [-C DIR] [-u KEY] succeed OLD NEW [--keep] --ref REF\n"
 	"pki-matrix [-C DIR] list [--format csv|text] [--at DATE] [--all]";
 
 enum {
 	OPT_KEY = PKI_OPT_FIRST_FREE, OPT_ENTITY, OPT_TYPE, OPT_ROLE, OPT_CLEARANCE,
 	OPT_AREAS, OPT_FROM, OPT_UNTIL, OPT_POWER, OPT_SCOPE, OPT_REF, OPT_FORMAT,
-	OPT_AT, OPT_ALL,
+	OPT_AT, OPT_ALL, OPT_KEEP,
 };
 
 /* Everything the subcommands take, as given. */
 struct args {
 	const char *key, *entity, *type, *role, *clearance, *areas, *from, *until;
 	const char *power, *scope, *ref, *format, *at;
-	int all;
+	int all, keep;
 };
 
 static int cmd_add(struct pki_session *s, const char *name, const struct args *g)
@@ -43,6 +45,17 @@ static int cmd_delegate(struct pki_session *s, const char *grantee, const struct
 	int rc;
 
 	if ((rc = pki_matrix_change_delegate(s, &r, id)) == 0)
+		printf("%s\n", id);
+	return rc;
+}
+
+static int cmd_succeed(struct pki_session *s, char **names, const struct args *g)
+{
+	struct pki_succession_req r = { names[0], names[1], g->ref, g->keep != 0 };
+	char id[PKI_DELEGATION_ID_LEN];
+	int rc;
+
+	if ((rc = pki_succession_make(s, &r, id)) == 0)
 		printf("%s\n", id);
 	return rc;
 }
@@ -118,6 +131,7 @@ static const struct option longopts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "at", required_argument, NULL, OPT_AT },
 	{ "all", no_argument, NULL, OPT_ALL },
+	{ "keep", no_argument, NULL, OPT_KEEP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -140,6 +154,8 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 			continue;
 		if (opt == OPT_ALL)
 			g->all = 1;
+		else if (opt == OPT_KEEP)
+			g->keep = 1;
 		else if (opt >= OPT_KEY && opt < OPT_ALL)
 			*slot[opt - OPT_KEY] = optarg;
 	}
@@ -149,14 +165,18 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 static const char *stray_option(const char *cmd, const struct args *g)
 {
 	bool add = strcmp(cmd, "add") == 0, del = strcmp(cmd, "delegate") == 0;
-	bool list = strcmp(cmd, "list") == 0;
+	bool list = strcmp(cmd, "list") == 0, succeed = strcmp(cmd, "succeed") == 0;
 
 	if (!add && (g->key || g->entity || g->type || g->role || g->clearance || g->areas || g->from))
 		return "--key, --entity, --type, --role, --clearance, --areas and --from go with add";
 	if (!add && !del && g->until)
 		return "--until goes with add and delegate";
-	if (!del && (g->power || g->scope || g->ref))
-		return "--power, --scope and --ref go with delegate";
+	if (!del && (g->power || g->scope))
+		return "--power and --scope go with delegate";
+	if (!del && !succeed && g->ref)
+		return "--ref goes with delegate and succeed";
+	if (!succeed && g->keep)
+		return "--keep goes with succeed";
 	if (!list && (g->format || g->at || g->all))
 		return "--format, --at and --all go with list";
 	return NULL;
@@ -174,15 +194,19 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
-		pki_cli_usage_error(&cli, "a subcommand is required (add, remove, delegate, list)");
+		pki_cli_usage_error(&cli, "a subcommand is required (add, remove, delegate, succeed, list)");
 	cmd = argv[0];
-	nargs = strcmp(cmd, "list") == 0 ? 1 : 2;
+	nargs = strcmp(cmd, "list") == 0 ? 1 : strcmp(cmd, "succeed") == 0 ? 3 : 2;
 	if (strcmp(cmd, "add") != 0 && strcmp(cmd, "remove") != 0 &&
-	    strcmp(cmd, "delegate") != 0 && strcmp(cmd, "list") != 0)
+	    strcmp(cmd, "delegate") != 0 && strcmp(cmd, "succeed") != 0 &&
+	    strcmp(cmd, "list") != 0)
 		pki_cli_usage_error(&cli, "unknown subcommand '%s'", cmd);
 	if (argc != nargs)
 		pki_cli_usage_error(&cli, nargs == 1 ? "list takes no arguments" :
+				    nargs == 3 ? "succeed takes two names, OLD and NEW" :
 				    "%s takes one name", cmd);
+	if (nargs == 3 && strcmp(argv[1], argv[2]) == 0)
+		pki_cli_usage_error(&cli, "'%s' cannot succeed itself", argv[1]);
 	if ((stray = stray_option(cmd, &g)) != NULL)
 		pki_cli_usage_error(&cli, "%s", stray);
 	if (strcmp(cmd, "list") == 0)
@@ -195,6 +219,8 @@ int main(int argc, char **argv)
 			rc = pki_matrix_change_remove(&s, argv[1]);
 		else if (strcmp(cmd, "delegate") == 0)
 			rc = cmd_delegate(&s, argv[1], &g);
+		else if (strcmp(cmd, "succeed") == 0)
+			rc = cmd_succeed(&s, argv + 1, &g);
 		else
 			rc = cmd_list(&s, &g);
 	}

@@ -1,4 +1,5 @@
-/* removal.c: taking a removed principal off every distribution list.
+/* removal.c: taking a removed principal off every distribution list, and
+ * going through every product (pki_product_each).
  *
  * The one operation that reads every label: a principal leaves the access
  * matrix rarely, and each product it could read must be re-encrypted
@@ -69,14 +70,20 @@ static int drop_from(struct removal *r, const char *id)
 	return rc;
 }
 
-static int scan_bucket(struct removal *r, const char *bucket)
+static int drop_one(void *arg, const char *id)
+{
+	return drop_from(arg, id);
+}
+
+static int scan_bucket(struct pki_txn *t, const char *bucket,
+		       int (*fn)(void *arg, const char *id), void *arg)
 {
 	char **names = NULL, dir[PKI_PRODUCT_PATH_MAX], id[PKI_ID_MAX];
 	size_t n, i, len;
 	int rc;
 
 	snprintf(dir, sizeof(dir), "products/%s", bucket);
-	if ((rc = pki_txn_list(r->t, dir, &names, &n)) < 0)
+	if ((rc = pki_txn_list(t, dir, &names, &n)) < 0)
 		return rc;
 	for (i = 0; i < n && rc == 0; i++) {
 		len = strlen(names[i]);
@@ -84,9 +91,23 @@ static int scan_bucket(struct removal *r, const char *bucket)
 			continue;
 		snprintf(id, sizeof(id), "%.*s", (int)(len - 4), names[i]);
 		if (pki_check_product_id(id) == 0)
-			rc = drop_from(r, id);
+			rc = fn(arg, id);
 	}
 	pki_strv_free(names);
+	return rc;
+}
+
+int pki_product_each(struct pki_txn *t, int (*fn)(void *arg, const char *id), void *arg)
+{
+	char **buckets = NULL;
+	size_t n, i;
+	int rc;
+
+	if ((rc = pki_txn_list(t, "products", &buckets, &n)) < 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = scan_bucket(t, buckets[i], fn, arg);
+	pki_strv_free(buckets);
 	return rc;
 }
 
@@ -117,20 +138,15 @@ int pki_product_revoke_all(struct pki_txn *t, struct pki_gpg *g, const struct pk
 			   size_t *count)
 {
 	struct removal r = { t, g, m, name, NULL, 0, 0 };
-	char **buckets = NULL;
-	size_t n, i;
+	size_t i;
 	int rc;
 
 	*count = 0;
-	if ((rc = pki_txn_list(t, "products", &buckets, &n)) < 0)
-		return rc;
-	for (i = 0; i < n && rc == 0; i++)
-		rc = scan_bucket(&r, buckets[i]);
+	rc = pki_product_each(t, drop_one, &r);
 	if (rc == 0 && (rc = append_rows(&r, tmpl, when)) == 0)
 		*count = r.n;
 	for (i = 0; i < r.n; i++)
 		free(r.v[i].id);
 	free(r.v);
-	pki_strv_free(buckets);
 	return rc;
 }
