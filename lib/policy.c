@@ -435,7 +435,7 @@ int pki_policy_may_revoke(const char **authority, const struct pki_share_ctx *c)
 				 "list (policy 10.7, 12.6.9)", a->name, p->id, p->originator);
 	if (pki_policy_stands_for(c->delegations, p->originator, c->recipient_name, c->at))
 		return pki_error(PKI_EPOLICY, "'%s' stands for the originator of '%s' and stays "
-				 "on its distribution list (policy 9.8, 19)", c->recipient_name, p->id);
+				 "on its distribution list (policy 9.8)", c->recipient_name, p->id);
 	if ((rc = must_keep(c)) < 0)
 		return rc;
 	if (authority != NULL)
