@@ -164,7 +164,9 @@ const struct pki_delegation *pki_policy_delegation(const struct pki_delegations 
 			continue;
 		if (x->power != power || strcmp(x->grantee, grantee) != 0)
 			continue;
-		if (grantor != NULL ? strcmp(x->grantor, grantor) != 0 : !granted_by_role(m, x))
+		/* An originator's successor in function delegates as it would (19). */
+		if (grantor != NULL ? !pki_policy_stands_for(d, grantor, x->grantor, at) :
+		    !granted_by_role(m, x))
 			continue;
 		if (!pki_delegation_valid(x, at) || !scope_covers(x->scope, p))
 			continue;
@@ -282,7 +284,7 @@ static int check_invoked(const struct pki_delegation **out, const struct pki_sha
 	if (x->power != power)
 		return pki_error(PKI_EPOLICY, "delegation '%s' grants %s, not %s (policy %s)",
 				 x->id, pki_power_name(x->power), pki_power_name(power), para);
-	if (grantor != NULL && strcmp(x->grantor, grantor) != 0)
+	if (grantor != NULL && !pki_policy_stands_for(c->delegations, grantor, x->grantor, c->at))
 		return pki_error(PKI_EPOLICY, "delegation '%s' was granted by '%s', not by the "
 				 "originator '%s' (policy 9.8)", x->id, x->grantor, grantor);
 	if (grantor == NULL && !granted_by_role(c->matrix, x))

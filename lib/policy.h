@@ -87,8 +87,9 @@ int pki_policy_delegation_ok(const struct pki_delegation *x, const struct pki_ma
 			     time_t at);
 
 /*
- * Is there a delegation from grantor (NULL: any grantor with the power's
- * role) to grantee of power, valid at `at`, whose scope covers the product
+ * Is there a delegation from grantor or its successor in function
+ * (pki_policy_stands_for; NULL: any grantor with the power's role) to
+ * grantee of power, valid at `at`, whose scope covers the product
  * (its ID, one of its areas, or "*")?  Returns it or NULL.
  * id (when non-NULL) names the delegation the actor invoked (--authority).
  */

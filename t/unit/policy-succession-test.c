@@ -50,6 +50,8 @@ static const struct {
 	{ "DLG-s2", "mid", "nw", SUCC, JAN1 + 40 * DAY, 0 },
 	{ "DLG-s3", "jmac", "temp", SUCC, JAN1, JAN1 + 5 * DAY },	/* withdrawn */
 	{ "DLG-d1", "jmac", "low", PKI_POWER_DISSEMINATE, JAN1, 0 },	/* no succession */
+	{ "DLG-d2", "nw", "low", PKI_POWER_DISSEMINATE, JAN1 + 50 * DAY, 0 },	/* as successor */
+	{ "DLG-d3", "nw", "jmac", PKI_POWER_DECLASSIFY, JAN1 + 50 * DAY, 0 },
 };
 
 static struct pki_matrix matrix;
@@ -153,6 +155,12 @@ static void as_originator(void)
 	is_str(auth, "originator", "  recorded as originator");
 	c.actor = who("jmac");
 	is_int(pki_policy_may_share(&auth, &c), -PKI_EPOLICY, "jmac, a stranger, may not");
+	c.actor = who("low"), c.recipient_name = "jmac", c.recipient = who("jmac");
+	is_int(pki_policy_may_share(&auth, &c), 0, "low holds a disseminate delegation from nw");
+	is_str(auth, "DLG-d2", "  recorded as the delegation");
+	c.authority = "DLG-d2";
+	is_int(pki_policy_may_share(&auth, &c), 0, "  invoked by name too");
+	c.authority = NULL;
 
 	c.actor = who("nw"), c.recipient_name = "jmac", c.recipient = who("jmac");
 	is_int(pki_policy_may_revoke(&auth, &c), 0, "nw revokes from old's product");
@@ -168,7 +176,10 @@ static void as_originator(void)
 	is_int(pki_policy_may_reclassify(&delegations, &matrix, who("mid"), &p, NULL, NOW, &auth), 0,
 	       "so does mid, kept");
 	is_int(pki_policy_may_reclassify(&delegations, &matrix, who("jmac"), &p, NULL, NOW, &auth),
-	       -PKI_EPOLICY, "jmac may not");
+	       0, "jmac, holding a declassify delegation from nw, may");
+	is_str(auth, "DLG-d3", "  recorded as the delegation");
+	is_int(pki_policy_may_reclassify(&delegations, &matrix, who("low"), &p, NULL, NOW, &auth),
+	       -PKI_EPOLICY, "low, holding none, may not");
 }
 
 static void may_succeed(void)
