@@ -20,6 +20,8 @@ test_expect_success 'setup: jmac, police and fc products' '
 		-c c -a crime) && test_tick &&
 	c2=$(echo "fc only" | as fc pki-classify -C "$REPO" -l confidential -c c \
 		-a force-protection) && test_tick &&
+	r1=$(echo "from a Member State" | as jmac pki-register -C "$REPO" --receive \
+		--from "Member State X" --ref MS-9 -l confidential -c a -a "poc;force-protection") && test_tick &&
 	readers_are "$c1" "archives chair hom jmac" &&
 	readers_are "$u1" "archives chair fc hom jmac police undss" &&
 	readers_are "$f1" "archives chair fc hom jmac" &&
@@ -102,8 +104,8 @@ test_expect_success 'succeed: fc takes jmac'"'"'s place, jmac leaves, in one com
 	test_tick &&
 	test "$(git -C "$REPO" rev-list --count "$before..HEAD")" -eq 1 &&
 	git -C "$REPO" log -1 --format=%B >msg &&
-	grep -qx "Pki-Shared: 3" msg &&
-	grep -qx "Pki-Revoked: 5" msg &&
+	grep -qx "Pki-Shared: 4" msg &&
+	grep -qx "Pki-Revoked: 6" msg &&
 	pki-matrix -C "$REPO" list >valid &&
 	! grep -q "^\"jmac\"" valid &&
 	grep -q "^\"$d2\",\"jmac\",\"fc\",\"successor\"" "$REPO/delegations.csv"
@@ -139,6 +141,14 @@ test_expect_success 'fc acts as originator of jmac'"'"'s products: shares and re
 	test "$(label_field "$s1" classification)" = confidential &&
 	as fc pki-share -C "$REPO" --revoke "$c1" police && test_tick &&
 	readers_are "$c1" "archives chair fc hom"
+'
+
+test_expect_success 'fc stands for jmac as registrar of a received product' '
+	readers_are "$r1" "archives chair fc hom" &&
+	as fc pki-share -C "$REPO" "$r1" undss -j "force protection" && test_tick &&
+	test "$(row share "$r1" | tail -1)" = "fc|undss|originator|force protection|" &&
+	as fc pki-share -C "$REPO" --revoke "$r1" undss && test_tick &&
+	readers_are "$r1" "archives chair fc hom"
 '
 
 test_expect_success 'a chain holds: police to jmac to fc, fc reclassifies police'"'"'s product' '
