@@ -1,6 +1,7 @@
 /* pki-matrix: keep the access matrix and the delegations. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "error.h"
@@ -49,12 +50,23 @@ static int cmd_delegate(struct pki_session *s, const char *grantee, const struct
 	return rc;
 }
 
+/* "N/TOTAL products" on a terminal, every hundred and at the end. */
+static void succeed_progress(void *arg, size_t done, size_t total)
+{
+	(void)arg;
+	if (done % 100 == 0 || done == total)
+		fprintf(stderr, "\rpki-matrix: succeed: %zu/%zu products%s", done, total,
+			done == total ? "\n" : "");
+}
+
 static int cmd_succeed(struct pki_session *s, char **names, const struct args *g)
 {
-	struct pki_succession_req r = { names[0], names[1], g->ref, g->keep != 0 };
+	struct pki_succession_req r = { names[0], names[1], g->ref, g->keep != 0, NULL, NULL };
 	char id[PKI_DELEGATION_ID_LEN];
 	int rc;
 
+	if (isatty(STDERR_FILENO))
+		r.progress = succeed_progress;
 	if ((rc = pki_succession_make(s, &r, id)) == 0)
 		printf("%s\n", id);
 	return rc;

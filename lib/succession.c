@@ -260,10 +260,13 @@ static int build(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
 			       "cannot re-encrypt it", st->actor->name, u->locked);
 		goto out;
 	}
+	/* The tables first: the keeper rule refuses before any re-encryption. */
+	if ((rc = end_old(u, old)) < 0 || (rc = record(u)) < 0)
+		goto out;
 	for (i = 0; i < u->n && rc == 0; i++)
-		rc = hand_over(u, &u->v[i]);
-	if (rc < 0 || (rc = append_rows(u)) < 0 || (rc = record(u)) < 0 ||
-	    (rc = end_old(u, old)) < 0 || (rc = message(u, msg)) < 0)
+		if ((rc = hand_over(u, &u->v[i])) == 0 && u->req->progress != NULL)
+			u->req->progress(u->req->progress_arg, i + 1, u->n);
+	if (rc < 0 || (rc = append_rows(u)) < 0 || (rc = message(u, msg)) < 0)
 		goto out;
 out:
 	forget(u);

@@ -14,6 +14,7 @@
 #define PKI_SUCCESSION_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "matrix-change.h"
 
@@ -24,6 +25,10 @@ struct pki_succession_req {
 	const char *old, *nw;	/* predecessor and successor */
 	const char *reference;	/* --ref: the written instrument */
 	bool keep;		/* --keep: the predecessor stays */
+	/* Called after each product re-encrypted (NULL: none), for a
+	 * command to show progress on a terminal. */
+	void (*progress)(void *arg, size_t done, size_t total);
+	void *progress_arg;
 };
 
 /* Name nw successor of old; id: the successor delegation's ID. */
