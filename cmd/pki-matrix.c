@@ -6,6 +6,8 @@
 #include "cli.h"
 #include "error.h"
 #include "matrix-change.h"
+#include "matrix-rekey.h"
+#include "matrix-undelegate.h"
 #include "matrix.h"
 #include "session.h"
 #include "succession.h"
@@ -14,6 +16,8 @@ static const char usage[] =
 	"pki-matrix [-C DIR] [-u KEY] add NAME --key FILE|FPR --entity E --type T --role R --clearance L [--areas A] [--from D] [--until D]\n"
 	"pki-matrix [-C DIR] [-u KEY] remove NAME\n"
 	"pki-matrix [-C DIR] [-u KEY] delegate GRANTEE --power P [--scope S] [--until D] --ref REF\n"
+	"pki-matrix [-C DIR] [-u KEY] undelegate DLG --ref REF\n"
+	"pki-matrix [-C DIR] [-u KEY] rekey NAME --key FILE|FPR\n"
 	"pki-matrix [-C DIR] [-u KEY] succeed OLD NEW [--keep] --ref REF\n"
 	"pki-matrix [-C DIR] list [--format csv|text] [--at DATE] [--all]";
 
@@ -74,21 +78,43 @@ static int cmd_succeed(struct pki_session *s, char **names, const struct args *g
 
 /* --- list --- */
 
-static void list_text(const struct pki_matrix *m, time_t at, int all)
+/* The grantee of a successor delegation from p (pki-matrix succeed);
+ * NULL when none. */
+static const char *successor_of(const struct pki_delegations *d, const char *name)
 {
 	size_t i;
 
-	printf("%-12s %-8s %-14s %-8s %-21s %-24s %-10s %s\n", "PRINCIPAL", "ENTITY",
-	       "TYPE", "ROLE", "CLEARANCE", "AREAS", "UNTIL", "FINGERPRINT");
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->v[i].grantor, name) == 0 && d->v[i].power == PKI_POWER_SUCCESSOR)
+			return d->v[i].grantee;
+	return NULL;
+}
+
+/* NOTE: "ended" for a principal whose validity has ended at `at`, and
+ * "succeeded by NEW" for one with a successor; "-" otherwise. */
+static void list_text(const struct pki_matrix *m, const struct pki_delegations *d, time_t at,
+		      int all)
+{
+	const char *next;
+	char note[128];
+	size_t i;
+
+	printf("%-12s %-8s %-14s %-8s %-21s %-24s %-10s %-40s %s\n", "PRINCIPAL", "ENTITY",
+	       "TYPE", "ROLE", "CLEARANCE", "AREAS", "UNTIL", "FINGERPRINT", "NOTE");
 	for (i = 0; i < m->n; i++) {
 		const struct pki_principal *p = &m->v[i];
+		bool ended = p->until != 0 && p->until <= at;
 
 		if (!all && !pki_principal_valid(p, at))
 			continue;
-		printf("%-12s %-8s %-14s %-8s %-21s %-24s %-10s %s\n", p->name, p->entity,
+		next = successor_of(d, p->name);
+		snprintf(note, sizeof(note), "%s%s%s%s", ended ? "ended" : "",
+			 ended && next != NULL ? ", " : "", next != NULL ? "succeeded by " : "",
+			 next != NULL ? next : "");
+		printf("%-12s %-8s %-14s %-8s %-21s %-24s %-10s %-40s %s\n", p->name, p->entity,
 		       pki_type_name(p->type), pki_role_name(p->role),
 		       pki_level_name(p->clearance), *p->areas ? p->areas : "-",
-		       *p->until_text ? p->until_text : "-", p->fpr);
+		       *p->until_text ? p->until_text : "-", p->fpr, *note ? note : "-");
 	}
 }
 
@@ -110,7 +136,7 @@ static int cmd_list(struct pki_session *s, const struct args *g)
 	if ((rc = pki_state_load_repo(&st, s->repo, NULL, at)) < 0)
 		return rc;
 	if (text) {
-		list_text(&st.matrix, at, g->all);
+		list_text(&st.matrix, &st.delegations, at, g->all);
 		goto out;
 	}
 	for (i = 0; i < st.matrix.n && rc == 0; i++)
@@ -177,16 +203,19 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 static const char *stray_option(const char *cmd, const struct args *g)
 {
 	bool add = strcmp(cmd, "add") == 0, del = strcmp(cmd, "delegate") == 0;
-	bool list = strcmp(cmd, "list") == 0, succeed = strcmp(cmd, "succeed") == 0;
+	bool list = strcmp(cmd, "list") == 0, undel = strcmp(cmd, "undelegate") == 0;
+	bool rekey = strcmp(cmd, "rekey") == 0, succeed = strcmp(cmd, "succeed") == 0;
 
-	if (!add && (g->key || g->entity || g->type || g->role || g->clearance || g->areas || g->from))
-		return "--key, --entity, --type, --role, --clearance, --areas and --from go with add";
+	if (!add && !rekey && g->key)
+		return "--key goes with add and rekey";
+	if (!add && (g->entity || g->type || g->role || g->clearance || g->areas || g->from))
+		return "--entity, --type, --role, --clearance, --areas and --from go with add";
 	if (!add && !del && g->until)
 		return "--until goes with add and delegate";
 	if (!del && (g->power || g->scope))
 		return "--power and --scope go with delegate";
-	if (!del && !succeed && g->ref)
-		return "--ref goes with delegate and succeed";
+	if (!del && !undel && !succeed && g->ref)
+		return "--ref goes with delegate, undelegate and succeed";
 	if (!succeed && g->keep)
 		return "--keep goes with succeed";
 	if (!list && (g->format || g->at || g->all))
@@ -206,12 +235,14 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
-		pki_cli_usage_error(&cli, "a subcommand is required (add, remove, delegate, succeed, list)");
+		pki_cli_usage_error(&cli, "a subcommand is required (add, remove, delegate, "
+				    "undelegate, rekey, succeed, list)");
 	cmd = argv[0];
 	nargs = strcmp(cmd, "list") == 0 ? 1 : strcmp(cmd, "succeed") == 0 ? 3 : 2;
 	if (strcmp(cmd, "add") != 0 && strcmp(cmd, "remove") != 0 &&
-	    strcmp(cmd, "delegate") != 0 && strcmp(cmd, "succeed") != 0 &&
-	    strcmp(cmd, "list") != 0)
+	    strcmp(cmd, "delegate") != 0 && strcmp(cmd, "list") != 0 &&
+	    strcmp(cmd, "undelegate") != 0 && strcmp(cmd, "rekey") != 0 &&
+	    strcmp(cmd, "succeed") != 0)
 		pki_cli_usage_error(&cli, "unknown subcommand '%s'", cmd);
 	if (argc != nargs)
 		pki_cli_usage_error(&cli, nargs == 1 ? "list takes no arguments" :
@@ -231,6 +262,10 @@ int main(int argc, char **argv)
 			rc = pki_matrix_change_remove(&s, argv[1]);
 		else if (strcmp(cmd, "delegate") == 0)
 			rc = cmd_delegate(&s, argv[1], &g);
+		else if (strcmp(cmd, "undelegate") == 0)
+			rc = pki_matrix_change_undelegate(&s, argv[1], g.ref);
+		else if (strcmp(cmd, "rekey") == 0)
+			rc = pki_matrix_change_rekey(&s, argv[1], g.key, NULL);
 		else if (strcmp(cmd, "succeed") == 0)
 			rc = cmd_succeed(&s, argv + 1, &g);
 		else

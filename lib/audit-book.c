@@ -117,15 +117,17 @@ static int judge_matrix(struct pki_auditor *au, const struct pki_acommit *ac)
 
 /* --- the delegations --- */
 
-/* A delegation as some parent had it is no new grant. */
+/* A delegation as some parent had it is no new grant; nor is one a
+ * parent had that the commit withdraws (pki_policy_is_withdrawal). */
 static bool granted_before(const struct pki_delegation *x,
-			   const struct pki_delegations *const *parents, size_t n)
+			   const struct pki_delegations *const *parents, size_t n, time_t at)
 {
 	const struct pki_delegation *y;
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if ((y = pki_delegations_find(parents[i], x->id)) != NULL && pki_delegation_same(x, y))
+		if ((y = pki_delegations_find(parents[i], x->id)) != NULL &&
+		    (pki_delegation_same(x, y) || pki_policy_is_withdrawal(y, x, at)))
 			return true;
 	return false;
 }
@@ -150,7 +152,7 @@ static int judge_delegations(struct pki_auditor *au, const struct pki_acommit *a
 	for (i = 0; i < d->n && rc == 0; i++) {
 		const struct pki_delegation *x = &d->v[i];
 
-		if (!granted_before(x, parents, n) && pki_policy_delegation_ok(x, m, ac->c.when) < 0)
+		if (!granted_before(x, parents, n, ac->c.when) && pki_policy_delegation_ok(x, m, ac->c.when) < 0)
 			rc = pki_audit_add(au->a, PKI_A_DELEGATION_INVALID, id, "records delegation "
 					   "%s: %s", x->id, pki_error_last());
 	}

@@ -320,6 +320,15 @@ int pki_audit_lists(struct pki_auditor *au, const struct pki_matrix *m,
 		    const struct pki_aproduct *p, struct pki_apool *pool);
 int pki_audit_safety(struct pki_auditor *au, const struct pki_matrix *m,
 		     const struct pki_aproduct *p, struct pki_apool *pool);
+/* Warnings on who is on the lists: a classified product's list without a
+ * valid hom, chair or archives (A405); principals ended as of the audit's
+ * time still on lists -- counted per product into counts (one per row of
+ * m), then reported one finding per principal (A406). */
+int pki_audit_keepers(struct pki_auditor *au, const struct pki_matrix *m,
+		      const struct pki_aproduct *p);
+void pki_audit_ended_count(const struct pki_auditor *au, const struct pki_matrix *m,
+			   const struct pki_aproduct *p, size_t *counts);
+int pki_audit_ended(struct pki_auditor *au, const struct pki_matrix *m, const size_t *counts);
 
 /* audit-overdue.c: half-years not transferred to the archives, over the
  * rows at the tip; a product past its review date (check 7). */

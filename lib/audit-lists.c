@@ -326,3 +326,51 @@ out:
 	pki_names_release(&named);
 	return rc;
 }
+
+/* --- who is on the lists (warnings) --- */
+
+/* A405: a classified product's list keeps a valid hom, chair and
+ * archives principal (policy 10.7, 12.6.9, 11.5.1). */
+int pki_audit_keepers(struct pki_auditor *au, const struct pki_matrix *m,
+		      const struct pki_aproduct *p)
+{
+	if (m == NULL || pki_policy_list_keepers(m, p->label->level, p->label->recipients,
+						 p->label->nrecipients, au->a->at) == 0)
+		return 0;
+	return pki_audit_add(au->a, PKI_A_LIST_NO_KEEPER, p->id, "%s", pki_error_last());
+}
+
+static bool ended(const struct pki_principal *q, time_t at)
+{
+	return q->until != 0 && q->until <= at;
+}
+
+void pki_audit_ended_count(const struct pki_auditor *au, const struct pki_matrix *m,
+			   const struct pki_aproduct *p, size_t *counts)
+{
+	const struct pki_principal *q;
+	size_t i;
+
+	for (i = 0; m != NULL && i < p->label->nrecipients; i++)
+		if ((q = pki_matrix_find(m, p->label->recipients[i])) != NULL && ended(q, au->a->at))
+			counts[q - m->v]++;
+}
+
+/* A406: a principal whose validity has ended, still on lists. */
+int pki_audit_ended(struct pki_auditor *au, const struct pki_matrix *m, const size_t *counts)
+{
+	char when[PKI_TIME_LEN];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; m != NULL && i < m->n && rc == 0; i++) {
+		if (counts[i] == 0)
+			continue;
+		pki_time_format(m->v[i].until, when);
+		rc = pki_audit_add(au->a, PKI_A_ENDED_ON_LISTS, m->v[i].name,
+				   "its validity ended at %s and it is still on the distribution "
+				   "list of %zu product%s: pki-matrix remove or succeed takes it off "
+				   "(policy 11.3.3)", when, counts[i], counts[i] == 1 ? "" : "s");
+	}
+	return rc;
+}

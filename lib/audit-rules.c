@@ -202,22 +202,45 @@ static int judge_archiving(struct judge *j)
 	return 0;
 }
 
+/* The access matrix this commit leaves, when it changes it; else NULL. */
+static const struct pki_matrix *matrix_after(const struct judge *j)
+{
+	char id[41];
+
+	if (!(j->ac->changes & PKI_CH_MATRIX) ||
+	    pki_repo_id_at(j->au->repo, j->ac->c.id, PKI_MATRIX_FILE, id) < 0)
+		return NULL;
+	return pki_audit_matrix(j->au, id, j->ac->c.id);
+}
+
 /* A revoke made by removing its recipient from the matrix in the same
  * commit (pki-matrix remove): judged as a change of the matrix (A104). */
 static bool removal(const struct judge *j, enum pki_action action)
 {
 	const struct pki_principal *before, *after;
 	const struct pki_matrix *m;
-	char id[41];
 
-	if (action != PKI_ACTION_REVOKE || !(j->ac->changes & PKI_CH_MATRIX) ||
-	    pki_repo_id_at(j->au->repo, j->ac->c.id, PKI_MATRIX_FILE, id) < 0 ||
-	    (m = pki_audit_matrix(j->au, id, j->ac->c.id)) == NULL)
+	if (action != PKI_ACTION_REVOKE || (m = matrix_after(j)) == NULL)
 		return false;
 	before = pki_matrix_find(j->m, j->r->f[PKI_COL_RECIPIENT]);
 	after = pki_matrix_find(m, j->r->f[PKI_COL_RECIPIENT]);
 	return before != NULL && after != NULL && pki_principal_valid(before, j->at) &&
 	       !pki_principal_valid(after, j->at);
+}
+
+/* A revoke on the matrix's authority (pki-matrix add narrowing its
+ * recipient): the same commit narrows the recipient's row, and the
+ * product is one it may no longer hold. */
+static int judge_narrowing(struct judge *j)
+{
+	const struct pki_matrix *m = matrix_after(j);
+	const char *name = j->r->f[PKI_COL_RECIPIENT];
+
+	if (pki_policy_narrowed_off(j->actor, pki_matrix_find(j->m, name),
+				    m != NULL ? pki_matrix_find(m, name) : NULL, name, &j->p,
+				    j->at) < 0)
+		return violation(j);
+	return 0;
 }
 
 /* The actor: the signer, or for a commit without a good signature the
@@ -259,7 +282,7 @@ static int judge_row(struct pki_auditor *au, const struct pki_acommit *ac,
 		return 0;	/* A206, A108, A103 said why */
 	if (strcmp(r->f[PKI_COL_AUTHORITY], "successor") == 0)
 		return pki_audit_succession(au, ac, jc, j.actor, r, action);
-	if (removal(&j, action))
+	if (removal(&j, action) && strcmp(r->f[PKI_COL_AUTHORITY], "matrix") != 0)
 		return 0;	/* A104 judged a removal */
 	if (archiving(&j, action))
 		return judge_archiving(&j);
@@ -274,6 +297,8 @@ static int judge_row(struct pki_auditor *au, const struct pki_acommit *ac,
 	if (rc < 0)
 		return rc;
 	pki_product_of_label(j.label, &j.p);
+	if (action == PKI_ACTION_REVOKE && strcmp(r->f[PKI_COL_AUTHORITY], "matrix") == 0)
+		return judge_narrowing(&j);
 	if (action == PKI_ACTION_SHARE || action == PKI_ACTION_EXPORT || action == PKI_ACTION_REVOKE)
 		return judge_share(&j, action);
 	if (action == PKI_ACTION_RECLASSIFY)

@@ -156,7 +156,9 @@ const char *pki_audit_at_merge(const struct pki_ajudge *jc, char buf[64])
 }
 
 /* New delegations: the signer grants them, with a power its role may
- * delegate; edited or dropped ones are the matrix keepers' business. */
+ * delegate; edited or dropped ones are the matrix keepers' business, but
+ * for a grantor withdrawing its own (pki_policy_may_withdraw), on the day
+ * of the commit itself, also when a merge judges it later. */
 static int judge_delegations(struct pki_auditor *au, struct pki_acommit *ac,
 			     const struct pki_principal *who, const struct pki_ajudge *jc)
 {
@@ -175,7 +177,7 @@ static int judge_delegations(struct pki_auditor *au, struct pki_acommit *ac,
 		if (y != NULL && pki_delegation_same(x, y))
 			continue;
 		if (y != NULL) {
-			if (pki_policy_may_change_matrix(who) < 0)
+			if (pki_policy_may_withdraw(who, y, x, ac->c.when) < 0)
 				rc = pki_audit_add(au->a, PKI_A_ROLE, id, "edits delegation %s: %s%s",
 						   x->id, pki_error_last(), merge);
 		} else if (x->power == PKI_POWER_SUCCESSOR) {
@@ -368,15 +370,73 @@ static bool wrote(char how, char want)
 	return want == 'A' ? how == 'A' : how == 'A' || how == 'M';
 }
 
+/* The principal a commit rekeys (pki_policy_rekeyed: the one matrix row
+ * whose fingerprint it changes), NULL when none; < 0 only when the audit
+ * cannot go on. */
+static int rekeyed_by(struct pki_auditor *au, const struct pki_acommit *ac, const char **name)
+{
+	const struct pki_matrix *before, *after;
+	char id[41];
+	int rc;
+
+	*name = NULL;
+	if (ac->c.nparents != 1 || !(ac->changes & PKI_CH_MATRIX))
+		return 0;
+	if ((rc = pki_repo_id_at(au->repo, ac->c.parents[0], PKI_MATRIX_FILE, id)) < 0)
+		goto absent;
+	if ((before = pki_audit_matrix(au, id, ac->c.id)) == NULL)
+		return 0;	/* A108 */
+	if ((rc = pki_repo_id_at(au->repo, ac->c.id, PKI_MATRIX_FILE, id)) < 0)
+		goto absent;
+	if ((after = pki_audit_matrix(au, id, ac->c.id)) == NULL)
+		return 0;
+	*name = pki_policy_rekeyed(before, after);
+	return 0;
+absent:
+	if (rc != -PKI_ENOINPUT)
+		return rc;
+	pki_error_clear();
+	return 0;
+}
+
+/* A product the commit rewrote with no row: 0 when a rekey allows it
+ * (pki_policy_rekey_rewrite), else 1 with the rule's message. */
+static int rekey_rewrite(struct pki_auditor *au, const struct pki_acommit *ac,
+			 const struct pki_atouch *t, const char *rekeyed)
+{
+	const struct pki_label *old, *nw;
+	struct pki_label before;
+	struct pki_names list = { 0 };
+	size_t i;
+	int rc;
+
+	if (rekeyed == NULL || t->gpg != 'M' || t->xml != 'M')
+		return pki_policy_rekey_rewrite(NULL, &list, 0) < 0 ? 1 : 0;
+	if ((rc = pki_audit_label_at(au, ac->c.parents[0], t->id, &old)) < 0)
+		return rc == -PKI_EDATA || rc == -PKI_ENOINPUT ? 1 : rc;
+	before = *old;	/* the cache may move; the fields stay */
+	if ((rc = pki_audit_label_at(au, ac->c.id, t->id, &nw)) < 0)
+		return rc == -PKI_EDATA || rc == -PKI_ENOINPUT ? 1 : rc;
+	for (i = 0; i < nw->nrecipients && rc == 0; i++)
+		rc = pki_names_add(&list, nw->recipients[i]);
+	if (rc == 0)
+		rc = pki_policy_rekey_rewrite(rekeyed, &list, pki_label_diff(&before, nw)) < 0;
+	pki_names_release(&list);
+	return rc;
+}
+
 /* Each row's product files changed as its action says, and no product
- * changed without a row. */
+ * changed without a row (but for a rekey's). */
 static int judge_files(struct pki_auditor *au, const struct pki_acommit *ac)
 {
 	const struct pki_atouch *t;
+	const char *rekeyed;
 	char object[64], want;
 	size_t i, j;
-	int rc = 0;
+	int rc;
 
+	if ((rc = rekeyed_by(au, ac, &rekeyed)) < 0)
+		return rc;
 	for (i = ac->row0; i < ac->row0 + ac->nrows && rc == 0; i++) {
 		const struct pki_arow *r = &au->rows[i];
 
@@ -401,7 +461,7 @@ static int judge_files(struct pki_auditor *au, const struct pki_acommit *ac)
 			rc = pki_audit_add(au->a, PKI_A_CHANGE_NO_ROW, ac->c.id,
 					   "deletes files of %s: products are kept for the archives (policy 11.5.1)",
 					   t->id);
-		else if (j == ac->row0 + ac->nrows)
+		else if (j == ac->row0 + ac->nrows && (rc = rekey_rewrite(au, ac, t, rekeyed)) > 0)
 			rc = pki_audit_add(au->a, PKI_A_CHANGE_NO_ROW, ac->c.id,
 					   "changes %s with no registry row to record it (policy 11.3.3)", t->id);
 	}

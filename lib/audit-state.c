@@ -28,6 +28,7 @@ struct state {
 	char **ids;			/* the products to check, sorted */
 	size_t nids, capids;
 	struct pki_apool pool;		/* names split from rows, per product */
+	size_t *ended;			/* per row of m: lists it is on, ended */
 };
 
 int pki_audit_label_at(struct pki_auditor *au, const char *commit, const char *id,
@@ -298,8 +299,11 @@ static int check_product(struct state *st, struct pki_aproduct *p)
 	if ((p->gpg[0] == '\0' || (rc = check_binding(st, p, &ct)) == 0) &&
 	    (rc = check_rows(st, p)) == 0 &&
 	    (rc = pki_audit_lists(st->au, st->m, p, &st->pool)) == 0 &&
-	    (rc = pki_audit_safety(st->au, st->m, p, &st->pool)) == 0)
+	    (rc = pki_audit_safety(st->au, st->m, p, &st->pool)) == 0 &&
+	    (rc = pki_audit_keepers(st->au, st->m, p)) == 0)
 		rc = pki_audit_review(st->au, p);
+	if (st->ended != NULL)
+		pki_audit_ended_count(st->au, st->m, p, st->ended);
 	p->ct = NULL;
 	pki_pgp_msg_release(&ct);
 	return rc;
@@ -318,6 +322,7 @@ static void state_free(struct state *st)
 	free(st->ids);
 	pki_apool_clear(&st->pool);
 	free(st->pool.v);
+	free(st->ended);
 }
 
 int pki_audit_state(struct pki_auditor *au)
@@ -332,6 +337,10 @@ int pki_audit_state(struct pki_auditor *au)
 	st.au = au;
 	if (pki_repo_id_at(au->repo, au->tip, PKI_MATRIX_FILE, mid) == 0)
 		st.m = pki_audit_matrix(au, mid, au->tip);
+	if (st.m != NULL && st.m->n > 0 && (st.ended = calloc(st.m->n, sizeof(*st.ended))) == NULL) {
+		rc = pki_error_errno(PKI_EINTERNAL, "products");
+		goto out;
+	}
 	if ((rc = tip_rows(&st)) < 0 || (rc = choose(&st)) < 0)
 		goto out;
 	au->a->rows = st.nrows;
@@ -349,7 +358,8 @@ int pki_audit_state(struct pki_auditor *au)
 		rc = check_product(&st, &p);
 		pki_apool_clear(&st.pool);
 	}
-	if (rc == 0 && (rc = pki_audit_duplicates(au, st.rows, st.nrows)) == 0)
+	if (rc == 0 && (rc = pki_audit_ended(au, st.m, st.ended)) == 0 &&
+	    (rc = pki_audit_duplicates(au, st.rows, st.nrows)) == 0)
 		rc = pki_audit_transfers(au, st.rows, st.nrows);
 out:
 	state_free(&st);

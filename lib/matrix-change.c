@@ -106,6 +106,16 @@ out:
 	return rc;
 }
 
+int pki_matrix_read_key(struct pki_session *s, const char *arg, struct pki_key *k,
+			struct pki_buf *armored)
+{
+	int rc;
+
+	if ((rc = read_key(s, arg, k, armored)) == 0)
+		rc = check_key(k);
+	return rc;
+}
+
 /* Fill the fields not given from the existing row, when updating. */
 static int merge_row(struct add *a, struct pki_principal *p, const struct pki_principal *old)
 {
@@ -150,6 +160,7 @@ static int build_add(struct pki_session *s, struct pki_txn *t, struct pki_state 
 	struct pki_matrix before = { 0 };
 	struct pki_buf out = PKI_BUF_INIT;
 	char keypath[PKI_KEY_PATH_MAX];
+	bool narrows;
 	int rc;
 
 	if ((rc = pki_state_need_actor(st, s->key.fpr)) < 0 ||
@@ -158,6 +169,7 @@ static int build_add(struct pki_session *s, struct pki_txn *t, struct pki_state 
 	old = pki_matrix_find(&st->matrix, row.name);
 	if ((rc = merge_row(a, &row, old)) < 0 || (rc = pki_policy_role_fits(&row)) < 0)
 		return rc;
+	narrows = old != NULL && pki_policy_narrows(old, &row, s->now);
 	owner = pki_matrix_find_fpr(&st->matrix, row.fpr);
 	if (owner != NULL && strcmp(owner->name, row.name) != 0)
 		return pki_error(PKI_EDATA, "key %s already belongs to principal '%s'", row.fpr, owner->name);
@@ -176,7 +188,8 @@ static int build_add(struct pki_session *s, struct pki_txn *t, struct pki_state 
 	    (rc = pki_msg_trailer(msg, "Pki-Role", pki_role_name(row.role))) < 0 ||
 	    (rc = pki_msg_trailer(msg, "Pki-Clearance", pki_level_name(row.clearance))) < 0 ||
 	    (rc = pki_msg_trailer(msg, "Pki-Fingerprint", row.fpr)) < 0 ||
-	    (rc = pki_msg_trailer(msg, "Pki-Actor", st->actor->name)) < 0)
+	    (rc = pki_msg_trailer(msg, "Pki-Actor", st->actor->name)) < 0 ||
+	    (narrows && (rc = pki_matrix_narrow(s, t, st, row.name, msg)) < 0))
 		goto out;
 out:
 	pki_buf_release(&out);

@@ -11,6 +11,8 @@
 #define PKI_MATRIX_CHANGE_H
 
 struct pki_session;
+struct pki_key;
+struct pki_buf;
 
 /* pki-matrix add, as given (NULL: not given). */
 struct pki_principal_req {
@@ -41,5 +43,21 @@ int pki_delegation_new_id(char out[PKI_DELEGATION_ID_LEN]);
  * successor delegation is refused: pki-matrix succeed makes it. */
 int pki_matrix_change_delegate(struct pki_session *s, const struct pki_delegation_req *r,
 			       char id[PKI_DELEGATION_ID_LEN]);
+
+/* narrow.c: after the change of name's row in st->matrix has narrowed
+ * it (pki_policy_narrows), take name off every list of a product it may
+ * no longer hold, each with a revoke row (authority matrix), and say how
+ * many in msg.  Called by add's build step. */
+struct pki_txn;
+struct pki_state;
+struct pki_buf;
+int pki_matrix_narrow(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
+		      const char *name, struct pki_buf *msg);
+
+/* A principal's key as add --key reads it (a key file, or a fingerprint
+ * in the keyring), checked usable; *k and its armored export are the
+ * caller's to release (pki-matrix rekey). */
+int pki_matrix_read_key(struct pki_session *s, const char *arg, struct pki_key *k,
+			struct pki_buf *armored);
 
 #endif

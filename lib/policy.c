@@ -215,6 +215,72 @@ int pki_policy_delegation_ok(const struct pki_delegation *x, const struct pki_ma
 	return 0;
 }
 
+/* --- withdrawing a delegation, rekeying a principal --- */
+
+#define DAY_SECONDS (24 * 60 * 60)
+
+bool pki_policy_is_withdrawal(const struct pki_delegation *old, const struct pki_delegation *nw,
+			      time_t at)
+{
+	time_t day = at - at % DAY_SECONDS;
+
+	return strcmp(old->grantor, nw->grantor) == 0 && strcmp(old->grantee, nw->grantee) == 0 &&
+	       old->power == nw->power && strcmp(old->scope, nw->scope) == 0 &&
+	       old->from == nw->from && strcmp(old->reference, nw->reference) == 0 &&
+	       nw->until != 0 && (old->until == 0 || nw->until < old->until) &&
+	       nw->until >= day && nw->until <= day + DAY_SECONDS;
+}
+
+int pki_policy_may_withdraw(const struct pki_principal *actor, const struct pki_delegation *old,
+			    const struct pki_delegation *nw, time_t at)
+{
+	if (actor->role == PKI_ROLE_HOM || actor->role == PKI_ROLE_CHAIR)
+		return 0;
+	if (strcmp(actor->name, old->grantor) != 0)
+		return pki_error(PKI_EPOLICY, "'%s' is %s and did not grant delegation %s: only its "
+				 "grantor, the Head of Mission and the Chair withdraw it (policy "
+				 "9.8, 11.4.1)", actor->name, pki_role_name(actor->role), old->id);
+	if (!pki_policy_is_withdrawal(old, nw, at))
+		return pki_error(PKI_EPOLICY, "'%s' granted delegation %s, and may only withdraw "
+				 "it, ending it today; any other edit is for the Head of Mission "
+				 "and the Chair (policy 9.8, 12.10)", actor->name, old->id);
+	return 0;
+}
+
+const char *pki_policy_rekeyed(const struct pki_matrix *before, const struct pki_matrix *after)
+{
+	const struct pki_principal *p, *q;
+	const char *name = NULL;
+	size_t i;
+
+	for (i = 0; i < after->n; i++) {
+		p = &after->v[i];
+		if ((q = pki_matrix_find(before, p->name)) == NULL || strcmp(p->fpr, q->fpr) == 0)
+			continue;
+		if (name != NULL)
+			return NULL;
+		name = p->name;
+	}
+	return name;
+}
+
+int pki_policy_rekey_rewrite(const char *rekeyed, const struct pki_names *list,
+			     unsigned changed)
+{
+	if (rekeyed == NULL)
+		return pki_error(PKI_EPOLICY, "no registry row records the change, and the commit "
+				 "rekeys no principal (policy 11.3.3)");
+	if (!pki_names_has(list, rekeyed))
+		return pki_error(PKI_EPOLICY, "no registry row records the change, and '%s', whose "
+				 "key the commit replaces, is not on its list (policy 11.3.3)",
+				 rekeyed);
+	if ((changed & ~(unsigned)PKI_LF_BINDING) != 0)
+		return pki_error(PKI_EPOLICY, "no registry row records the change, and a rekey of "
+				 "'%s' rewrites only the ciphertext and the label's binding "
+				 "(policy 11.3.3)", rekeyed);
+	return 0;
+}
+
 /* --- disseminating (pki-share(1)) --- */
 
 static bool given(const char *s)
@@ -443,6 +509,119 @@ int pki_policy_may_revoke(const char **authority, const struct pki_share_ctx *c)
 	if (authority != NULL)
 		*authority = auth;
 	return 0;
+}
+
+/* --- narrowing a principal (pki-matrix add on an existing one) --- */
+
+/* Is every area of a among b's?  "*" holds all; "" none. */
+static bool areas_within(const char *a, const char *b)
+{
+	char one[128];
+	size_t n;
+
+	if (a[0] == '\0' || strcmp(b, "*") == 0)
+		return true;
+	if (strcmp(a, "*") == 0)
+		return false;
+	for (;;) {
+		n = strcspn(a, ";");
+		if (n >= sizeof(one))
+			return false;	/* no such area: taken as one b lacks */
+		if (n > 0) {
+			memcpy(one, a, n);
+			one[n] = '\0';
+			if (!pki_areas_meet(one, b))
+				return false;
+		}
+		if (a[n] == '\0')
+			return true;
+		a += n + 1;
+	}
+}
+
+bool pki_policy_narrows(const struct pki_principal *before, const struct pki_principal *after,
+			time_t at)
+{
+	return after->clearance < before->clearance ||
+	       !areas_within(before->areas, after->areas) ||
+	       (pki_principal_valid(before, at) && !pki_principal_valid(after, at));
+}
+
+int pki_policy_may_hold(const struct pki_principal *p, const struct pki_product *x, time_t at)
+{
+	char when[PKI_TIME_LEN];
+
+	if (strcmp(p->name, x->originator) == 0)
+		return 0;
+	if (!pki_principal_valid(p, at)) {
+		pki_time_format(at, when);
+		return pki_error(PKI_EPOLICY, "'%s' is not a valid principal at %s, and %s is not "
+				 "its own (policy 11.3.3)", p->name, when, x->id);
+	}
+	if (p->clearance < x->level)
+		return pki_error(PKI_EPOLICY, "'%s' is cleared to %s, %s is %s (policy 9.8)",
+				 p->name, pki_level_name(p->clearance), x->id,
+				 pki_level_name(x->level));
+	/* On every list by role: no compartment keeps them off (10.7, 12.6.9,
+	 * 11.5.1), nor UNDSS off a safety product (11.3.2). */
+	if (pki_policy_outside(p) || p->role == PKI_ROLE_HOM || p->role == PKI_ROLE_CHAIR ||
+	    p->role == PKI_ROLE_ARCHIVES || (p->role == PKI_ROLE_UNDSS && x->safety))
+		return 0;
+	if (x->level == PKI_LEVEL_UNCLASSIFIED || !given(x->areas) || pki_areas_meet(p->areas, x->areas))
+		return 0;
+	return pki_error(PKI_EPOLICY, "'%s' has no need to know %s: its areas (%s) do not meet "
+			 "the product's (%s) (policy 9.8)", p->name, x->id,
+			 given(p->areas) ? p->areas : "none", x->areas);
+}
+
+int pki_policy_narrowed_off(const struct pki_principal *actor, const struct pki_principal *before,
+			    const struct pki_principal *after, const char *name,
+			    const struct pki_product *x, time_t at)
+{
+	int rc;
+
+	if ((rc = pki_policy_may_change_matrix(actor)) < 0)
+		return rc;
+	if (before == NULL || after == NULL || !pki_policy_narrows(before, after, at))
+		return pki_error(PKI_EPOLICY, "the change does not narrow what '%s' may receive: "
+				 "a revoke on the matrix's authority comes with a narrowed row "
+				 "(policy 11.3.3)", name);
+	if (pki_policy_may_hold(after, x, at) == 0)
+		return pki_error(PKI_EPOLICY, "'%s' may still hold %s after the change: only what "
+				 "it may no longer hold leaves its list on the matrix's authority "
+				 "(policy 11.3.3)", name, x->id);
+	return 0;
+}
+
+int pki_policy_list_keepers(const struct pki_matrix *m, enum pki_level level,
+			    char *const *list, size_t n, time_t at)
+{
+	static const struct { enum pki_role role; const char *what; } keepers[] = {
+		{ PKI_ROLE_HOM, "hom" },
+		{ PKI_ROLE_CHAIR, "chair" },
+		{ PKI_ROLE_ARCHIVES, "archives" },
+	};
+	const struct pki_principal *q;
+	char missing[64] = "";
+	size_t i, k;
+	bool on;
+
+	if (level == PKI_LEVEL_UNCLASSIFIED)
+		return 0;
+	for (k = 0; k < sizeof(keepers) / sizeof(keepers[0]); k++) {
+		if (!has_valid(m, keepers[k].role, at))
+			continue;	/* nobody to have: not a list's fault */
+		for (i = 0, on = false; i < n && !on; i++)
+			on = (q = pki_matrix_find(m, list[i])) != NULL && q->role == keepers[k].role &&
+			     pki_principal_valid(q, at);
+		if (!on)
+			snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), "%s%s",
+				 missing[0] != '\0' ? ", " : "", keepers[k].what);
+	}
+	if (missing[0] == '\0')
+		return 0;
+	return pki_error(PKI_EPOLICY, "its list lacks a valid %s: a handover made without "
+			 "pki-matrix succeed? (policy 10.7, 12.6.9, 11.5.1)", missing);
 }
 
 /* --- succession in function (pki-matrix succeed) --- */

@@ -97,6 +97,36 @@ const struct pki_delegation *pki_policy_delegation(const struct pki_delegations 
 	const struct pki_matrix *m, const char *id, const char *grantor,
 	const char *grantee, enum pki_power power, const struct pki_product *p, time_t at);
 
+/*
+ * May the actor make delegation old into nw (pki-matrix undelegate)?  A
+ * valid hom or chair edits any delegation (policy 12.10); its grantor
+ * only withdraws its own: nw is old but for a valid_until moved earlier,
+ * into the day of `at` (policy 9.8, 11.4.1).  pki_policy_is_withdrawal
+ * says whether nw is such a withdrawal of old, whoever made it.
+ */
+bool pki_policy_is_withdrawal(const struct pki_delegation *old, const struct pki_delegation *nw,
+			      time_t at);
+int pki_policy_may_withdraw(const struct pki_principal *actor, const struct pki_delegation *old,
+			    const struct pki_delegation *nw, time_t at);
+
+/*
+ * A rekey (pki-matrix rekey): the one principal whose fingerprint differs
+ * between the matrices before and after a change, when exactly one does
+ * (rows matched by name); NULL otherwise.  Borrowed from after.
+ */
+const char *pki_policy_rekeyed(const struct pki_matrix *before, const struct pki_matrix *after);
+
+struct pki_names;
+
+/*
+ * May a change rewrite a product with no registry row?  Only a rekey of
+ * a principal on its list (rekeyed: pki_policy_rekeyed, NULL for none),
+ * which re-encrypts it to the same list and rewrites nothing of its
+ * label but the binding (changed: PKI_LF_* bits; policy 11.3.3).
+ */
+int pki_policy_rekey_rewrite(const char *rekeyed, const struct pki_names *list,
+			     unsigned changed);
+
 /* --- disseminating (pki-share(1)) --- */
 
 /*
@@ -154,6 +184,49 @@ int pki_policy_may_share(const char **authority, const struct pki_share_ctx *c);
  * for the originator (pki_policy_stands_for).
  */
 int pki_policy_may_revoke(const char **authority, const struct pki_share_ctx *c);
+
+/* --- narrowing a principal (pki-matrix(1) add on an existing one) --- */
+
+/*
+ * Does the new row `after` narrow what the principal may receive, judged
+ * at `at`: a lower clearance, an area of before's that after lacks, or
+ * valid before and not after (an --until now or earlier)?  An --until in
+ * the future narrows nothing yet: the principal holds its products until
+ * then, and pki-audit warns once it has ended (A406).
+ */
+bool pki_policy_narrows(const struct pki_principal *before, const struct pki_principal *after,
+			time_t at);
+
+/*
+ * May principal p (its row) still hold product x at `at`?  The tests
+ * pki_policy_may_share applies to a recipient: valid (policy 11.3.3),
+ * cleared to the level (9.8), and inside the mission a classified
+ * product's areas meet its own (9.8) -- except for those on every list by
+ * role (hom, chair, archives; undss for a safety product: 10.7, 12.6.9,
+ * 11.5.1, 11.3.2).  The originator (or registrar) keeps its own products
+ * whatever its row says (9.8).
+ */
+int pki_policy_may_hold(const struct pki_principal *p, const struct pki_product *x, time_t at);
+
+/*
+ * A revoke on the matrix's authority (authority "matrix", pki-files(5)):
+ * the actor keeps the matrix, the same change narrows name's row from
+ * before to after (pki_policy_narrows), and name may no longer hold x
+ * (pki_policy_may_hold).  before, after: NULL when not in the matrix.
+ */
+int pki_policy_narrowed_off(const struct pki_principal *actor, const struct pki_principal *before,
+			    const struct pki_principal *after, const char *name,
+			    const struct pki_product *x, time_t at);
+
+/*
+ * A classified product's list holds a valid hom, a valid chair and a
+ * valid archives principal -- each the matrix m has at `at` -- who keep
+ * every product (policy 10.7, 12.6.9, 11.5.1); -PKI_EPOLICY naming the
+ * missing.  A list without them is what a handover made without
+ * pki-matrix succeed leaves.
+ */
+int pki_policy_list_keepers(const struct pki_matrix *m, enum pki_level level,
+			    char *const *list, size_t n, time_t at);
 
 /* --- succession in function (pki-matrix succeed, policy 19) --- */
 

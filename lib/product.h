@@ -93,6 +93,24 @@ int pki_product_revoke_all(struct pki_txn *t, struct pki_gpg *g, const struct pk
 			   const char *name, const struct pki_row *tmpl, time_t when,
 			   size_t *count);
 
+/*
+ * The same, for the products on whose list `name` is and for which off
+ * (called with the label and arg) says true: each is streamed as
+ * revoke_all does, one at a time (pki-matrix add narrowing a principal).
+ */
+typedef bool pki_revoke_pred(const struct pki_label *l, void *arg);
+int pki_product_revoke_if(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
+			  const char *name, pki_revoke_pred *off, void *arg,
+			  const struct pki_row *tmpl, time_t when, size_t *count);
+
+/*
+ * Re-encrypt every product whose list holds `name` to the same list, its
+ * key now the one m gives it (pki-matrix rekey), streaming each as
+ * pki_product_revoke_all does; no registry row.  *count: products.
+ */
+int pki_product_rekey_all(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
+			  const char *name, size_t *count);
+
 /* --- filing a new product (pki-classify, pki-register --receive) --- */
 
 struct pki_filing {

@@ -1,9 +1,12 @@
-/* removal.c: taking a removed principal off every distribution list, and
- * going through every product (pki_product_each).
+/* removal.c: taking a principal off distribution lists, or re-encrypting
+ * every list it is on to its new key; going through every product
+ * (pki_product_each).
  *
  * The one operation that reads every label: a principal leaves the access
- * matrix rarely, and each product it could read must be re-encrypted
- * without its key in the same commit (pki(7), pki-matrix remove).
+ * matrix, or has what it may receive narrowed, rarely, and each product it
+ * may no longer read must be re-encrypted without its key in the same
+ * commit (pki(7), pki-matrix remove and add); a rekey keeps it on each
+ * list, with the key the matrix now gives it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +27,9 @@ struct removal {
 	struct pki_gpg *g;
 	const struct pki_matrix *m;
 	const char *name;
+	pki_revoke_pred *off;	/* NULL: every product */
+	void *arg;
+	bool keep;		/* rekey: name stays on the list */
 	struct revoked *v;
 	size_t n, cap;
 };
@@ -46,7 +52,8 @@ static int remember(struct removal *r, const struct pki_label *l)
 	return 0;
 }
 
-/* Re-encrypt one product without r->name, when it is on the list. */
+/* Re-encrypt one product without r->name (with it, for a rekey), when
+ * it is on the list. */
 static int drop_from(struct removal *r, const char *id)
 {
 	struct pki_label l;
@@ -60,9 +67,11 @@ static int drop_from(struct removal *r, const char *id)
 	for (i = 0; i < l.nrecipients && rc == 0; i++) {
 		if (strcmp(l.recipients[i], r->name) == 0)
 			on = true;
-		else
+		if (r->keep || strcmp(l.recipients[i], r->name) != 0)
 			rc = pki_names_add(&rest, l.recipients[i]);
 	}
+	if (rc == 0 && on && r->off != NULL && !r->off(&l, r->arg))
+		on = false;
 	if (rc == 0 && on && (rc = pki_product_reencrypt(r->t, r->g, r->m, &l, &rest)) == 0)
 		rc = remember(r, &l);
 	pki_names_release(&rest);
@@ -133,20 +142,46 @@ static int append_rows(struct removal *r, const struct pki_row *tmpl, time_t whe
 	return rc;
 }
 
-int pki_product_revoke_all(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
-			   const char *name, const struct pki_row *tmpl, time_t when,
-			   size_t *count)
+/* Every product whose list holds r->name, re-encrypted; then, with a
+ * template, a revoke row each.  r's memory is released. */
+static int each_product(struct removal *r, const struct pki_row *tmpl, time_t when,
+			size_t *count)
 {
-	struct removal r = { t, g, m, name, NULL, 0, 0 };
 	size_t i;
 	int rc;
 
 	*count = 0;
-	rc = pki_product_each(t, drop_one, &r);
-	if (rc == 0 && (rc = append_rows(&r, tmpl, when)) == 0)
-		*count = r.n;
-	for (i = 0; i < r.n; i++)
-		free(r.v[i].id);
-	free(r.v);
+	rc = pki_product_each(r->t, drop_one, r);
+	if (rc == 0 && tmpl != NULL)
+		rc = append_rows(r, tmpl, when);
+	if (rc == 0)
+		*count = r->n;
+	for (i = 0; i < r->n; i++)
+		free(r->v[i].id);
+	free(r->v);
 	return rc;
+}
+
+int pki_product_revoke_all(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
+			   const char *name, const struct pki_row *tmpl, time_t when,
+			   size_t *count)
+{
+	return pki_product_revoke_if(t, g, m, name, NULL, NULL, tmpl, when, count);
+}
+
+int pki_product_revoke_if(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
+			  const char *name, pki_revoke_pred *off, void *arg,
+			  const struct pki_row *tmpl, time_t when, size_t *count)
+{
+	struct removal r = { .t = t, .g = g, .m = m, .name = name, .off = off, .arg = arg };
+
+	return each_product(&r, tmpl, when, count);
+}
+
+int pki_product_rekey_all(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
+			  const char *name, size_t *count)
+{
+	struct removal r = { .t = t, .g = g, .m = m, .name = name, .keep = true };
+
+	return each_product(&r, NULL, 0, count);
 }

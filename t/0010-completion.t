@@ -46,7 +46,7 @@ test_expect_success 'pki: the tools' '
 test_expect_success 'pki-matrix: subcommands, and the options of each' '
 	cd "$REPO" &&
 	comp pki-matrix "" >actual &&
-	words add remove delegate succeed list >expect && test_cmp expect actual &&
+	words add remove delegate undelegate rekey succeed list >expect && test_cmp expect actual &&
 	comp pki-matrix succeed jmac --k >actual &&
 	words --keep >expect && test_cmp expect actual &&
 	comp pki-matrix list --f >actual &&

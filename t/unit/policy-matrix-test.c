@@ -284,6 +284,70 @@ static void archives(void)
 	pki_matrix_release(&m);
 }
 
+static void withdraw(void)
+{
+	struct pki_delegation a = { (char *)"D1", (char *)"fc", (char *)"gone",
+		PKI_POWER_DISSEMINATE, (char *)"poc", JAN1, 0, NULL, NULL, (char *)"memo" };
+	struct pki_delegation b = a;
+	struct pki_matrix m;
+	const struct pki_principal *fc, *auditor, *hom;
+
+	build(&m, people, NELEM(people));
+	fc = pki_matrix_find(&m, "fc");
+	auditor = pki_matrix_find(&m, "auditor");
+	hom = pki_matrix_find(&m, "hom");
+	b.until = NOW;
+	ok(pki_policy_is_withdrawal(&a, &b, NOW), "ending an open delegation now withdraws it");
+	is_int(pki_policy_may_withdraw(fc, &a, &b, NOW), 0, "its grantor withdraws it");
+	is_int(pki_policy_may_withdraw(hom, &a, &b, NOW), 0, "the Head of Mission withdraws it");
+	is_int(pki_policy_may_withdraw(auditor, &a, &b, NOW), -PKI_EPOLICY, "another does not");
+	ok(strstr(pki_error_last(), "only its grantor, the Head of Mission and the Chair "
+		  "withdraw it (policy 9.8, 11.4.1)") != NULL, "  says so: %s", pki_error_last());
+	b.until = NOW + 3 * DAY;
+	ok(!pki_policy_is_withdrawal(&a, &b, NOW), "ending it another day is no withdrawal");
+	is_int(pki_policy_may_withdraw(fc, &a, &b, NOW), -PKI_EPOLICY, "  its grantor may not");
+	is_int(pki_policy_may_withdraw(hom, &a, &b, NOW), 0, "  the Head of Mission may");
+	b = a;
+	b.until = NOW;
+	b.scope = (char *)"crime";
+	ok(!pki_policy_is_withdrawal(&a, &b, NOW), "another scope is no withdrawal");
+	a.until = NOW - DAY / 2;
+	b = a;
+	b.until = NOW;
+	ok(!pki_policy_is_withdrawal(&a, &b, NOW), "moving an end later is no withdrawal");
+	pki_matrix_release(&m);
+}
+
+static void rekeyed(void)
+{
+	struct pki_matrix before, after;
+	struct pki_principal *p;
+	struct pki_names list = { 0 };
+
+	build(&before, people, NELEM(people));
+	build(&after, people, NELEM(people));
+	ok(pki_policy_rekeyed(&before, &after) == NULL, "no fingerprint changed: no rekey");
+	p = pki_matrix_find(&after, "chair");
+	memset(p->fpr, 'F', 40);
+	is_str(pki_policy_rekeyed(&before, &after), "chair", "one fingerprint changed: a rekey");
+	pki_names_add(&list, "hom");
+	is_int(pki_policy_rekey_rewrite("chair", &list, PKI_LF_BINDING), -PKI_EPOLICY,
+	       "a product not on its list is no rekey's");
+	pki_names_add(&list, "chair");
+	is_int(pki_policy_rekey_rewrite("chair", &list, PKI_LF_BINDING), 0,
+	       "a product on its list, its binding rewritten");
+	is_int(pki_policy_rekey_rewrite("chair", &list, PKI_LF_BINDING | PKI_LF_DISTRIBUTION),
+	       -PKI_EPOLICY, "  but not its list");
+	is_int(pki_policy_rekey_rewrite(NULL, &list, PKI_LF_BINDING), -PKI_EPOLICY,
+	       "no rekey, no rewrite without a row");
+	p = pki_matrix_find(&after, "fc");
+	memset(p->fpr, 'E', 40);
+	ok(pki_policy_rekeyed(&before, &after) == NULL, "two fingerprints changed: no rekey");
+	pki_names_release(&list);
+	pki_matrix_release(&before);
+	pki_matrix_release(&after);
+}
+
 int main(void)
 {
 	keepers();
@@ -291,5 +355,7 @@ int main(void)
 	delegations();
 	same_grant();
 	archives();
+	withdraw();
+	rekeyed();
 	return done_testing();
 }
