@@ -1,6 +1,7 @@
 /* pki-matrix: keep the access matrix and the delegations. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "error.h"
@@ -9,6 +10,7 @@
 #include "matrix-undelegate.h"
 #include "matrix.h"
 #include "session.h"
+#include "succession.h"
 
 static const char usage[] =
 	"pki-matrix [-C DIR] [-u KEY] add NAME --key FILE|FPR --entity E --type T --role R --clearance L [--areas A] [--from D] [--until D]\n"
@@ -16,19 +18,20 @@ static const char usage[] =
 	"pki-matrix [-C DIR] [-u KEY] delegate GRANTEE --power P [--scope S] [--until D] --ref REF\n"
 	"pki-matrix [-C DIR] [-u KEY] undelegate DLG --ref REF\n"
 	"pki-matrix [-C DIR] [-u KEY] rekey NAME --key FILE|FPR\n"
+	"pki-matrix [-C DIR] [-u KEY] succeed OLD NEW [--keep] --ref REF\n"
 	"pki-matrix [-C DIR] list [--format csv|text] [--at DATE] [--all]";
 
 enum {
 	OPT_KEY = PKI_OPT_FIRST_FREE, OPT_ENTITY, OPT_TYPE, OPT_ROLE, OPT_CLEARANCE,
 	OPT_AREAS, OPT_FROM, OPT_UNTIL, OPT_POWER, OPT_SCOPE, OPT_REF, OPT_FORMAT,
-	OPT_AT, OPT_ALL,
+	OPT_AT, OPT_ALL, OPT_KEEP,
 };
 
 /* Everything the subcommands take, as given. */
 struct args {
 	const char *key, *entity, *type, *role, *clearance, *areas, *from, *until;
 	const char *power, *scope, *ref, *format, *at;
-	int all;
+	int all, keep;
 };
 
 static int cmd_add(struct pki_session *s, const char *name, const struct args *g)
@@ -51,17 +54,38 @@ static int cmd_delegate(struct pki_session *s, const char *grantee, const struct
 	return rc;
 }
 
+/* "N/TOTAL products" on a terminal, every hundred and at the end. */
+static void succeed_progress(void *arg, size_t done, size_t total)
+{
+	(void)arg;
+	if (done % 100 == 0 || done == total)
+		fprintf(stderr, "\rpki-matrix: succeed: %zu/%zu products%s", done, total,
+			done == total ? "\n" : "");
+}
+
+static int cmd_succeed(struct pki_session *s, char **names, const struct args *g)
+{
+	struct pki_succession_req r = { names[0], names[1], g->ref, g->keep != 0, NULL, NULL };
+	char id[PKI_DELEGATION_ID_LEN];
+	int rc;
+
+	if (isatty(STDERR_FILENO))
+		r.progress = succeed_progress;
+	if ((rc = pki_succession_make(s, &r, id)) == 0)
+		printf("%s\n", id);
+	return rc;
+}
+
 /* --- list --- */
 
-/* The grantee of a successor delegation from p (pki-matrix succeed),
- * known by its power's name; NULL when none. */
+/* The grantee of a successor delegation from p (pki-matrix succeed);
+ * NULL when none. */
 static const char *successor_of(const struct pki_delegations *d, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < d->n; i++)
-		if (strcmp(d->v[i].grantor, name) == 0 &&
-		    strcmp(pki_power_name(d->v[i].power), "successor") == 0)
+		if (strcmp(d->v[i].grantor, name) == 0 && d->v[i].power == PKI_POWER_SUCCESSOR)
 			return d->v[i].grantee;
 	return NULL;
 }
@@ -145,6 +169,7 @@ static const struct option longopts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "at", required_argument, NULL, OPT_AT },
 	{ "all", no_argument, NULL, OPT_ALL },
+	{ "keep", no_argument, NULL, OPT_KEEP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -167,6 +192,8 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 			continue;
 		if (opt == OPT_ALL)
 			g->all = 1;
+		else if (opt == OPT_KEEP)
+			g->keep = 1;
 		else if (opt >= OPT_KEY && opt < OPT_ALL)
 			*slot[opt - OPT_KEY] = optarg;
 	}
@@ -177,7 +204,7 @@ static const char *stray_option(const char *cmd, const struct args *g)
 {
 	bool add = strcmp(cmd, "add") == 0, del = strcmp(cmd, "delegate") == 0;
 	bool list = strcmp(cmd, "list") == 0, undel = strcmp(cmd, "undelegate") == 0;
-	bool rekey = strcmp(cmd, "rekey") == 0;
+	bool rekey = strcmp(cmd, "rekey") == 0, succeed = strcmp(cmd, "succeed") == 0;
 
 	if (!add && !rekey && g->key)
 		return "--key goes with add and rekey";
@@ -187,8 +214,10 @@ static const char *stray_option(const char *cmd, const struct args *g)
 		return "--until goes with add and delegate";
 	if (!del && (g->power || g->scope))
 		return "--power and --scope go with delegate";
-	if (!del && !undel && g->ref)
-		return "--ref goes with delegate and undelegate";
+	if (!del && !undel && !succeed && g->ref)
+		return "--ref goes with delegate, undelegate and succeed";
+	if (!succeed && g->keep)
+		return "--keep goes with succeed";
 	if (!list && (g->format || g->at || g->all))
 		return "--format, --at and --all go with list";
 	return NULL;
@@ -207,16 +236,20 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1)
 		pki_cli_usage_error(&cli, "a subcommand is required (add, remove, delegate, "
-				    "undelegate, rekey, list)");
+				    "undelegate, rekey, succeed, list)");
 	cmd = argv[0];
-	nargs = strcmp(cmd, "list") == 0 ? 1 : 2;
+	nargs = strcmp(cmd, "list") == 0 ? 1 : strcmp(cmd, "succeed") == 0 ? 3 : 2;
 	if (strcmp(cmd, "add") != 0 && strcmp(cmd, "remove") != 0 &&
 	    strcmp(cmd, "delegate") != 0 && strcmp(cmd, "list") != 0 &&
-	    strcmp(cmd, "undelegate") != 0 && strcmp(cmd, "rekey") != 0)
+	    strcmp(cmd, "undelegate") != 0 && strcmp(cmd, "rekey") != 0 &&
+	    strcmp(cmd, "succeed") != 0)
 		pki_cli_usage_error(&cli, "unknown subcommand '%s'", cmd);
 	if (argc != nargs)
 		pki_cli_usage_error(&cli, nargs == 1 ? "list takes no arguments" :
+				    nargs == 3 ? "succeed takes two names, OLD and NEW" :
 				    "%s takes one name", cmd);
+	if (nargs == 3 && strcmp(argv[1], argv[2]) == 0)
+		pki_cli_usage_error(&cli, "'%s' cannot succeed itself", argv[1]);
 	if ((stray = stray_option(cmd, &g)) != NULL)
 		pki_cli_usage_error(&cli, "%s", stray);
 	if (strcmp(cmd, "list") == 0)
@@ -233,6 +266,8 @@ int main(int argc, char **argv)
 			rc = pki_matrix_change_undelegate(&s, argv[1], g.ref);
 		else if (strcmp(cmd, "rekey") == 0)
 			rc = pki_matrix_change_rekey(&s, argv[1], g.key, NULL);
+		else if (strcmp(cmd, "succeed") == 0)
+			rc = cmd_succeed(&s, argv + 1, &g);
 		else
 			rc = cmd_list(&s, &g);
 	}

@@ -281,6 +281,13 @@ int pki_audit_rules(struct pki_auditor *au);
 int pki_audit_rules_at(struct pki_auditor *au, size_t ci, const struct pki_ajudge *jc,
 		       const struct pki_principal *who);
 
+/* audit-succession.c: a row with authority successor (pki-matrix
+ * succeed) stands beside the successor delegation its commit adds, made
+ * by a hom or chair (A504); called by audit-rules.c for such a row. */
+int pki_audit_succession(struct pki_auditor *au, const struct pki_acommit *ac,
+			 const struct pki_ajudge *jc, const struct pki_principal *actor,
+			 const struct pki_arow *r, enum pki_action action);
+
 /* A product at the tip, as the state checks see it. */
 struct pki_aproduct {
 	const char *id;

@@ -278,9 +278,12 @@ static int judge_row(struct pki_auditor *au, const struct pki_acommit *ac,
 	pki_audit_at_merge(jc, j.merge);
 	if (pki_action_parse(r->f[PKI_COL_ACTION], &action) < 0 ||
 	    pki_check_product_id(r->f[PKI_COL_PRODUCT]) < 0 || j.m == NULL || j.d == NULL ||
-	    (j.actor = row_actor(&j)) == NULL ||
-	    (removal(&j, action) && strcmp(r->f[PKI_COL_AUTHORITY], "matrix") != 0))
-		return 0;	/* A206, A108, A103 said why; A104 judged a removal */
+	    (j.actor = row_actor(&j)) == NULL)
+		return 0;	/* A206, A108, A103 said why */
+	if (strcmp(r->f[PKI_COL_AUTHORITY], "successor") == 0)
+		return pki_audit_succession(au, ac, jc, j.actor, r, action);
+	if (removal(&j, action) && strcmp(r->f[PKI_COL_AUTHORITY], "matrix") != 0)
+		return 0;	/* A104 judged a removal */
 	if (archiving(&j, action))
 		return judge_archiving(&j);
 	/* The label before the change; a product filed in this commit has

@@ -180,6 +180,12 @@ static int judge_delegations(struct pki_auditor *au, struct pki_acommit *ac,
 			if (pki_policy_may_withdraw(who, y, x, ac->c.when) < 0)
 				rc = pki_audit_add(au->a, PKI_A_ROLE, id, "edits delegation %s: %s%s",
 						   x->id, pki_error_last(), merge);
+		} else if (x->power == PKI_POWER_SUCCESSOR) {
+			/* Named by a keeper of the matrix, not granted (pki-matrix succeed). */
+			if (pki_policy_may_change_matrix(who) < 0)
+				rc = pki_audit_add(au->a, PKI_A_ROLE, id, "records successor "
+						   "delegation %s: %s%s", x->id, pki_error_last(),
+						   merge);
 		} else if (strcmp(x->grantor, who->name) != 0) {
 			rc = pki_audit_add(au->a, PKI_A_ROLE, id, "records delegation %s as granted by "
 					   "'%s', but '%s' signed it (policy 9.8)%s", x->id,

@@ -19,6 +19,7 @@
  *   audit-book.c      the tables each commit leaves: keepers, roles, delegations
  *   audit-labels.c    each label field changed only by the action owning it (3)
  *   audit-rules.c     each row against lib/policy.c as of its time (check 5)
+ *   audit-succession.c  the rows of a succession beside their delegation (5)
  *   audit-state.c     products at the tip: label, binding, origin (check 3)
  *   audit-lists.c     distribution lists and recipients, safety (checks 4, 6)
  *   audit-overdue.c   transfers and reviews overdue (check 7)

@@ -311,7 +311,7 @@ struct delegate {
 	char today[PKI_DATE_LEN];
 };
 
-static int new_delegation_id(char out[PKI_DELEGATION_ID_LEN])
+int pki_delegation_new_id(char out[PKI_DELEGATION_ID_LEN])
 {
 	unsigned char r[5];
 	size_t i;
@@ -332,7 +332,8 @@ static int build_delegate(struct pki_session *s, struct pki_txn *t, struct pki_s
 	int rc;
 
 	if ((rc = pki_state_need_actor(st, s->key.fpr)) < 0 ||
-	    (rc = new_delegation_id(d->id)) < 0)
+	    (rc = pki_policy_may_delegate(st->actor, d->x.power)) < 0 ||
+	    (rc = pki_delegation_new_id(d->id)) < 0)
 		return rc;
 	d->x.id = d->id;
 	d->x.grantor = st->actor->name;

@@ -36,7 +36,11 @@ struct pki_delegation_req {
 
 #define PKI_DELEGATION_ID_LEN 16	/* "DLG-" and ten hex digits, NUL */
 
-/* Record a delegation from the acting principal; id: its new ID. */
+/* A new delegation ID, random (getrandom). */
+int pki_delegation_new_id(char out[PKI_DELEGATION_ID_LEN]);
+
+/* Record a delegation from the acting principal; id: its new ID.  A
+ * successor delegation is refused: pki-matrix succeed makes it. */
 int pki_matrix_change_delegate(struct pki_session *s, const struct pki_delegation_req *r,
 			       char id[PKI_DELEGATION_ID_LEN]);
 

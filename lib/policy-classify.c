@@ -186,7 +186,7 @@ int pki_policy_may_reclassify(const struct pki_delegations *d, const struct pki_
 	const struct pki_delegation *x;
 
 	*granted = NULL;
-	if (authority == NULL && strcmp(actor->name, p->originator) == 0)
+	if (authority == NULL && pki_policy_stands_for(d, p->originator, actor->name, at))
 		*granted = "originator";
 	else if (authority == NULL && actor->role == PKI_ROLE_HOM)
 		*granted = "hom";

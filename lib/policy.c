@@ -107,6 +107,10 @@ int pki_policy_author(const struct pki_principal *signer, const char *author_ema
 
 int pki_policy_may_delegate(const struct pki_principal *actor, enum pki_power power)
 {
+	if (power == PKI_POWER_SUCCESSOR)
+		return pki_error(PKI_EPOLICY, "a successor in function is named by the Head of "
+				 "Mission or the Chair with pki-matrix succeed, which hands over "
+				 "the distribution lists with it, not delegated (policy 19, 12.10)");
 	if (power == PKI_POWER_SHARE_EXTERNAL) {
 		if (actor->role == PKI_ROLE_HOM)
 			return 0;
@@ -160,7 +164,9 @@ const struct pki_delegation *pki_policy_delegation(const struct pki_delegations 
 			continue;
 		if (x->power != power || strcmp(x->grantee, grantee) != 0)
 			continue;
-		if (grantor != NULL ? strcmp(x->grantor, grantor) != 0 : !granted_by_role(m, x))
+		/* An originator's successor in function delegates as it would (19). */
+		if (grantor != NULL ? !pki_policy_stands_for(d, grantor, x->grantor, at) :
+		    !granted_by_role(m, x))
 			continue;
 		if (!pki_delegation_valid(x, at) || !scope_covers(x->scope, p))
 			continue;
@@ -176,12 +182,25 @@ int pki_policy_delegation_ok(const struct pki_delegation *x, const struct pki_ma
 	const struct pki_principal *grantee = pki_matrix_find(m, x->grantee);
 	int rc;
 
-	if (grantor == NULL || !pki_principal_valid(grantor, at))
+	if (x->power == PKI_POWER_SUCCESSOR) {
+		/* The predecessor has usually left: it need only have been one. */
+		if (grantor == NULL)
+			return pki_error(PKI_EPOLICY, "delegation '%s' names '%s' as predecessor, who "
+					 "is no principal of the access matrix (policy 19)", x->id,
+					 x->grantor);
+		if (strcmp(x->scope, "*") != 0)
+			return pki_error(PKI_EPOLICY, "delegation '%s': a successor in function takes "
+					 "over everything, its scope is '*' (policy 19)", x->id);
+		if (strcmp(x->grantor, x->grantee) == 0)
+			return pki_error(PKI_EPOLICY, "delegation '%s': '%s' cannot succeed itself "
+					 "(policy 19)", x->id, x->grantee);
+	} else if (grantor == NULL || !pki_principal_valid(grantor, at)) {
 		return pki_error(PKI_EPOLICY, "delegation '%s' is granted by '%s', who is not a "
 				 "valid principal of the access matrix (policy 9.8)", x->id,
 				 x->grantor);
-	if ((rc = pki_policy_may_delegate(grantor, x->power)) < 0)
+	} else if ((rc = pki_policy_may_delegate(grantor, x->power)) < 0) {
 		return rc;
+	}
 	if (grantee == NULL || !pki_principal_valid(grantee, at))
 		return pki_error(PKI_EPOLICY, "'%s' is not a valid principal of the access matrix "
 				 "(policy 9.8)", x->grantee);
@@ -331,7 +350,7 @@ static int check_invoked(const struct pki_delegation **out, const struct pki_sha
 	if (x->power != power)
 		return pki_error(PKI_EPOLICY, "delegation '%s' grants %s, not %s (policy %s)",
 				 x->id, pki_power_name(x->power), pki_power_name(power), para);
-	if (grantor != NULL && strcmp(x->grantor, grantor) != 0)
+	if (grantor != NULL && !pki_policy_stands_for(c->delegations, grantor, x->grantor, c->at))
 		return pki_error(PKI_EPOLICY, "delegation '%s' was granted by '%s', not by the "
 				 "originator '%s' (policy 9.8)", x->id, x->grantor, grantor);
 	if (grantor == NULL && !granted_by_role(c->matrix, x))
@@ -362,7 +381,8 @@ static int share_authority(const char **out, const struct pki_share_ctx *c, bool
 	} else if (a->role == PKI_ROLE_HOM) {
 		*out = "hom";
 		return 0;
-	} else if (!outside && strcmp(a->name, p->originator) == 0) {
+	} else if (!outside && pki_policy_stands_for(c->delegations, p->originator, a->name,
+						     c->at)) {
 		*out = "originator";
 		return 0;
 	} else {
@@ -471,7 +491,7 @@ int pki_policy_may_revoke(const char **authority, const struct pki_share_ctx *c)
 	const char *auth;
 	int rc;
 
-	if (strcmp(a->name, p->originator) == 0)
+	if (pki_policy_stands_for(c->delegations, p->originator, a->name, c->at))
 		auth = "originator";
 	else if (a->role == PKI_ROLE_HOM)
 		auth = "hom";
@@ -481,7 +501,7 @@ int pki_policy_may_revoke(const char **authority, const struct pki_share_ctx *c)
 		return pki_error(PKI_EPOLICY, "'%s' may not revoke '%s': only its originator "
 				 "('%s'), the Head of Mission or the Chair keep its distribution "
 				 "list (policy 10.7, 12.6.9)", a->name, p->id, p->originator);
-	if (strcmp(c->recipient_name, p->originator) == 0)
+	if (pki_policy_stands_for(c->delegations, p->originator, c->recipient_name, c->at))
 		return pki_error(PKI_EPOLICY, "'%s' stands for the originator of '%s' and stays "
 				 "on its distribution list (policy 9.8)", c->recipient_name, p->id);
 	if ((rc = must_keep(c)) < 0)
@@ -602,4 +622,97 @@ int pki_policy_list_keepers(const struct pki_matrix *m, enum pki_level level,
 		return 0;
 	return pki_error(PKI_EPOLICY, "its list lacks a valid %s: a handover made without "
 			 "pki-matrix succeed? (policy 10.7, 12.6.9, 11.5.1)", missing);
+}
+
+/* --- succession in function (pki-matrix succeed) --- */
+
+bool pki_policy_stands_for(const struct pki_delegations *d, const char *originator,
+			   const char *who, time_t at)
+{
+	struct pki_names reached = { 0 };
+	bool found = false, grew = true;
+	size_t i;
+
+	if (strcmp(originator, who) == 0)
+		return true;
+	if (d == NULL || pki_names_add(&reached, originator) < 0) {
+		pki_error_clear();
+		return false;
+	}
+	/* Each round adds every successor of one reached; at most d->n rounds. */
+	while (grew && !found) {
+		grew = false;
+		for (i = 0; i < d->n && !found; i++) {
+			const struct pki_delegation *x = &d->v[i];
+
+			if (x->power != PKI_POWER_SUCCESSOR || !pki_delegation_valid(x, at) ||
+			    !pki_names_has(&reached, x->grantor) ||
+			    pki_names_has(&reached, x->grantee))
+				continue;
+			if (pki_names_add(&reached, x->grantee) < 0) {
+				pki_error_clear();
+				break;
+			}
+			grew = true;
+			found = strcmp(x->grantee, who) == 0;
+		}
+	}
+	pki_names_release(&reached);
+	return found;
+}
+
+int pki_policy_may_succeed(const struct pki_principal *actor, const char *new_name,
+			   const struct pki_principal *nw, time_t at)
+{
+	char when[PKI_TIME_LEN];
+	int rc;
+
+	if ((rc = pki_policy_may_change_matrix(actor)) < 0)
+		return rc;
+	if (nw == NULL)
+		return pki_error(PKI_EPOLICY, "'%s' is not a principal of the access matrix: a "
+				 "successor is added first (policy 19, 12.10)", new_name);
+	if (!pki_principal_valid(nw, at)) {
+		pki_time_format(at, when);
+		return pki_error(PKI_EPOLICY, "'%s' is not a valid principal at %s: a successor "
+				 "takes up its function now (policy 19, 12.10)", nw->name, when);
+	}
+	if (nw->type != PKI_TYPE_MISSION)
+		return pki_error(PKI_EPOLICY, "'%s' is outside the mission: a successor in "
+				 "function is of the mission (policy 19, 9.8)", nw->name);
+	return 0;
+}
+
+int pki_policy_succession_clearance(const struct pki_principal *nw, size_t above)
+{
+	if (above == 0)
+		return 0;
+	return pki_error(PKI_EPOLICY, "%zu product%s above the clearance of '%s' (%s): a "
+			 "successor is cleared for everything it inherits (policy 9.8, 19)",
+			 above, above == 1 ? " is" : "s are", nw->name,
+			 pki_level_name(nw->clearance));
+}
+
+int pki_policy_succession_row(const struct pki_principal *actor, enum pki_action action,
+			      const char *recipient, const struct pki_principal *r,
+			      enum pki_level level, const struct pki_delegation *x, time_t at)
+{
+	if (action != PKI_ACTION_SHARE && action != PKI_ACTION_REVOKE)
+		return pki_error(PKI_EPOLICY, "authority successor records only the shares and "
+				 "revokes of a succession (policy 19)");
+	if (pki_policy_may_change_matrix(actor) < 0)
+		return pki_error_wrap(PKI_EPOLICY, "a succession is made by the Head of Mission "
+				      "or the Chair");
+	if (x == NULL)
+		return pki_error(PKI_EPOLICY, "the commit records no successor delegation %s "
+				 "'%s' (policy 19)", action == PKI_ACTION_SHARE ? "to" : "from",
+				 recipient);
+	if (action == PKI_ACTION_SHARE && (r == NULL || !pki_principal_valid(r, at)))
+		return pki_error(PKI_EPOLICY, "'%s' is not a valid principal: a successor takes up "
+				 "its function now (policy 19, 12.10)", recipient);
+	if (action == PKI_ACTION_SHARE && r->clearance < level)
+		return pki_error(PKI_EPOLICY, "'%s' is cleared to %s, the product is %s "
+				 "(policy 9.8, 19)", recipient, pki_level_name(r->clearance),
+				 pki_level_name(level));
+	return 0;
 }

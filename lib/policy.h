@@ -68,7 +68,8 @@ int pki_policy_author(const struct pki_principal *signer, const char *author_ema
 		      char *const *emails, size_t nemails);
 
 /* share-external by hom (policy 11.4.1); disseminate and declassify by an
- * originator (any mission member, for its own products; policy 9.8). */
+ * originator (any mission member, for its own products; policy 9.8);
+ * successor by no one: pki-matrix succeed records it (policy 19). */
 int pki_policy_may_delegate(const struct pki_principal *actor, enum pki_power power);
 
 /*
@@ -77,14 +78,18 @@ int pki_policy_may_delegate(const struct pki_principal *actor, enum pki_power po
  * the power (pki_policy_may_delegate); its grantee a valid principal
  * inside the mission -- authority is delegated within it (9.8); a written
  * instrument named in its reference; a scope that is a product ID, one
- * area or "*" (pki_check_scope).
+ * area or "*" (pki_check_scope).  A successor delegation names as grantor
+ * the predecessor, a principal of m, valid or not (it has usually left),
+ * another principal as grantee, and scope "*" (policy 19); who records it
+ * is judged by pki_policy_may_succeed.
  */
 int pki_policy_delegation_ok(const struct pki_delegation *x, const struct pki_matrix *m,
 			     time_t at);
 
 /*
- * Is there a delegation from grantor (NULL: any grantor with the power's
- * role) to grantee of power, valid at `at`, whose scope covers the product
+ * Is there a delegation from grantor or its successor in function
+ * (pki_policy_stands_for; NULL: any grantor with the power's role) to
+ * grantee of power, valid at `at`, whose scope covers the product
  * (its ID, one of its areas, or "*")?  Returns it or NULL.
  * id (when non-NULL) names the delegation the actor invoked (--authority).
  */
@@ -175,7 +180,8 @@ int pki_policy_may_share(const char **authority, const struct pki_share_ctx *c);
  * a valid hom, chair or archives principal (10.7, 12.6.9, 11.5.1), nor a
  * valid undss principal from a safety product (11.3.2).  *authority:
  * "originator", "hom" or "custodian".  Only actor, product, recipient_name,
- * recipient and at are read.
+ * recipient, delegations and at are read: a successor in function stands
+ * for the originator (pki_policy_stands_for).
  */
 int pki_policy_may_revoke(const char **authority, const struct pki_share_ctx *c);
 
@@ -221,6 +227,47 @@ int pki_policy_narrowed_off(const struct pki_principal *actor, const struct pki_
  */
 int pki_policy_list_keepers(const struct pki_matrix *m, enum pki_level level,
 			    char *const *list, size_t n, time_t at);
+
+/* --- succession in function (pki-matrix succeed, policy 19) --- */
+
+/*
+ * Does `who` stand for the originator (or the registrar of a received
+ * product) of a product, "or its successor in function" (policy 19)?  It
+ * does when it is the originator, or when a chain of successor
+ * delegations valid at `at` leads from the originator to it (A to B, B to
+ * C: C stands for A).  Wherever a rule asks for the originator -- sharing
+ * inside the mission, revoking, reclassifying -- a successor acts as
+ * such, and the registry records authority "originator" for what it
+ * does; the authority "successor" is the succession's own rows
+ * (pki_policy_succession_row).  d NULL: no delegations.
+ */
+bool pki_policy_stands_for(const struct pki_delegations *d, const char *originator,
+			   const char *who, time_t at);
+
+/*
+ * May the actor name nw (as given: new_name; NULL when no such principal)
+ * successor in function of a principal (pki-matrix(1) succeed)?  The
+ * actor keeps the matrix (hom or chair, policy 12.10); nw is a principal
+ * of the mission valid at `at` (policy 19).
+ */
+int pki_policy_may_succeed(const struct pki_principal *actor, const char *new_name,
+			   const struct pki_principal *nw, time_t at);
+
+/* A successor is cleared for every product it inherits: refused when
+ * `above` of them are above nw's clearance, saying how many (policy 9.8). */
+int pki_policy_succession_clearance(const struct pki_principal *nw, size_t above);
+
+/*
+ * A registry row with authority "successor": a share of a product to the
+ * successor, or a revoke of the predecessor, made by a hom or chair in
+ * the commit that records the successor delegation (x: the one that
+ * commit adds with the recipient as grantee for a share, as grantor for
+ * a revoke; NULL when there is none).  A share's recipient r is valid at
+ * `at` and cleared to the product's level (policy 19, 12.10, 9.8).
+ */
+int pki_policy_succession_row(const struct pki_principal *actor, enum pki_action action,
+			      const char *recipient, const struct pki_principal *r,
+			      enum pki_level level, const struct pki_delegation *x, time_t at);
 
 /* --- classifying (pki-classify(1)) --- */
 

@@ -78,6 +78,10 @@ int pki_product_encrypt(struct pki_txn *t, struct pki_gpg *g, const struct pki_m
 int pki_product_reencrypt(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
 			  struct pki_label *l, const struct pki_names *list);
 
+/* Call fn with the ID of every product labelled in the transaction's
+ * tree, bucket by bucket, until it returns non-zero (removal.c). */
+int pki_product_each(struct pki_txn *t, int (*fn)(void *arg, const char *id), void *arg);
+
 /*
  * Take principal `name` off every distribution list it is on (pki-matrix
  * remove): re-encrypt each such product to the rest of its list and

@@ -1,5 +1,6 @@
 /* removal.c: taking a principal off distribution lists, or re-encrypting
- * every list it is on to its new key.
+ * every list it is on to its new key; going through every product
+ * (pki_product_each).
  *
  * The one operation that reads every label: a principal leaves the access
  * matrix, or has what it may receive narrowed, rarely, and each product it
@@ -78,14 +79,20 @@ static int drop_from(struct removal *r, const char *id)
 	return rc;
 }
 
-static int scan_bucket(struct removal *r, const char *bucket)
+static int drop_one(void *arg, const char *id)
+{
+	return drop_from(arg, id);
+}
+
+static int scan_bucket(struct pki_txn *t, const char *bucket,
+		       int (*fn)(void *arg, const char *id), void *arg)
 {
 	char **names = NULL, dir[PKI_PRODUCT_PATH_MAX], id[PKI_ID_MAX];
 	size_t n, i, len;
 	int rc;
 
 	snprintf(dir, sizeof(dir), "products/%s", bucket);
-	if ((rc = pki_txn_list(r->t, dir, &names, &n)) < 0)
+	if ((rc = pki_txn_list(t, dir, &names, &n)) < 0)
 		return rc;
 	for (i = 0; i < n && rc == 0; i++) {
 		len = strlen(names[i]);
@@ -93,9 +100,23 @@ static int scan_bucket(struct removal *r, const char *bucket)
 			continue;
 		snprintf(id, sizeof(id), "%.*s", (int)(len - 4), names[i]);
 		if (pki_check_product_id(id) == 0)
-			rc = drop_from(r, id);
+			rc = fn(arg, id);
 	}
 	pki_strv_free(names);
+	return rc;
+}
+
+int pki_product_each(struct pki_txn *t, int (*fn)(void *arg, const char *id), void *arg)
+{
+	char **buckets = NULL;
+	size_t n, i;
+	int rc;
+
+	if ((rc = pki_txn_list(t, "products", &buckets, &n)) < 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = scan_bucket(t, buckets[i], fn, arg);
+	pki_strv_free(buckets);
 	return rc;
 }
 
@@ -126,15 +147,11 @@ static int append_rows(struct removal *r, const struct pki_row *tmpl, time_t whe
 static int each_product(struct removal *r, const struct pki_row *tmpl, time_t when,
 			size_t *count)
 {
-	char **buckets = NULL;
-	size_t n, i;
+	size_t i;
 	int rc;
 
 	*count = 0;
-	if ((rc = pki_txn_list(r->t, "products", &buckets, &n)) < 0)
-		return rc;
-	for (i = 0; i < n && rc == 0; i++)
-		rc = scan_bucket(r, buckets[i]);
+	rc = pki_product_each(r->t, drop_one, r);
 	if (rc == 0 && tmpl != NULL)
 		rc = append_rows(r, tmpl, when);
 	if (rc == 0)
@@ -142,7 +159,6 @@ static int each_product(struct removal *r, const struct pki_row *tmpl, time_t wh
 	for (i = 0; i < r->n; i++)
 		free(r->v[i].id);
 	free(r->v);
-	pki_strv_free(buckets);
 	return rc;
 }
 

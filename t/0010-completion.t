@@ -46,7 +46,9 @@ test_expect_success 'pki: the tools' '
 test_expect_success 'pki-matrix: subcommands, and the options of each' '
 	cd "$REPO" &&
 	comp pki-matrix "" >actual &&
-	words add remove delegate undelegate rekey list >expect && test_cmp expect actual &&
+	words add remove delegate undelegate rekey succeed list >expect && test_cmp expect actual &&
+	comp pki-matrix succeed jmac --k >actual &&
+	words --keep >expect && test_cmp expect actual &&
 	comp pki-matrix list --f >actual &&
 	words --format >expect && test_cmp expect actual &&
 	comp pki-matrix list --format "" >actual &&
@@ -84,7 +86,9 @@ test_expect_success 'principals come from the matrix, valid now; -C is followed'
 	comp pki-matrix -C "$REPO" remove f >actual &&
 	words fama fc >expect && test_cmp expect actual &&
 	comp pki matrix -C "$REPO" delegate u >actual &&
-	words unct undss >expect && test_cmp expect actual
+	words unct undss >expect && test_cmp expect actual &&
+	comp pki-matrix -C "$REPO" succeed jmac f >actual &&
+	words fama fc >expect && test_cmp expect actual
 '
 
 test_expect_success 'areas come from the matrix' '

@@ -124,8 +124,10 @@ _pki_positional() {
 	case $tool in
 	pki-matrix)
 		if ((n == 0)); then
-			echo "add remove delegate undelegate rekey list"
+			echo "add remove delegate undelegate rekey succeed list"
 		elif ((n == 1)) && [[ $1 != list && $1 != undelegate ]]; then
+			_pki_principals
+		elif ((n == 2)) && [[ $1 == succeed ]]; then
 			_pki_principals
 		fi ;;
 	pki-share)

@@ -38,6 +38,9 @@ static void test_words(void)
 	is_int(pki_power_parse("share-external", &p), 0, "power parses");
 	is_int(p, PKI_POWER_SHARE_EXTERNAL, "power value");
 	is_str(pki_power_name(PKI_POWER_DECLASSIFY), "declassify", "power name");
+	is_int(pki_power_parse("successor", &p), 0, "successor parses");
+	is_int(p, PKI_POWER_SUCCESSOR, "successor value");
+	is_str(pki_power_name(PKI_POWER_SUCCESSOR), "successor", "successor name");
 	is_int(pki_action_parse("archive", &a), 0, "action parses");
 	is_int(a, PKI_ACTION_ARCHIVE, "action value");
 	is_str(pki_action_name(PKI_ACTION_RECLASSIFY), "reclassify", "action name");
