@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "error.h"
 #include "matrix-change.h"
+#include "matrix-list.h"
 #include "matrix-rekey.h"
 #include "matrix-undelegate.h"
 #include "matrix.h"
@@ -76,78 +77,15 @@ static int cmd_succeed(struct pki_session *s, char **names, const struct args *g
 	return rc;
 }
 
-/* --- list --- */
-
-/* The grantee of a successor delegation from p (pki-matrix succeed);
- * NULL when none. */
-static const char *successor_of(const struct pki_delegations *d, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++)
-		if (strcmp(d->v[i].grantor, name) == 0 && d->v[i].power == PKI_POWER_SUCCESSOR)
-			return d->v[i].grantee;
-	return NULL;
-}
-
-/* NOTE: "ended" for a principal whose validity has ended at `at`, and
- * "succeeded by NEW" for one with a successor; "-" otherwise. */
-static void list_text(const struct pki_matrix *m, const struct pki_delegations *d, time_t at,
-		      int all)
-{
-	const char *next;
-	char note[128];
-	size_t i;
-
-	printf("%-12s %-8s %-14s %-8s %-21s %-24s %-10s %-40s %s\n", "PRINCIPAL", "ENTITY",
-	       "TYPE", "ROLE", "CLEARANCE", "AREAS", "UNTIL", "FINGERPRINT", "NOTE");
-	for (i = 0; i < m->n; i++) {
-		const struct pki_principal *p = &m->v[i];
-		bool ended = p->until != 0 && p->until <= at;
-
-		if (!all && !pki_principal_valid(p, at))
-			continue;
-		next = successor_of(d, p->name);
-		snprintf(note, sizeof(note), "%s%s%s%s", ended ? "ended" : "",
-			 ended && next != NULL ? ", " : "", next != NULL ? "succeeded by " : "",
-			 next != NULL ? next : "");
-		printf("%-12s %-8s %-14s %-8s %-21s %-24s %-10s %-40s %s\n", p->name, p->entity,
-		       pki_type_name(p->type), pki_role_name(p->role),
-		       pki_level_name(p->clearance), *p->areas ? p->areas : "-",
-		       *p->until_text ? p->until_text : "-", p->fpr, *note ? note : "-");
-	}
-}
-
 static int cmd_list(struct pki_session *s, const struct args *g)
 {
-	struct pki_state st = { 0 };
-	struct pki_matrix shown = { 0 };
 	struct pki_buf out = PKI_BUF_INIT;
-	time_t at = s->now;
-	size_t i;
-	int rc, text = 0;
+	int rc;
 
-	if (g->format != NULL && strcmp(g->format, "text") == 0)
-		text = 1;
-	else if (g->format != NULL && strcmp(g->format, "csv") != 0)
-		return pki_error(PKI_EUSAGE, "unknown format '%s' (csv, text)", g->format);
-	if (g->at != NULL && (rc = pki_time_parse("--at", g->at, &at)) < 0)
-		return rc;
-	if ((rc = pki_state_load_repo(&st, s->repo, NULL, at)) < 0)
-		return rc;
-	if (text) {
-		list_text(&st.matrix, &st.delegations, at, g->all);
-		goto out;
-	}
-	for (i = 0; i < st.matrix.n && rc == 0; i++)
-		if (g->all || pki_principal_valid(&st.matrix.v[i], at))
-			rc = pki_matrix_put(&shown, &st.matrix.v[i]);
-	if (rc == 0 && (rc = pki_matrix_format(&shown, &out)) == 0)
-		fwrite(out.ptr, 1, out.len, stdout);
-out:
+	if ((rc = pki_matrix_list(s, g->format, g->at, g->all != 0, &out)) == 0 && out.len > 0 &&
+	    fwrite(out.ptr, 1, out.len, stdout) != out.len)
+		rc = pki_error_errno(PKI_EIO, "cannot write the matrix");
 	pki_buf_release(&out);
-	pki_matrix_release(&shown);
-	pki_state_release(&st);
 	return rc;
 }
 
