@@ -100,7 +100,7 @@ test_expect_success 'areas come from the matrix' '
 test_expect_success 'the secret keys at hand, for -u' '
 	cd "$REPO" &&
 	comp pki-matrix -u ho >actual &&
-	words hom@mission.example hoststate@mission.example >expect && test_cmp expect actual
+	words hom2@mission.example hom@mission.example hoststate@mission.example >expect && test_cmp expect actual
 '
 
 test_expect_success 'files and directories where a tool takes them' '
