@@ -1,6 +1,7 @@
 /* policy.c: the rules of the tools (pki(7), pki-files(5)), as pure functions:
- * who keeps the access matrix and the delegations, and who disseminates
- * what to whom; policy-classify.c has the rules of a product's filing,
+ * who keeps the access matrix and the delegations, withdrawals, new keys,
+ * succession in function.  policy-share.c has dissemination and what a
+ * principal may hold; policy-classify.c a product's filing,
  * classification, transfer and label.
  *
  * Every refusal names the rule and the paragraph of the DPO Policy on
@@ -13,6 +14,7 @@
 #include <strings.h>
 
 #include "error.h"
+#include "policy-int.h"
 #include "policy.h"
 
 /* --- the access matrix --- */
@@ -27,7 +29,7 @@ int pki_policy_may_change_matrix(const struct pki_principal *actor)
 }
 
 /* Is there a principal of role, valid at `at`? */
-static bool has_valid(const struct pki_matrix *m, enum pki_role role, time_t at)
+bool pki_policy_has_valid(const struct pki_matrix *m, enum pki_role role, time_t at)
 {
 	size_t i;
 
@@ -47,7 +49,8 @@ int pki_policy_keepers(const struct pki_matrix *before, const struct pki_matrix 
 	size_t i;
 
 	for (i = 0; i < sizeof(keepers) / sizeof(keepers[0]); i++)
-		if (has_valid(before, keepers[i].role, at) && !has_valid(after, keepers[i].role, at))
+		if (pki_policy_has_valid(before, keepers[i].role, at) &&
+		    !pki_policy_has_valid(after, keepers[i].role, at))
 			return pki_error(PKI_EPOLICY, "the access matrix must keep a valid %s: "
 					 "add the next one first (policy 12.10)", keepers[i].title);
 	return 0;
@@ -128,7 +131,7 @@ int pki_policy_may_delegate(const struct pki_principal *actor, enum pki_power po
 			 pki_role_name(actor->role), pki_power_name(power));
 }
 
-static bool scope_covers(const char *scope, const struct pki_product *p)
+bool pki_policy_scope_covers(const char *scope, const struct pki_product *p)
 {
 	if (strcmp(scope, "*") == 0)
 		return true;
@@ -141,7 +144,7 @@ static bool scope_covers(const char *scope, const struct pki_product *p)
 
 /* share-external comes from a hom (policy 11.4.1); the other powers from
  * an originator, who may be anyone inside the mission. */
-static bool granted_by_role(const struct pki_matrix *m, const struct pki_delegation *x)
+bool pki_policy_granted_by_role(const struct pki_matrix *m, const struct pki_delegation *x)
 {
 	const struct pki_principal *g;
 
@@ -166,9 +169,9 @@ const struct pki_delegation *pki_policy_delegation(const struct pki_delegations 
 			continue;
 		/* An originator's successor in function delegates as it would (19). */
 		if (grantor != NULL ? !pki_policy_stands_for(d, grantor, x->grantor, at) :
-		    !granted_by_role(m, x))
+		    !pki_policy_granted_by_role(m, x))
 			continue;
-		if (!pki_delegation_valid(x, at) || !scope_covers(x->scope, p))
+		if (!pki_delegation_valid(x, at) || !pki_policy_scope_covers(x->scope, p))
 			continue;
 		return x;
 	}
@@ -279,349 +282,6 @@ int pki_policy_rekey_rewrite(const char *rekeyed, const struct pki_names *list,
 				 "'%s' rewrites only the ciphertext and the label's binding "
 				 "(policy 11.3.3)", rekeyed);
 	return 0;
-}
-
-/* --- disseminating (pki-share(1)) --- */
-
-static bool given(const char *s)
-{
-	return s != NULL && *s != '\0';
-}
-
-bool pki_policy_outside(const struct pki_principal *p)
-{
-	return p->type != PKI_TYPE_MISSION;
-}
-
-/* 5.3.1: a valid principal with a key, cleared to the product's level. */
-static int check_recipient(const struct pki_share_ctx *c)
-{
-	const struct pki_principal *r = c->recipient;
-	char when[PKI_TIME_LEN];
-
-	if (r == NULL)
-		return pki_error(PKI_EPOLICY, "'%s' is not a principal of the access matrix "
-				 "(policy 11.3.3)", c->recipient_name);
-	if (!pki_principal_valid(r, c->at)) {
-		pki_time_format(c->at, when);
-		return pki_error(PKI_EPOLICY, "'%s' is not a valid principal at %s "
-				 "(policy 11.3.3)", r->name, when);
-	}
-	if (!c->recipient_key)
-		return pki_error(PKI_EPOLICY, "'%s' has no key in the repository (policy 9.8)",
-				 r->name);
-	if (r->clearance < c->product->level)
-		return pki_error(PKI_EPOLICY, "'%s' is cleared to %s, the product is %s "
-				 "(policy 9.8)", r->name, pki_level_name(r->clearance),
-				 pki_level_name(c->product->level));
-	return 0;
-}
-
-/* The window of a delegation that is not valid at `at`. */
-static int delegation_window(const struct pki_delegation *x, time_t at, const char *para)
-{
-	char when[PKI_TIME_LEN];
-
-	if (x->until != 0 && at >= x->until) {
-		pki_time_format(x->until, when);
-		return pki_error(PKI_EPOLICY, "delegation '%s' expired at %s (policy %s)",
-				 x->id, when, para);
-	}
-	pki_time_format(x->from, when);
-	return pki_error(PKI_EPOLICY, "delegation '%s' is valid only from %s (policy %s)",
-			 x->id, when, para);
-}
-
-/*
- * The delegation the actor invoked (--authority) must hold; each way it
- * can fail is said plainly.  grantor: whom it must come from, NULL for a
- * hom (share-external).
- */
-static int check_invoked(const struct pki_delegation **out, const struct pki_share_ctx *c,
-			 enum pki_power power, const char *grantor, const char *para)
-{
-	const struct pki_delegation *x = pki_delegations_find(c->delegations, c->authority);
-
-	if (x == NULL)
-		return pki_error(PKI_EPOLICY, "no delegation '%s' (policy %s)", c->authority, para);
-	if (strcmp(x->grantee, c->actor->name) != 0)
-		return pki_error(PKI_EPOLICY, "delegation '%s' is granted to '%s', not to '%s' "
-				 "(policy %s)", x->id, x->grantee, c->actor->name, para);
-	if (x->power != power)
-		return pki_error(PKI_EPOLICY, "delegation '%s' grants %s, not %s (policy %s)",
-				 x->id, pki_power_name(x->power), pki_power_name(power), para);
-	if (grantor != NULL && !pki_policy_stands_for(c->delegations, grantor, x->grantor, c->at))
-		return pki_error(PKI_EPOLICY, "delegation '%s' was granted by '%s', not by the "
-				 "originator '%s' (policy 9.8)", x->id, x->grantor, grantor);
-	if (grantor == NULL && !granted_by_role(c->matrix, x))
-		return pki_error(PKI_EPOLICY, "delegation '%s' was granted by '%s', who is not "
-				 "the Head of Mission (policy 11.4.1)", x->id, x->grantor);
-	if (!pki_delegation_valid(x, c->at))
-		return delegation_window(x, c->at, para);
-	if (!scope_covers(x->scope, c->product))
-		return pki_error(PKI_EPOLICY, "delegation '%s' covers '%s', not '%s' (policy %s)",
-				 x->id, x->scope, c->product->id, para);
-	*out = x;
-	return 0;
-}
-
-/* 5.3.2 and 5.3.3: who the actor is for this product, or what it holds. */
-static int share_authority(const char **out, const struct pki_share_ctx *c, bool outside)
-{
-	const struct pki_principal *a = c->actor;
-	const struct pki_product *p = c->product;
-	enum pki_power power = outside ? PKI_POWER_SHARE_EXTERNAL : PKI_POWER_DISSEMINATE;
-	const char *grantor = outside ? NULL : p->originator;
-	const struct pki_delegation *x = NULL;
-	int rc;
-
-	if (given(c->authority)) {
-		if ((rc = check_invoked(&x, c, power, grantor, outside ? "11.4.1" : "9.8")) < 0)
-			return rc;
-	} else if (a->role == PKI_ROLE_HOM) {
-		*out = "hom";
-		return 0;
-	} else if (!outside && pki_policy_stands_for(c->delegations, p->originator, a->name,
-						     c->at)) {
-		*out = "originator";
-		return 0;
-	} else {
-		x = pki_policy_delegation(c->delegations, c->matrix, NULL, grantor, a->name,
-					  power, p, c->at);
-	}
-	if (x != NULL) {
-		*out = x->id;
-		return 0;
-	}
-	if (outside)
-		return pki_error(PKI_EPOLICY, "'%s' is %s: only the Head of Mission or the holder "
-				 "of a share-external delegation from the Head of Mission shares "
-				 "outside the mission (policy 11.4.1)", a->name, pki_role_name(a->role));
-	return pki_error(PKI_EPOLICY, "'%s' is neither the originator of '%s' ('%s') nor the "
-			 "Head of Mission, and holds no disseminate delegation from the "
-			 "originator covering it (policy 9.8, 10.7)", a->name, p->id, p->originator);
-}
-
-/* Need to know; an unclassified product, or one without areas, is not
- * compartmented: the default is to share within the mission (11.2.1). */
-static int check_need_to_know(const struct pki_share_ctx *c)
-{
-	const struct pki_product *p = c->product;
-	const char *ra = c->recipient->areas;
-
-	if (p->level == PKI_LEVEL_UNCLASSIFIED || !given(p->areas) || pki_areas_meet(ra, p->areas))
-		return 0;
-	return pki_error(PKI_EPOLICY, "'%s' has no need to know: its areas (%s) do not meet "
-			 "the product's (%s) (policy 9.8)", c->recipient->name,
-			 given(ra) ? ra : "none", p->areas);
-}
-
-/* 5.3.3: what sharing outside the mission must be accompanied by. */
-static int check_references(const struct pki_share_ctx *c)
-{
-	const struct pki_principal *r = c->recipient;
-	const struct pki_product *p = c->product;
-	const char *what = r->type == PKI_TYPE_SECURITY_FORCE ? "a non-UN security force" :
-			   "a non-UN entity";
-
-	if (!given(c->justification))
-		return pki_error(PKI_EPOLICY, "sharing '%s' with '%s' outside the mission needs "
-				 "a justification in terms of the mandate (-j, policy 11.4.3)",
-				 p->id, r->name);
-	if (r->type == PKI_TYPE_SECURITY_FORCE && !given(c->hrddp))
-		return pki_error(PKI_EPOLICY, "'%s' is %s: an HRDDP risk assessment is required "
-				 "(--hrddp, policy 11.4.4)", r->name, what);
-	if (r->type != PKI_TYPE_UN && !given(c->arrangement))
-		return pki_error(PKI_EPOLICY, "'%s' is %s: a written originator-control "
-				 "arrangement is required (--arrangement, policy 11.4.3)",
-				 r->name, what);
-	if (p->originator_control && !given(c->consent))
-		return pki_error(PKI_EPOLICY, "'%s' is under originator control: its "
-				 "originator's consent is required (--consent, policy 11.4.3)", p->id);
-	return 0;
-}
-
-int pki_policy_may_share(const char **authority, const struct pki_share_ctx *c)
-{
-	const char *auth = NULL;
-	bool outside;
-	int rc;
-
-	if ((rc = check_recipient(c)) < 0)
-		return rc;
-	outside = pki_policy_outside(c->recipient);
-	/* Safety first: it reaches UNDSS whoever holds it (11.3.2). */
-	if (!outside && c->product->safety && c->recipient->role == PKI_ROLE_UNDSS)
-		auth = "undss-rule";
-	else if ((rc = share_authority(&auth, c, outside)) < 0 ||
-		 (rc = outside ? check_references(c) : check_need_to_know(c)) < 0)
-		return rc;
-	if (authority != NULL)
-		*authority = auth;
-	return 0;
-}
-
-/* Who stays on a distribution list while valid. */
-static int must_keep(const struct pki_share_ctx *c)
-{
-	const struct pki_principal *r = c->recipient;
-
-	if (r == NULL || !pki_principal_valid(r, c->at))
-		return 0;
-	if (r->role == PKI_ROLE_HOM)
-		return pki_error(PKI_EPOLICY, "'%s' is the Head of Mission, who decides on all "
-				 "dissemination and stays on every distribution list (policy 10.7)",
-				 r->name);
-	if (r->role == PKI_ROLE_CHAIR)
-		return pki_error(PKI_EPOLICY, "'%s' is the Chair, custodian of the distribution "
-				 "lists, and stays on every one (policy 12.6.9)", r->name);
-	if (r->role == PKI_ROLE_ARCHIVES)
-		return pki_error(PKI_EPOLICY, "'%s' receives every product for transfer to the "
-				 "UN Archives (policy 11.5.1)", r->name);
-	if (r->role == PKI_ROLE_UNDSS && c->product->safety)
-		return pki_error(PKI_EPOLICY, "'%s' must receive '%s', which bears on the safety "
-				 "of UN personnel (policy 11.3.2)", r->name, c->product->id);
-	return 0;
-}
-
-int pki_policy_may_revoke(const char **authority, const struct pki_share_ctx *c)
-{
-	const struct pki_principal *a = c->actor;
-	const struct pki_product *p = c->product;
-	const char *auth;
-	int rc;
-
-	if (pki_policy_stands_for(c->delegations, p->originator, a->name, c->at))
-		auth = "originator";
-	else if (a->role == PKI_ROLE_HOM)
-		auth = "hom";
-	else if (a->role == PKI_ROLE_CHAIR)
-		auth = "custodian";
-	else
-		return pki_error(PKI_EPOLICY, "'%s' may not revoke '%s': only its originator "
-				 "('%s'), the Head of Mission or the Chair keep its distribution "
-				 "list (policy 10.7, 12.6.9)", a->name, p->id, p->originator);
-	if (pki_policy_stands_for(c->delegations, p->originator, c->recipient_name, c->at))
-		return pki_error(PKI_EPOLICY, "'%s' stands for the originator of '%s' and stays "
-				 "on its distribution list (policy 9.8)", c->recipient_name, p->id);
-	if ((rc = must_keep(c)) < 0)
-		return rc;
-	if (authority != NULL)
-		*authority = auth;
-	return 0;
-}
-
-/* --- narrowing a principal (pki-matrix add on an existing one) --- */
-
-/* Is every area of a among b's?  "*" holds all; "" none. */
-static bool areas_within(const char *a, const char *b)
-{
-	char one[128];
-	size_t n;
-
-	if (a[0] == '\0' || strcmp(b, "*") == 0)
-		return true;
-	if (strcmp(a, "*") == 0)
-		return false;
-	for (;;) {
-		n = strcspn(a, ";");
-		if (n >= sizeof(one))
-			return false;	/* no such area: taken as one b lacks */
-		if (n > 0) {
-			memcpy(one, a, n);
-			one[n] = '\0';
-			if (!pki_areas_meet(one, b))
-				return false;
-		}
-		if (a[n] == '\0')
-			return true;
-		a += n + 1;
-	}
-}
-
-bool pki_policy_narrows(const struct pki_principal *before, const struct pki_principal *after,
-			time_t at)
-{
-	return after->clearance < before->clearance ||
-	       !areas_within(before->areas, after->areas) ||
-	       (pki_principal_valid(before, at) && !pki_principal_valid(after, at));
-}
-
-int pki_policy_may_hold(const struct pki_principal *p, const struct pki_product *x, time_t at)
-{
-	char when[PKI_TIME_LEN];
-
-	if (strcmp(p->name, x->originator) == 0)
-		return 0;
-	if (!pki_principal_valid(p, at)) {
-		pki_time_format(at, when);
-		return pki_error(PKI_EPOLICY, "'%s' is not a valid principal at %s, and %s is not "
-				 "its own (policy 11.3.3)", p->name, when, x->id);
-	}
-	if (p->clearance < x->level)
-		return pki_error(PKI_EPOLICY, "'%s' is cleared to %s, %s is %s (policy 9.8)",
-				 p->name, pki_level_name(p->clearance), x->id,
-				 pki_level_name(x->level));
-	/* On every list by role: no compartment keeps them off (10.7, 12.6.9,
-	 * 11.5.1), nor UNDSS off a safety product (11.3.2). */
-	if (pki_policy_outside(p) || p->role == PKI_ROLE_HOM || p->role == PKI_ROLE_CHAIR ||
-	    p->role == PKI_ROLE_ARCHIVES || (p->role == PKI_ROLE_UNDSS && x->safety))
-		return 0;
-	if (x->level == PKI_LEVEL_UNCLASSIFIED || !given(x->areas) || pki_areas_meet(p->areas, x->areas))
-		return 0;
-	return pki_error(PKI_EPOLICY, "'%s' has no need to know %s: its areas (%s) do not meet "
-			 "the product's (%s) (policy 9.8)", p->name, x->id,
-			 given(p->areas) ? p->areas : "none", x->areas);
-}
-
-int pki_policy_narrowed_off(const struct pki_principal *actor, const struct pki_principal *before,
-			    const struct pki_principal *after, const char *name,
-			    const struct pki_product *x, time_t at)
-{
-	int rc;
-
-	if ((rc = pki_policy_may_change_matrix(actor)) < 0)
-		return rc;
-	if (before == NULL || after == NULL || !pki_policy_narrows(before, after, at))
-		return pki_error(PKI_EPOLICY, "the change does not narrow what '%s' may receive: "
-				 "a revoke on the matrix's authority comes with a narrowed row "
-				 "(policy 11.3.3)", name);
-	if (pki_policy_may_hold(after, x, at) == 0)
-		return pki_error(PKI_EPOLICY, "'%s' may still hold %s after the change: only what "
-				 "it may no longer hold leaves its list on the matrix's authority "
-				 "(policy 11.3.3)", name, x->id);
-	return 0;
-}
-
-int pki_policy_list_keepers(const struct pki_matrix *m, enum pki_level level,
-			    char *const *list, size_t n, time_t at)
-{
-	static const struct { enum pki_role role; const char *what; } keepers[] = {
-		{ PKI_ROLE_HOM, "hom" },
-		{ PKI_ROLE_CHAIR, "chair" },
-		{ PKI_ROLE_ARCHIVES, "archives" },
-	};
-	const struct pki_principal *q;
-	char missing[64] = "";
-	size_t i, k;
-	bool on;
-
-	if (level == PKI_LEVEL_UNCLASSIFIED)
-		return 0;
-	for (k = 0; k < sizeof(keepers) / sizeof(keepers[0]); k++) {
-		if (!has_valid(m, keepers[k].role, at))
-			continue;	/* nobody to have: not a list's fault */
-		for (i = 0, on = false; i < n && !on; i++)
-			on = (q = pki_matrix_find(m, list[i])) != NULL && q->role == keepers[k].role &&
-			     pki_principal_valid(q, at);
-		if (!on)
-			snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), "%s%s",
-				 missing[0] != '\0' ? ", " : "", keepers[k].what);
-	}
-	if (missing[0] == '\0')
-		return 0;
-	return pki_error(PKI_EPOLICY, "its list lacks a valid %s: a handover made without "
-			 "pki-matrix succeed? (policy 10.7, 12.6.9, 11.5.1)", missing);
 }
 
 /* --- succession in function (pki-matrix succeed) --- */

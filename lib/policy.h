@@ -8,8 +8,10 @@
  * No I/O: everything a rule needs is passed in, so that pki-audit can
  * judge a past action with the matrix and delegations of its time.
  *
- * The rule book is two files: policy.c (the matrix, the delegations,
- * dissemination) and policy-classify.c (from "classifying" on below).
+ * The rule book is three files: policy.c (the matrix, the delegations,
+ * succession), policy-share.c (dissemination, narrowing) and
+ * policy-classify.c (a product's filing, classification, transfer and
+ * label); each section below names its file.
  */
 #ifndef PKI_POLICY_H
 #define PKI_POLICY_H
@@ -32,7 +34,7 @@ struct pki_product {
 	bool originator_control;
 };
 
-/* --- the access matrix (pki-files(5), policy 11.3.3, 12.10) --- */
+/* --- the access matrix (policy.c; pki-files(5), policy 11.3.3, 12.10) --- */
 
 /* Only hom and chair principals change the matrix. */
 int pki_policy_may_change_matrix(const struct pki_principal *actor);
@@ -127,7 +129,7 @@ struct pki_names;
 int pki_policy_rekey_rewrite(const char *rekeyed, const struct pki_names *list,
 			     unsigned changed);
 
-/* --- disseminating (pki-share(1)) --- */
+/* --- disseminating (policy-share.c; pki-share(1)) --- */
 
 /*
  * What a share, an export or a revoke is judged on.  The caller looks the
@@ -185,7 +187,7 @@ int pki_policy_may_share(const char **authority, const struct pki_share_ctx *c);
  */
 int pki_policy_may_revoke(const char **authority, const struct pki_share_ctx *c);
 
-/* --- narrowing a principal (pki-matrix(1) add on an existing one) --- */
+/* --- narrowing a principal (policy-share.c; pki-matrix(1) add on an existing one) --- */
 
 /*
  * Does the new row `after` narrow what the principal may receive, judged
@@ -228,7 +230,7 @@ int pki_policy_narrowed_off(const struct pki_principal *actor, const struct pki_
 int pki_policy_list_keepers(const struct pki_matrix *m, enum pki_level level,
 			    char *const *list, size_t n, time_t at);
 
-/* --- succession in function (pki-matrix succeed, policy 19) --- */
+/* --- succession in function (policy.c; pki-matrix succeed, policy 19) --- */
 
 /*
  * Does `who` stand for the originator (or the registrar of a received
@@ -269,7 +271,7 @@ int pki_policy_succession_row(const struct pki_principal *actor, enum pki_action
 			      const char *recipient, const struct pki_principal *r,
 			      enum pki_level level, const struct pki_delegation *x, time_t at);
 
-/* --- classifying (pki-classify(1)) --- */
+/* --- classifying (policy-classify.c; pki-classify(1)) --- */
 
 /*
  * A distribution list: principal names, kept sorted and without
@@ -345,7 +347,7 @@ int pki_policy_may_archive(const struct pki_principal *actor);
 int pki_policy_archives_recipient(const struct pki_principal *r, const char *name,
 				  bool has_key, time_t at);
 
-/* --- the label (pki-files(5)) --- */
+/* --- the label (policy-classify.c; pki-files(5)) --- */
 
 /*
  * The label fields (PKI_LF_* bits, vocab.h) a commit may change with the
