@@ -111,6 +111,13 @@ test_expect_success 'pki-register --receive --review: a received product with a 
 	expect_refusal 64 as chair pki-register -C "$REPO" --review 2026-05-01
 '
 
+test_expect_success 'pki-register lists the review rows; as XML, valid against registry.xsd' '
+	pki-register -C "$REPO" --action review --product "$p1" >rows.csv &&
+	test "$(grep -c "^\"[^\"]*\",\"[^\"]*\",\"review\",\"$p1\"," rows.csv)" = 3 &&
+	pki-register -C "$REPO" --action review --format xml >rows.xml &&
+	xmllint --noout --schema "$SRC/share/pki/registry.xsd" rows.xml
+'
+
 test_expect_success 'the audit is clean after' '
 	pki-audit -C "$REPO" >out; rc=$?; cat out; test $rc = 0 && test ! -s out
 '
