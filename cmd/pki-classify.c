@@ -1,6 +1,8 @@
-/* pki-classify: label, encrypt and file a product; re- or declassify one. */
+/* pki-classify: label, encrypt and file a product; re- or declassify one;
+ * record a review that keeps its level. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "error.h"
@@ -10,25 +12,31 @@
 
 static const char usage[] =
 	"pki-classify [-C DIR] [-u KEY] [-l LEVEL] [-c CRIT] [-a AREAS] [--ir IR] [--safety] [--review DATE] [-e ENTITY] [FILE|-]\n"
-	"pki-classify [-C DIR] [-u KEY] --change ID -l LEVEL [-c CRIT] [--authority DELEGATION]";
+	"pki-classify [-C DIR] [-u KEY] --change ID -l LEVEL [-c CRIT] [--review DATE] [--authority DELEGATION]\n"
+	"pki-classify [-C DIR] [-u KEY] --reviewed ID [--next DATE] [--authority DELEGATION]";
 
 #define IR_MAX 64
 #define TEXT_MAX 256
 
-enum { OPT_IR = PKI_OPT_FIRST_FREE, OPT_SAFETY, OPT_REVIEW, OPT_CHANGE, OPT_AUTHORITY };
+enum {
+	OPT_IR = PKI_OPT_FIRST_FREE, OPT_SAFETY, OPT_REVIEW, OPT_CHANGE, OPT_AUTHORITY,
+	OPT_REVIEWED, OPT_NEXT,
+};
 
 struct args {
 	const char *level, *crit, *areas, *review, *entity, *change, *authority;
+	const char *reviewed, *next;
 	char *ir[IR_MAX];
 	size_t nir;
 	bool safety;
 };
 
-/* What --change does, judged under the lock. */
+/* What --change and --reviewed do, judged under the lock. */
 struct change {
 	const char *id, *authority;
 	enum pki_level level;
 	char criterion;		/* 0: keep the product's (when classified) */
+	time_t review;		/* the next review date; 0: --change keeps the label's */
 };
 
 /* --- a new product --- */
@@ -67,8 +75,10 @@ static int classify(struct pki_session *s, const struct args *g, struct pki_fili
 
 /* --- re- and declassification --- */
 
-static int reclassified_row(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
-			    const struct pki_label *l, const char *granted, const char *was)
+/* The reclassify or review row: the whole list, as the label has it. */
+static int change_row(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
+		      enum pki_action action, const struct pki_label *l, const char *granted,
+		      const char *why_text)
 {
 	struct pki_names list = { 0 };
 	struct pki_buf all = PKI_BUF_INIT, why = PKI_BUF_INIT;
@@ -79,8 +89,8 @@ static int reclassified_row(struct pki_session *s, struct pki_txn *t, struct pki
 	for (i = 0; i < l->nrecipients && rc == 0; i++)
 		rc = pki_names_add(&list, l->recipients[i]);
 	if (rc == 0 && (rc = pki_names_join(&list, &all)) == 0 &&
-	    (rc = pki_buf_printf(&why, "was %s", was)) == 0) {
-		row.f[PKI_COL_ACTION] = pki_action_name(PKI_ACTION_RECLASSIFY);
+	    (rc = pki_buf_printf(&why, "%s", why_text)) == 0) {
+		row.f[PKI_COL_ACTION] = pki_action_name(action);
 		row.f[PKI_COL_PRODUCT] = l->id;
 		row.f[PKI_COL_LEVEL] = pki_level_name(l->level);
 		row.f[PKI_COL_ACTOR] = st->actor->name;
@@ -95,10 +105,10 @@ static int reclassified_row(struct pki_session *s, struct pki_txn *t, struct pki
 	return rc;
 }
 
-static int change_message(struct pki_session *s, struct pki_state *st, const struct pki_label *l,
-			  const char *granted, struct pki_buf *msg)
+static int change_message(struct pki_session *s, struct pki_state *st, enum pki_action a,
+			  const struct pki_label *l, const char *granted, struct pki_buf *msg)
 {
-	const char *action = pki_action_name(PKI_ACTION_RECLASSIFY);
+	const char *action = pki_action_name(a);
 	int rc;
 
 	if ((rc = pki_msg_subject(msg, s->prog, action, l->id)) < 0 ||
@@ -109,6 +119,19 @@ static int change_message(struct pki_session *s, struct pki_state *st, const str
 	    (rc = pki_msg_trailer(msg, "Pki-Actor", st->actor->name)) < 0)
 		return rc;
 	return 0;
+}
+
+/* A next review date is a day to come (64 otherwise): the label keeps
+ * the date only. */
+static int next_review(const struct pki_session *s, time_t *review)
+{
+	char date[PKI_DATE_LEN];
+
+	*review -= *review % 86400;
+	if (*review > s->now)
+		return 0;
+	pki_date_format(*review, date);
+	return pki_error(PKI_EUSAGE, "the next review date %s is not in the future", date);
 }
 
 /* The level and criterion asked for; nothing to do is a usage error. */
@@ -134,23 +157,29 @@ static int build_change(struct pki_session *s, struct pki_txn *t, struct pki_sta
 	struct pki_label l = { 0 };
 	struct pki_product p;
 	struct pki_names list = { 0 };
-	const char *granted, *was;
+	const char *granted;
+	char was[64];
+	time_t review = c->review;
 	int rc;
 
 	if ((rc = pki_state_need_actor(st, s->key.fpr)) < 0 ||
+	    (review != 0 && (rc = next_review(s, &review)) < 0) ||
 	    (rc = pki_product_label(t, c->id, &l)) < 0)
 		goto out;
 	pki_product_of_label(&l, &p);
-	was = pki_level_name(l.level);
+	snprintf(was, sizeof(was), "was %s", pki_level_name(l.level));
 	if ((rc = pki_policy_may_reclassify(&st->delegations, &st->matrix, st->actor, &p,
 					    c->authority, s->now, &granted)) < 0 ||
 	    (rc = new_marking(c, &l)) < 0 ||
 	    (rc = pki_policy_reclassified_list(&st->matrix, &p, l.recipients, l.nrecipients,
-					       l.level, s->now, &list)) < 0 ||
-	    (rc = pki_product_reencrypt(t, s->gpg, &st->matrix, &l, &list)) < 0 ||
-	    (rc = reclassified_row(s, t, st, &l, granted, was)) < 0)
+					       l.level, s->now, &list)) < 0)
 		goto out;
-	rc = change_message(s, st, &l, granted, msg);
+	if (review != 0)
+		l.review = review;
+	if ((rc = pki_product_reencrypt(t, s->gpg, &st->matrix, &l, &list)) < 0 ||
+	    (rc = change_row(s, t, st, PKI_ACTION_RECLASSIFY, &l, granted, was)) < 0)
+		goto out;
+	rc = change_message(s, st, PKI_ACTION_RECLASSIFY, &l, granted, msg);
 out:
 	pki_names_release(&list);
 	pki_label_release(&l);
@@ -159,10 +188,72 @@ out:
 
 static int change(struct pki_session *s, const struct args *g, const struct pki_filing *f)
 {
-	struct change c = { g->change, g->authority, f->label.level, f->label.criterion };
+	struct change c = { g->change, g->authority, f->label.level, f->label.criterion,
+			    f->label.review };
 	int rc;
 
 	if ((rc = pki_session_change(s, build_change, &c)) == 0)
+		printf("%s\n", c.id);
+	return rc;
+}
+
+/* --- a review that keeps the level --- */
+
+/*
+ * The same actors as a reclassification (policy 9.8, 11.2.1); the label's
+ * review date moves, nothing else: the ciphertext and the binding stay as
+ * they are.  The row records the level kept and the list unchanged.
+ */
+static int build_review(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
+			struct pki_buf *msg, void *arg)
+{
+	const struct change *c = arg;
+	struct pki_label l = { 0 };
+	struct pki_product p;
+	const char *granted;
+	char date[PKI_DATE_LEN], why[64];
+	time_t review = c->review;
+	int rc;
+
+	if ((rc = pki_state_need_actor(st, s->key.fpr)) < 0 ||
+	    (rc = next_review(s, &review)) < 0 ||
+	    (rc = pki_product_label(t, c->id, &l)) < 0)
+		goto out;
+	pki_product_of_label(&l, &p);
+	if ((rc = pki_policy_may_reclassify(&st->delegations, &st->matrix, st->actor, &p,
+					    c->authority, s->now, &granted)) < 0)
+		goto out;
+	l.review = review;
+	pki_date_format(review, date);
+	snprintf(why, sizeof(why), "kept %s; next review %s", pki_level_name(l.level), date);
+	if ((rc = pki_product_put_label(t, &l)) < 0 ||
+	    (rc = change_row(s, t, st, PKI_ACTION_REVIEW, &l, granted, why)) < 0)
+		goto out;
+	rc = change_message(s, st, PKI_ACTION_REVIEW, &l, granted, msg);
+out:
+	pki_label_release(&l);
+	return rc;
+}
+
+/* One year after now, the same day of the month (29 February: 1 March). */
+static time_t a_year_on(time_t now)
+{
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	tm.tm_year++;
+	return timegm(&tm);
+}
+
+static int review(struct pki_session *s, const struct args *g, const struct pki_filing *f)
+{
+	struct change c = { g->reviewed, g->authority, PKI_LEVEL_UNCLASSIFIED, 0,
+			    f->label.review };
+	int rc;
+
+	if (c.review == 0)
+		c.review = a_year_on(s->now);
+	if ((rc = pki_session_change(s, build_review, &c)) == 0)
 		printf("%s\n", c.id);
 	return rc;
 }
@@ -180,6 +271,8 @@ static const struct option longopts[] = {
 	{ "review", required_argument, NULL, OPT_REVIEW },
 	{ "change", required_argument, NULL, OPT_CHANGE },
 	{ "authority", required_argument, NULL, OPT_AUTHORITY },
+	{ "reviewed", required_argument, NULL, OPT_REVIEWED },
+	{ "next", required_argument, NULL, OPT_NEXT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -200,6 +293,8 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 		case OPT_REVIEW: g->review = optarg; break;
 		case OPT_CHANGE: g->change = optarg; break;
 		case OPT_AUTHORITY: g->authority = optarg; break;
+		case OPT_REVIEWED: g->reviewed = optarg; break;
+		case OPT_NEXT: g->next = optarg; break;
 		case OPT_IR:
 			if (g->nir == IR_MAX)
 				pki_cli_usage_error(cli, "at most %d --ir", IR_MAX);
@@ -212,13 +307,21 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 /* Which options go with which mode; anything else is a usage error. */
 static const char *stray_option(const struct args *g, int argc)
 {
+	if (g->next != NULL && g->reviewed == NULL)
+		return "--next goes with --reviewed";
+	if (g->reviewed != NULL) {
+		if (g->change || g->level || g->crit || g->areas || g->nir || g->safety ||
+		    g->review || g->entity)
+			return "--reviewed takes only --next and --authority";
+		return argc > 0 ? "--reviewed takes no FILE" : NULL;
+	}
 	if (g->change == NULL) {
 		if (g->authority != NULL)
-			return "--authority goes with --change";
+			return "--authority goes with --change or --reviewed";
 		return argc > 1 ? "one FILE at most" : NULL;
 	}
-	if (g->areas || g->nir || g->safety || g->review || g->entity)
-		return "-a, --ir, --safety, --review and -e go with a new product, not --change";
+	if (g->areas || g->nir || g->safety || g->entity)
+		return "-a, --ir, --safety and -e go with a new product, not --change";
 	if (argc > 0)
 		return "--change takes no FILE";
 	if (g->level == NULL)
@@ -237,7 +340,9 @@ static int check_args(const struct args *g, struct pki_label *l)
 	    (g->areas && (rc = pki_check_areas("-a", g->areas)) < 0) ||
 	    (g->review && (rc = pki_time_parse("--review", g->review, &l->review)) < 0) ||
 	    (g->entity && (rc = pki_check_code("entity", g->entity)) < 0) ||
+	    (g->next && (rc = pki_time_parse("--next", g->next, &l->review)) < 0) ||
 	    (g->change && (rc = pki_check_product_id(g->change)) < 0) ||
+	    (g->reviewed && (rc = pki_check_product_id(g->reviewed)) < 0) ||
 	    (g->authority && (rc = pki_check_text("--authority", g->authority, TEXT_MAX)) < 0))
 		return rc;
 	for (i = 0; i < g->nir; i++)
@@ -272,7 +377,8 @@ int main(int argc, char **argv)
 		pki_cli_usage_error(&cli, "%s", pki_error_last());
 	rc = pki_session_open(&s, cli.prog, NULL, cli.key, PKI_SESSION_KEY);
 	if (rc == 0)
-		rc = g.change != NULL ? change(&s, &g, &f) : classify(&s, &g, &f, argv[0]);
+		rc = g.reviewed != NULL ? review(&s, &g, &f) :
+		     g.change != NULL ? change(&s, &g, &f) : classify(&s, &g, &f, argv[0]);
 	rc = pki_report(cli.prog, rc);
 	pki_session_close(&s);
 	return pki_cli_exit(&cli, rc);

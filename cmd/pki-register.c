@@ -11,20 +11,20 @@
 #include "session.h"
 
 static const char usage[] =
-	"pki-register [-C DIR] [-u KEY] --receive --from ORIGIN [--via CHANNEL] [--ref REF] -l LEVEL [-c CRIT] [-a AREAS] [--originator-control|--no-originator-control] [--safety] [-e ENTITY] [FILE|-]\n"
+	"pki-register [-C DIR] [-u KEY] --receive --from ORIGIN [--via CHANNEL] [--ref REF] -l LEVEL [-c CRIT] [-a AREAS] [--originator-control|--no-originator-control] [--safety] [--review DATE] [-e ENTITY] [FILE|-]\n"
 	"pki-register [-C DIR] [--product ID] [--action A] [--since D] [--until D] [--format csv|xml]";
 
 #define TEXT_MAX 256
 
 enum {
 	OPT_RECEIVE = PKI_OPT_FIRST_FREE, OPT_FROM, OPT_VIA, OPT_REF, OPT_ORCON, OPT_NO_ORCON,
-	OPT_SAFETY, OPT_PRODUCT, OPT_ACTION, OPT_SINCE, OPT_UNTIL, OPT_FORMAT,
+	OPT_SAFETY, OPT_PRODUCT, OPT_ACTION, OPT_SINCE, OPT_UNTIL, OPT_FORMAT, OPT_REVIEW,
 };
 
 struct args {
 	bool receive, safety;
 	int orcon;		/* -1: the default (on), 0 off, 1 on */
-	const char *from, *via, *ref, *level, *crit, *areas, *entity;
+	const char *from, *via, *ref, *level, *crit, *areas, *entity, *review;
 	const char *product, *action, *since, *until, *format;
 };
 
@@ -131,6 +131,7 @@ static const struct option longopts[] = {
 	{ "originator-control", no_argument, NULL, OPT_ORCON },
 	{ "no-originator-control", no_argument, NULL, OPT_NO_ORCON },
 	{ "safety", no_argument, NULL, OPT_SAFETY },
+	{ "review", required_argument, NULL, OPT_REVIEW },
 	{ "product", required_argument, NULL, OPT_PRODUCT },
 	{ "action", required_argument, NULL, OPT_ACTION },
 	{ "since", required_argument, NULL, OPT_SINCE },
@@ -160,6 +161,7 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 		case OPT_ORCON: g->orcon = 1; break;
 		case OPT_NO_ORCON: g->orcon = 0; break;
 		case OPT_SAFETY: g->safety = true; break;
+		case OPT_REVIEW: g->review = optarg; break;
 		case OPT_PRODUCT: g->product = optarg; break;
 		case OPT_ACTION: g->action = optarg; break;
 		case OPT_SINCE: g->since = optarg; break;
@@ -173,8 +175,8 @@ static const char *stray_option(const struct args *g, int argc)
 {
 	if (!g->receive) {
 		if (g->from || g->via || g->ref || g->level || g->crit || g->areas ||
-		    g->entity || g->orcon >= 0 || g->safety)
-			return "--from, --via, --ref, -l, -c, -a, -e, --safety and "
+		    g->entity || g->orcon >= 0 || g->safety || g->review)
+			return "--from, --via, --ref, -l, -c, -a, -e, --safety, --review and "
 			       "--[no-]originator-control go with --receive";
 		return argc > 0 ? "listing takes no arguments" : NULL;
 	}
@@ -197,6 +199,7 @@ static int check_receive(const struct args *g, struct pki_label *l)
 	    (rc = pki_level_parse(g->level, &l->level)) < 0 ||
 	    (g->crit && (rc = pki_criterion_parse(g->crit, &l->criterion)) < 0) ||
 	    (g->areas && (rc = pki_check_areas("-a", g->areas)) < 0) ||
+	    (g->review && (rc = pki_time_parse("--review", g->review, &l->review)) < 0) ||
 	    (g->entity && (rc = pki_check_code("entity", g->entity)) < 0))
 		return rc;
 	if (g->from[0] == '\0' || (g->via && g->via[0] == '\0') || (g->ref && g->ref[0] == '\0'))

@@ -60,8 +60,9 @@ static void names_remove(struct pki_names *s, const char *name)
 		}
 }
 
-/* Classify, receive and reclassify rows give the whole list, shares add
- * to it, revokes take off it; exports and archive rows leave it be. */
+/* Classify, receive, reclassify and review rows give the whole list,
+ * shares add to it, revokes take off it; exports and archive rows leave
+ * it be. */
 static int implied_list(struct pki_apool *pool, const struct pki_arow *const *r, size_t n,
 			struct pki_names *out)
 {
@@ -72,7 +73,7 @@ static int implied_list(struct pki_apool *pool, const struct pki_arow *const *r,
 	for (i = 0; i < n && rc == 0; i++) {
 		a = r[i]->f[PKI_COL_ACTION];
 		if (strcmp(a, "classify") == 0 || strcmp(a, "receive") == 0 ||
-		    strcmp(a, "reclassify") == 0) {
+		    strcmp(a, "reclassify") == 0 || strcmp(a, "review") == 0) {
 			out->n = 0;
 			rc = pool_split(pool, r[i]->f[PKI_COL_RECIPIENT], out);
 		} else if (strcmp(a, "share") == 0) {

@@ -1,7 +1,9 @@
 /* audit-overdue.c: overdue work, as warnings (audit check 7): half-years
  * whose products were not all transferred to the UN Archives (policy
- * 11.5.1), and products past their review date.
+ * 11.5.1), and products past their review date that were neither
+ * reviewed nor reclassified since (policy 11.2.1).
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,11 +12,31 @@
 #include "error.h"
 #include "rows.h"
 
+/* A review or reclassify row made on or after the review date, by --at
+ * (policy 11.2.1). */
+static bool reviewed_since(const struct pki_aproduct *p, time_t review, time_t at)
+{
+	const char *a;
+	time_t t;
+	size_t i;
+
+	for (i = 0; i < p->nrows; i++) {
+		a = p->rows[i]->f[PKI_COL_ACTION];
+		if ((strcmp(a, "review") == 0 || strcmp(a, "reclassify") == 0) &&
+		    pki_time_parse("time", p->rows[i]->f[PKI_COL_TIME], &t) == 0 &&
+		    t >= review && t <= at)
+			return true;
+	}
+	return false;
+}
+
+/* Past its review date, neither reviewed nor reclassified since. */
 int pki_audit_review(struct pki_auditor *au, const struct pki_aproduct *p)
 {
 	char date[PKI_DATE_LEN];
 
-	if (p->label->review == 0 || p->label->review > au->a->at)
+	if (p->label->review == 0 || p->label->review > au->a->at ||
+	    reviewed_since(p, p->label->review, au->a->at))
 		return 0;
 	pki_date_format(p->label->review, date);
 	return pki_audit_add(au->a, PKI_A_REVIEW_OVERDUE, p->id,

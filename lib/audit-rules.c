@@ -108,7 +108,8 @@ static int judge_share(struct judge *j, enum pki_action action)
 	return granted(j, auth);
 }
 
-/* The list a classify, receive or reclassify row records, against the rules'. */
+/* The list a classify, receive, reclassify or review row records, against
+ * the rules'. */
 static int judge_list(struct judge *j, const struct pki_names *want)
 {
 	struct pki_buf b = PKI_BUF_INIT;
@@ -145,6 +146,36 @@ static int judge_reclassify(struct judge *j)
 					 level, j->at, &want) < 0)
 		rc = violation(j);
 	else
+		rc = judge_list(j, &want);
+	pki_names_release(&want);
+	return rc;
+}
+
+/* A review keeps the level and the list: the same actors as a
+ * reclassification (policy 9.8, 11.2.1), the row's level the label's, its
+ * list the label's as it was. */
+static int judge_review(struct judge *j)
+{
+	struct pki_names want = { 0 };
+	const char *auth = NULL, *f_auth = j->r->f[PKI_COL_AUTHORITY];
+	size_t i;
+	int rc = 0;
+
+	if (pki_policy_may_reclassify(j->d, j->m, j->actor, &j->p,
+				      pki_authority_is_delegation(f_auth) ? f_auth : NULL,
+				      j->at, &auth) < 0)
+		return violation(j);
+	if ((rc = granted(j, auth)) < 0)
+		return rc;
+	if (strcmp(j->r->f[PKI_COL_LEVEL], pki_level_name(j->label->level)) != 0)
+		return pki_audit_add(j->au->a, PKI_A_RULE, j->object,
+				     "review of %s in commit %s records level %s; a review keeps "
+				     "the level, %s (policy 11.2.1)%s", j->r->f[PKI_COL_PRODUCT],
+				     j->ac->c.id, j->r->f[PKI_COL_LEVEL],
+				     pki_level_name(j->label->level), j->merge);
+	for (i = 0; i < j->label->nrecipients && rc == 0; i++)
+		rc = pki_names_add(&want, j->label->recipients[i]);
+	if (rc == 0)
 		rc = judge_list(j, &want);
 	pki_names_release(&want);
 	return rc;
@@ -303,6 +334,8 @@ static int judge_row(struct pki_auditor *au, const struct pki_acommit *ac,
 		return judge_share(&j, action);
 	if (action == PKI_ACTION_RECLASSIFY)
 		return judge_reclassify(&j);
+	if (action == PKI_ACTION_REVIEW)
+		return judge_review(&j);
 	return judge_filing(&j, action);
 }
 

@@ -354,11 +354,14 @@ static const struct pki_atouch *touched(const struct pki_acommit *ac, const char
 }
 
 /* Which file changes a row's action makes: 'A' adds both files, 'W'
- * writes them (adds or rewrites), 0 none. */
+ * writes them (adds or rewrites), 'L' rewrites the label and leaves the
+ * ciphertext as it was (a review), 0 none. */
 static char row_writes(const char *action)
 {
 	if (strcmp(action, "classify") == 0 || strcmp(action, "receive") == 0)
 		return 'A';
+	if (strcmp(action, "review") == 0)
+		return 'L';
 	if (strcmp(action, "reclassify") == 0 || strcmp(action, "share") == 0 ||
 	    strcmp(action, "revoke") == 0)
 		return 'W';
@@ -425,6 +428,31 @@ static int rekey_rewrite(struct pki_auditor *au, const struct pki_acommit *ac,
 	return rc;
 }
 
+/* A review row: its commit rewrites the label, and the ciphertext only
+ * when another of its rows for the product re-encrypts it. */
+static int judge_review_files(struct pki_auditor *au, const struct pki_acommit *ac,
+			      const struct pki_arow *r, const struct pki_atouch *t)
+{
+	const char *id = r->f[PKI_COL_PRODUCT];
+	char object[64];
+	size_t j;
+
+	snprintf(object, sizeof(object), "%s:%zu", r->shard, r->line);
+	if (t == NULL || t->xml != 'M')
+		return pki_audit_add(au->a, PKI_A_ROW_NO_CHANGE, object,
+				     "a review row for %s, but commit %s does not rewrite its label",
+				     id, ac->c.id);
+	if (t->gpg == 0)
+		return 0;
+	for (j = ac->row0; j < ac->row0 + ac->nrows; j++)
+		if (strcmp(au->rows[j].f[PKI_COL_PRODUCT], id) == 0 &&
+		    row_writes(au->rows[j].f[PKI_COL_ACTION]) == 'W')
+			return 0;
+	return pki_audit_add(au->a, PKI_A_CHANGE_NO_ROW, ac->c.id,
+			     "rewrites the ciphertext of %s with only a review row: a review "
+			     "changes the label alone (policy 11.2.1, 11.3.3)", id);
+}
+
 /* Each row's product files changed as its action says, and no product
  * changed without a row (but for a rekey's). */
 static int judge_files(struct pki_auditor *au, const struct pki_acommit *ac)
@@ -443,6 +471,10 @@ static int judge_files(struct pki_auditor *au, const struct pki_acommit *ac)
 		if ((want = row_writes(r->f[PKI_COL_ACTION])) == 0)
 			continue;
 		t = touched(ac, r->f[PKI_COL_PRODUCT]);
+		if (want == 'L') {
+			rc = judge_review_files(au, ac, r, t);
+			continue;
+		}
 		if (t != NULL && wrote(t->gpg, want) && wrote(t->xml, want))
 			continue;
 		snprintf(object, sizeof(object), "%s:%zu", r->shard, r->line);

@@ -273,7 +273,7 @@ static int check_rows(struct state *st, struct pki_aproduct *p)
 		a = p->rows[i]->f[PKI_COL_ACTION];
 		if (strcmp(a, "classify") == 0 || strcmp(a, "receive") == 0)
 			origin = level = p->rows[i];
-		else if (strcmp(a, "reclassify") == 0)
+		else if (strcmp(a, "reclassify") == 0 || strcmp(a, "review") == 0)
 			level = p->rows[i];
 	}
 	p->origin = origin != NULL;

@@ -276,23 +276,25 @@ int pki_policy_archives_recipient(const struct pki_principal *r, const char *nam
 /*
  * Which fields of a label each action changes (policy 11.2.1, 11.4.3).
  * The originator's marking -- originator, registrar, creation time,
- * review date, areas, caveats, safety, IR references -- is set once, when
- * the product is classified or received.  A reclassification changes the
- * level and criterion; each re-encryption (reclassify, share, revoke, and
- * the custodian's shares to the archives) the distribution list and the
- * binding to the new ciphertext.  An export gives a copy away and leaves
+ * areas, caveats, safety, IR references -- is set once, when the product
+ * is classified or received.  A reclassification changes the level and
+ * criterion and may set the next review date; a review that keeps the
+ * level moves the review date only.  Each re-encryption (reclassify,
+ * share, revoke, and the custodian's shares to the archives) changes the
+ * distribution list and the binding to the new ciphertext.  An export gives a copy away and leaves
  * the repository's label as it was; an archive row records a transfer.
  * No action changes a product's ID.  An action missing here owns nothing.
  */
 static const unsigned label_owners[] = {
 	[PKI_ACTION_RECEIVE] = PKI_LF_ALL & ~PKI_LF_ID,
 	[PKI_ACTION_CLASSIFY] = PKI_LF_ALL & ~PKI_LF_ID,
-	[PKI_ACTION_RECLASSIFY] = PKI_LF_LEVEL | PKI_LF_CRITERION | PKI_LF_DISTRIBUTION |
-				  PKI_LF_BINDING,
+	[PKI_ACTION_RECLASSIFY] = PKI_LF_LEVEL | PKI_LF_CRITERION | PKI_LF_REVIEW |
+				  PKI_LF_DISTRIBUTION | PKI_LF_BINDING,
 	[PKI_ACTION_SHARE] = PKI_LF_DISTRIBUTION | PKI_LF_BINDING,
 	[PKI_ACTION_EXPORT] = 0,
 	[PKI_ACTION_REVOKE] = PKI_LF_DISTRIBUTION | PKI_LF_BINDING,
 	[PKI_ACTION_ARCHIVE] = 0,
+	[PKI_ACTION_REVIEW] = PKI_LF_REVIEW,
 };
 
 #define NACTIONS (sizeof(label_owners) / sizeof(label_owners[0]))

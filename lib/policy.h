@@ -353,8 +353,9 @@ int pki_policy_archives_recipient(const struct pki_principal *r, const char *nam
  * The label fields (PKI_LF_* bits, vocab.h) a commit may change with the
  * actions it records for a product (a set of 1u << enum pki_action):
  * classify and receive write the whole label but its ID; reclassify the
- * level, criterion, distribution list and binding; share and revoke the
- * list and binding; export and archive nothing (policy 11.2.1, 11.4.3).
+ * level, criterion, review date, distribution list and binding; review
+ * the review date only; share and revoke the list and binding; export
+ * and archive nothing (policy 11.2.1, 11.4.3).
  */
 unsigned pki_policy_label_owns(unsigned actions);
 

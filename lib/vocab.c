@@ -35,6 +35,7 @@ static const char *const roles[] = {
 static const char *const powers[] = { "share-external", "disseminate", "declassify", "successor" };
 static const char *const actions[] = {
 	"receive", "classify", "reclassify", "share", "export", "revoke", "archive",
+	"review",
 };
 
 /* Label fields by bit, named as label.xsd names their elements. */

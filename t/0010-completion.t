@@ -165,7 +165,7 @@ if [ -f "$SRC/cmd/pki-register.c" ]; then
 	test_expect_success 'pki-register: actions and formats' '
 		cd "$REPO" &&
 		comp pki-register --action re >actual &&
-		words receive reclassify revoke >expect && test_cmp expect actual &&
+		words receive reclassify revoke review >expect && test_cmp expect actual &&
 		comp pki-register --format "" >actual &&
 		words csv xml >expect && test_cmp expect actual
 	'

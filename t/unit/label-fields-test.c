@@ -121,20 +121,22 @@ static void owners(void)
 	       "classify writes every field but the ID");
 	is_int(pki_policy_label_owns(A(RECEIVE)), PKI_LF_ALL & ~PKI_LF_ID,
 	       "receive writes every field but the ID");
-	is_int(pki_policy_label_owns(A(RECLASSIFY)), PKI_LF_LEVEL | PKI_LF_CRITERION | list,
-	       "reclassify: level, criterion, list, binding");
+	is_int(pki_policy_label_owns(A(RECLASSIFY)),
+	       PKI_LF_LEVEL | PKI_LF_CRITERION | PKI_LF_REVIEW | list,
+	       "reclassify: level, criterion, review date, list, binding");
+	is_int(pki_policy_label_owns(A(REVIEW)), PKI_LF_REVIEW, "review: the review date only");
 	is_int(pki_policy_label_owns(A(SHARE)), list, "share: list and binding");
 	is_int(pki_policy_label_owns(A(REVOKE)), list, "revoke: list and binding");
 	is_int(pki_policy_label_owns(A(EXPORT)), 0, "export: nothing");
 	is_int(pki_policy_label_owns(A(ARCHIVE)), 0, "archive: nothing");
 	is_int(pki_policy_label_owns(0), 0, "no action: nothing");
-	is_int(pki_policy_label_owns(A(SHARE) | A(RECLASSIFY)),
-	       PKI_LF_LEVEL | PKI_LF_CRITERION | list, "two actions: the union");
+	is_int(pki_policy_label_owns(A(SHARE) | A(REVIEW)), PKI_LF_REVIEW | list,
+	       "two actions: the union");
 	is_int(pki_policy_label_owns(1u << 20), 0, "an action not in the table owns nothing");
 	ok((pki_policy_label_owns(~0u) & PKI_LF_ID) == 0, "no action changes the ID");
 	ok((pki_policy_label_owns(~0u & ~(A(CLASSIFY) | A(RECEIVE))) &
 	    (PKI_LF_ORIGINATOR | PKI_LF_REGISTRAR | PKI_LF_ORIGINATOR_CONTROL |
-	     PKI_LF_RELEASABLE | PKI_LF_AREAS | PKI_LF_REVIEW | PKI_LF_CREATED |
+	     PKI_LF_RELEASABLE | PKI_LF_AREAS | PKI_LF_CREATED |
 	     PKI_LF_SAFETY | PKI_LF_IR)) == 0,
 	   "after filing, nothing changes the originator's marking");
 }
@@ -175,10 +177,21 @@ static void rule(void)
 		"export do not change: each field of a label changes only by the action that "
 		"owns it (policy 11.2.1, 11.4.3)",
 		"a share and an export that change three fields");
-	verdict(A(RECLASSIFY), PKI_LF_REVIEW | PKI_LF_LEVEL,
-		"changes the label's review, which reclassify does not change: each "
+	verdict(A(RECLASSIFY), PKI_LF_REVIEW | PKI_LF_LEVEL | list, NULL,
+		"a reclassification that sets the next review date");
+	verdict(A(REVIEW), PKI_LF_REVIEW, NULL, "a review moves the review date");
+	verdict(A(REVIEW), PKI_LF_REVIEW | PKI_LF_LEVEL,
+		"changes the label's classification, which review does not change: each "
 		"field of a label changes only by the action that owns it (policy 11.2.1)",
-		"a reclassification that moves the review date");
+		"a review that changes the level");
+	verdict(A(REVIEW), PKI_LF_REVIEW | PKI_LF_BINDING,
+		"changes the label's binding, which review does not change: each "
+		"field of a label changes only by the action that owns it (policy 11.2.1)",
+		"a review that re-encrypts");
+	verdict(A(SHARE), PKI_LF_REVIEW | list,
+		"changes the label's review, which share does not change: each "
+		"field of a label changes only by the action that owns it (policy 11.2.1)",
+		"a share that moves the review date");
 	verdict(A(CLASSIFY), PKI_LF_ID,
 		"changes the label's id, which classify does not change: each "
 		"field of a label changes only by the action that owns it (policy 11.2.1)",
