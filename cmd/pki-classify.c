@@ -9,7 +9,7 @@
 #include "session.h"
 
 static const char usage[] =
-	"pki-classify [-C DIR] [-u KEY] [-l LEVEL] [-c CRIT] [-a AREAS] [--ir IR] [--safety] [--review DATE] [-e ENTITY] [FILE|-]\n"
+	"pki-classify [-C DIR] [-u KEY] [-l LEVEL] [-c CRIT] [-a AREAS] [--ir IR] [--safety] [--review DATE] [-e ENTITY] [-s SITE] [FILE|-]\n"
 	"pki-classify [-C DIR] [-u KEY] --change ID -l LEVEL [-c CRIT] [--authority DELEGATION]";
 
 #define IR_MAX 64
@@ -18,7 +18,7 @@ static const char usage[] =
 enum { OPT_IR = PKI_OPT_FIRST_FREE, OPT_SAFETY, OPT_REVIEW, OPT_CHANGE, OPT_AUTHORITY };
 
 struct args {
-	const char *level, *crit, *areas, *review, *entity, *change, *authority;
+	const char *level, *crit, *areas, *review, *entity, *site, *change, *authority;
 	char *ir[IR_MAX];
 	size_t nir;
 	bool safety;
@@ -60,7 +60,7 @@ static int classify(struct pki_session *s, const struct args *g, struct pki_fili
 			 pki_criterion_name(f->label.criterion));
 		f->justification = why;
 	}
-	if ((rc = pki_filing_run(s, f, g->entity, file, build_classify)) == 0)
+	if ((rc = pki_filing_run(s, f, g->entity, g->site, file, build_classify)) == 0)
 		printf("%s\n", f->id);
 	return rc;
 }
@@ -175,6 +175,7 @@ static const struct option longopts[] = {
 	{ "criterion", required_argument, NULL, 'c' },
 	{ "areas", required_argument, NULL, 'a' },
 	{ "entity", required_argument, NULL, 'e' },
+	{ "site", required_argument, NULL, 's' },
 	{ "ir", required_argument, NULL, OPT_IR },
 	{ "safety", no_argument, NULL, OPT_SAFETY },
 	{ "review", required_argument, NULL, OPT_REVIEW },
@@ -187,7 +188,7 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 {
 	int opt;
 
-	while ((opt = pki_cli_getopt(cli, argc, argv, PKI_CLI_SHORT "l:c:a:e:",
+	while ((opt = pki_cli_getopt(cli, argc, argv, PKI_CLI_SHORT "l:c:a:e:s:",
 				     longopts)) != -1) {
 		if (pki_cli_common(cli, opt, optarg))
 			continue;
@@ -196,6 +197,7 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 		case 'c': g->crit = optarg; break;
 		case 'a': g->areas = optarg; break;
 		case 'e': g->entity = optarg; break;
+		case 's': g->site = optarg; break;
 		case OPT_SAFETY: g->safety = true; break;
 		case OPT_REVIEW: g->review = optarg; break;
 		case OPT_CHANGE: g->change = optarg; break;
@@ -217,8 +219,8 @@ static const char *stray_option(const struct args *g, int argc)
 			return "--authority goes with --change";
 		return argc > 1 ? "one FILE at most" : NULL;
 	}
-	if (g->areas || g->nir || g->safety || g->review || g->entity)
-		return "-a, --ir, --safety, --review and -e go with a new product, not --change";
+	if (g->areas || g->nir || g->safety || g->review || g->entity || g->site)
+		return "-a, --ir, --safety, --review, -e and -s go with a new product, not --change";
 	if (argc > 0)
 		return "--change takes no FILE";
 	if (g->level == NULL)
@@ -237,6 +239,7 @@ static int check_args(const struct args *g, struct pki_label *l)
 	    (g->areas && (rc = pki_check_areas("-a", g->areas)) < 0) ||
 	    (g->review && (rc = pki_time_parse("--review", g->review, &l->review)) < 0) ||
 	    (g->entity && (rc = pki_check_code("entity", g->entity)) < 0) ||
+	    (g->site && (rc = pki_check_code("site", g->site)) < 0) ||
 	    (g->change && (rc = pki_check_product_id(g->change)) < 0) ||
 	    (g->authority && (rc = pki_check_text("--authority", g->authority, TEXT_MAX)) < 0))
 		return rc;
