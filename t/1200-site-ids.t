@@ -112,6 +112,15 @@ test_expect_success 'pki-register --product lists the rows of a site ID' '
 	xmllint --noout --schema "$SRC/share/pki/registry.xsd" rows.xml
 '
 
+test_expect_success 'the completion offers site IDs beside the others' '
+	(cd "$REPO" && bash --norc --noprofile -c ". \"\$0\" && _pki_products" \
+		"$SRC/share/completion/pki.bash") | sort >offered &&
+	grep -qx $id offered &&
+	grep -qx UNMISS-JMAC-JUBA-2026-000001 offered &&
+	grep -qx UNMISS-JMAC-2026-000001 offered &&
+	test "$(wc -l <offered)" = 6
+'
+
 test_expect_success 'the audit is clean' '
 	pki-audit -C "$REPO" >findings 2>err ||
 		{ cat findings err; return 1; }
