@@ -212,14 +212,15 @@ int pki_product_id_parse(const char *s, struct pki_product_id *out)
 	char *codes[3] = { id.mission, id.entity, id.site };
 	struct echo e;
 	const char *p;
-	size_t n, k, ncodes = 0;
+	size_t n, k, dashes = 0, ncodes;
 
-	for (p = s; *p != '\0' && ncodes < 5; p++)
+	/* Three codes of 16, YYYY, NNNNNN and four dashes: 62 at most. */
+	for (p = s; *p != '\0' && p - s <= 62; p++)
 		if (*p == '-')
-			ncodes++;
-	if (ncodes != 3 && ncodes != 4)
+			dashes++;
+	if (*p != '\0' || (dashes != 3 && dashes != 4))
 		goto bad;
-	ncodes -= 1;	/* the parts before YYYY */
+	ncodes = dashes - 1;	/* the parts before YYYY */
 	for (p = s, k = 0; k < ncodes; k++, p += n + 1) {
 		if ((n = code_len(p, '-')) == 0)
 			goto bad;

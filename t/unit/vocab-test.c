@@ -267,7 +267,7 @@ static void test_scope(void)
 static void test_product_id(void)
 {
 	struct pki_product_id p;
-	char path[PKI_PRODUCT_PATH_MAX];
+	char path[PKI_PRODUCT_PATH_MAX], longid[300];
 	static const char *const bad[] = {
 		"UNMISS-JMAC-bor-2026-000007",		/* lower-case site */
 		"UNMISS-JMAC-B0R1234567890ABCD-2026-000007",	/* site of 17 */
@@ -309,6 +309,11 @@ static void test_product_id(void)
 		is_int(pki_product_id_parse(bad[i], &p), -PKI_EUSAGE, "refused: %s", bad[i]);
 	ok(strstr(pki_error_last(), "MISSION-ENTITY[-SITE]-YYYY-NNNNNN") != NULL,
 	   "the message gives both forms");
+	memset(longid, 'A', sizeof(longid) - 1);
+	longid[sizeof(longid) - 1] = '\0';
+	is_int(pki_product_id_parse(longid, &p), -PKI_EUSAGE, "a long word refused");
+	memcpy(longid + sizeof(longid) - 13, "-2026-000001", 13);
+	is_int(pki_product_id_parse(longid, &p), -PKI_EUSAGE, "a long ID refused");
 
 	is_int(pki_product_path("UNMISS-JMAC-2026-000042", "gpg", path), 0, "path");
 	is_str(path, "products/JMAC-2026-000/UNMISS-JMAC-2026-000042.gpg", "bucket ENTITY-YYYY-NNN");
