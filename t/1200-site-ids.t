@@ -148,6 +148,20 @@ test_expect_success 'after the archive the audit is still clean' '
 		{ cat findings err; return 1; }
 '
 
+test_expect_success 'the audit judges the bucket of a site ID: one moved by hand is found' '
+	git clone -q "$REPO" moved &&
+	git -C moved config pki.root "$(git -C "$REPO" config pki.root)" &&
+	test_tick &&
+	mkdir -p moved/products/JMAC-2026-000 &&
+	git -C moved mv products/JMAC-BOR-2026-000/UNMISS-JMAC-BOR-2026-000002.gpg \
+		products/JMAC-BOR-2026-000/UNMISS-JMAC-BOR-2026-000002.xml products/JMAC-2026-000/ &&
+	git -C moved -c user.name=jmac -c user.email=jmac@mission.example \
+		-c user.signingkey="$(fpr jmac)" commit -q -S -m "move" &&
+	test_expect_code 1 pki-audit -C moved >findings &&
+	grep -q "^error A106 .*products/JMAC-2026-000/UNMISS-JMAC-BOR-2026-000002.gpg.*no part of" findings &&
+	grep -q "^error A304 .*UNMISS-JMAC-BOR-2026-000002, which is not in the repository" findings
+'
+
 test_expect_success 'refused (64, one line, nothing changed): a bad site' '
 	for s in bor BOR1234567890ABCD1 B-R ""; do
 		expect_refusal 64 as jmac pki-classify -C "$REPO" -l confidential -c c -a poc \
