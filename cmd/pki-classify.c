@@ -11,7 +11,7 @@
 #include "session.h"
 
 static const char usage[] =
-	"pki-classify [-C DIR] [-u KEY] [-l LEVEL] [-c CRIT] [-a AREAS] [--ir IR] [--safety] [--review DATE] [-e ENTITY] [FILE|-]\n"
+	"pki-classify [-C DIR] [-u KEY] [-l LEVEL] [-c CRIT] [-a AREAS] [--ir IR] [--safety] [--review DATE] [-e ENTITY] [-s SITE] [FILE|-]\n"
 	"pki-classify [-C DIR] [-u KEY] --change ID -l LEVEL [-c CRIT] [--review DATE] [--authority DELEGATION]\n"
 	"pki-classify [-C DIR] [-u KEY] --reviewed ID [--next DATE] [--authority DELEGATION]";
 
@@ -24,7 +24,7 @@ enum {
 };
 
 struct args {
-	const char *level, *crit, *areas, *review, *entity, *change, *authority;
+	const char *level, *crit, *areas, *review, *entity, *site, *change, *authority;
 	const char *reviewed, *next;
 	char *ir[IR_MAX];
 	size_t nir;
@@ -68,7 +68,7 @@ static int classify(struct pki_session *s, const struct args *g, struct pki_fili
 			 pki_criterion_name(f->label.criterion));
 		f->justification = why;
 	}
-	if ((rc = pki_filing_run(s, f, g->entity, file, build_classify)) == 0)
+	if ((rc = pki_filing_run(s, f, g->entity, g->site, file, build_classify)) == 0)
 		printf("%s\n", f->id);
 	return rc;
 }
@@ -266,6 +266,7 @@ static const struct option longopts[] = {
 	{ "criterion", required_argument, NULL, 'c' },
 	{ "areas", required_argument, NULL, 'a' },
 	{ "entity", required_argument, NULL, 'e' },
+	{ "site", required_argument, NULL, 's' },
 	{ "ir", required_argument, NULL, OPT_IR },
 	{ "safety", no_argument, NULL, OPT_SAFETY },
 	{ "review", required_argument, NULL, OPT_REVIEW },
@@ -280,7 +281,7 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 {
 	int opt;
 
-	while ((opt = pki_cli_getopt(cli, argc, argv, PKI_CLI_SHORT "l:c:a:e:",
+	while ((opt = pki_cli_getopt(cli, argc, argv, PKI_CLI_SHORT "l:c:a:e:s:",
 				     longopts)) != -1) {
 		if (pki_cli_common(cli, opt, optarg))
 			continue;
@@ -289,6 +290,7 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 		case 'c': g->crit = optarg; break;
 		case 'a': g->areas = optarg; break;
 		case 'e': g->entity = optarg; break;
+		case 's': g->site = optarg; break;
 		case OPT_SAFETY: g->safety = true; break;
 		case OPT_REVIEW: g->review = optarg; break;
 		case OPT_CHANGE: g->change = optarg; break;
@@ -311,7 +313,7 @@ static const char *stray_option(const struct args *g, int argc)
 		return "--next goes with --reviewed";
 	if (g->reviewed != NULL) {
 		if (g->change || g->level || g->crit || g->areas || g->nir || g->safety ||
-		    g->review || g->entity)
+		    g->review || g->entity || g->site)
 			return "--reviewed takes only --next and --authority";
 		return argc > 0 ? "--reviewed takes no FILE" : NULL;
 	}
@@ -320,8 +322,8 @@ static const char *stray_option(const struct args *g, int argc)
 			return "--authority goes with --change or --reviewed";
 		return argc > 1 ? "one FILE at most" : NULL;
 	}
-	if (g->areas || g->nir || g->safety || g->entity)
-		return "-a, --ir, --safety and -e go with a new product, not --change";
+	if (g->areas || g->nir || g->safety || g->entity || g->site)
+		return "-a, --ir, --safety, -e and -s go with a new product, not --change";
 	if (argc > 0)
 		return "--change takes no FILE";
 	if (g->level == NULL)
@@ -340,6 +342,7 @@ static int check_args(const struct args *g, struct pki_label *l)
 	    (g->areas && (rc = pki_check_areas("-a", g->areas)) < 0) ||
 	    (g->review && (rc = pki_time_parse("--review", g->review, &l->review)) < 0) ||
 	    (g->entity && (rc = pki_check_code("entity", g->entity)) < 0) ||
+	    (g->site && (rc = pki_check_code("site", g->site)) < 0) ||
 	    (g->next && (rc = pki_time_parse("--next", g->next, &l->review)) < 0) ||
 	    (g->change && (rc = pki_check_product_id(g->change)) < 0) ||
 	    (g->reviewed && (rc = pki_check_product_id(g->reviewed)) < 0) ||

@@ -13,10 +13,10 @@
 #include "session.h"
 
 static const char usage[] =
-	"pki-init -m CODE [-n NAME] [-e ENTITY] [-p PRINCIPAL] [--role ROLE] [-C DIR] [-u KEY] [DIR]";
+	"pki-init -m CODE [-n NAME] [-e ENTITY] [-s SITE] [-p PRINCIPAL] [--role ROLE] [-C DIR] [-u KEY] [DIR]";
 
 struct init {
-	const char *code, *name, *entity, *principal;
+	const char *code, *name, *entity, *site, *principal;
 	enum pki_role role;
 	char *default_principal;
 };
@@ -154,8 +154,10 @@ static int init(struct pki_session *s, struct init *in, const char *dir)
 	    (rc = pki_repo_local_set(s->repo, "user.signingkey", s->key.fpr)) == 0 &&
 	    /* The root the audit trusts, pinned where the mission began. */
 	    (rc = pki_repo_local_set(s->repo, "pki.root", pki_txn_commit_id(t))) == 0 &&
-	    in->entity != NULL)
-		rc = pki_repo_local_set(s->repo, "pki.entity", in->entity);
+	    (in->entity == NULL ||
+	     (rc = pki_repo_local_set(s->repo, "pki.entity", in->entity)) == 0) &&
+	    in->site != NULL)
+		rc = pki_repo_local_set(s->repo, "pki.site", in->site);
 	pki_txn_free(t);
 	pki_buf_release(&msg);
 	return rc;
@@ -169,6 +171,7 @@ int main(int argc, char **argv)
 		{ "mission", required_argument, NULL, 'm' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "entity", required_argument, NULL, 'e' },
+		{ "site", required_argument, NULL, 's' },
 		{ "principal", required_argument, NULL, 'p' },
 		{ "role", required_argument, NULL, OPT_ROLE },
 		{ NULL, 0, NULL, 0 },
@@ -179,7 +182,7 @@ int main(int argc, char **argv)
 	const char *dir;
 	int opt, rc;
 
-	while ((opt = pki_cli_getopt(&cli, argc, argv, PKI_CLI_SHORT "m:n:e:p:",
+	while ((opt = pki_cli_getopt(&cli, argc, argv, PKI_CLI_SHORT "m:n:e:s:p:",
 				     longopts)) != -1) {
 		if (pki_cli_common(&cli, opt, optarg))
 			continue;
@@ -187,6 +190,7 @@ int main(int argc, char **argv)
 		case 'm': in.code = optarg; break;
 		case 'n': in.name = optarg; break;
 		case 'e': in.entity = optarg; break;
+		case 's': in.site = optarg; break;
 		case 'p': in.principal = optarg; break;
 		case OPT_ROLE:
 			if (pki_role_parse(optarg, &in.role) < 0)
@@ -203,6 +207,7 @@ int main(int argc, char **argv)
 	if (pki_check_code("mission code", in.code) < 0 ||
 	    (in.name != NULL && pki_check_text("mission name", in.name, 200) < 0) ||
 	    (in.entity != NULL && pki_check_code("entity", in.entity) < 0) ||
+	    (in.site != NULL && pki_check_code("site", in.site) < 0) ||
 	    (in.principal != NULL && pki_check_principal("principal", in.principal) < 0))
 		pki_cli_usage_error(&cli, "%s", pki_error_last());
 	if (in.role != PKI_ROLE_HOM && in.role != PKI_ROLE_CHAIR)

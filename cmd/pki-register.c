@@ -11,7 +11,7 @@
 #include "session.h"
 
 static const char usage[] =
-	"pki-register [-C DIR] [-u KEY] --receive --from ORIGIN [--via CHANNEL] [--ref REF] -l LEVEL [-c CRIT] [-a AREAS] [--originator-control|--no-originator-control] [--safety] [--review DATE] [-e ENTITY] [FILE|-]\n"
+	"pki-register [-C DIR] [-u KEY] --receive --from ORIGIN [--via CHANNEL] [--ref REF] -l LEVEL [-c CRIT] [-a AREAS] [--originator-control|--no-originator-control] [--safety] [--review DATE] [-e ENTITY] [-s SITE] [FILE|-]\n"
 	"pki-register [-C DIR] [--product ID] [--action A] [--since D] [--until D] [--format csv|xml]";
 
 #define TEXT_MAX 256
@@ -24,7 +24,7 @@ enum {
 struct args {
 	bool receive, safety;
 	int orcon;		/* -1: the default (on), 0 off, 1 on */
-	const char *from, *via, *ref, *level, *crit, *areas, *entity, *review;
+	const char *from, *via, *ref, *level, *crit, *areas, *entity, *site, *review;
 	const char *product, *action, *since, *until, *format;
 };
 
@@ -59,7 +59,7 @@ static int receive(struct pki_session *s, const struct args *g, struct pki_filin
 	f->action = PKI_ACTION_RECEIVE;
 	f->justification = why.ptr;
 	f->reference = g->ref;
-	if ((rc = pki_filing_run(s, f, g->entity, file, build_receive)) == 0)
+	if ((rc = pki_filing_run(s, f, g->entity, g->site, file, build_receive)) == 0)
 		printf("%s\n", f->id);
 	pki_buf_release(&why);
 	return rc;
@@ -128,6 +128,7 @@ static const struct option longopts[] = {
 	{ "criterion", required_argument, NULL, 'c' },
 	{ "areas", required_argument, NULL, 'a' },
 	{ "entity", required_argument, NULL, 'e' },
+	{ "site", required_argument, NULL, 's' },
 	{ "originator-control", no_argument, NULL, OPT_ORCON },
 	{ "no-originator-control", no_argument, NULL, OPT_NO_ORCON },
 	{ "safety", no_argument, NULL, OPT_SAFETY },
@@ -145,7 +146,7 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 	int opt;
 
 	g->orcon = -1;
-	while ((opt = pki_cli_getopt(cli, argc, argv, PKI_CLI_SHORT "l:c:a:e:",
+	while ((opt = pki_cli_getopt(cli, argc, argv, PKI_CLI_SHORT "l:c:a:e:s:",
 				     longopts)) != -1) {
 		if (pki_cli_common(cli, opt, optarg))
 			continue;
@@ -158,6 +159,7 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 		case 'c': g->crit = optarg; break;
 		case 'a': g->areas = optarg; break;
 		case 'e': g->entity = optarg; break;
+		case 's': g->site = optarg; break;
 		case OPT_ORCON: g->orcon = 1; break;
 		case OPT_NO_ORCON: g->orcon = 0; break;
 		case OPT_SAFETY: g->safety = true; break;
@@ -175,8 +177,8 @@ static const char *stray_option(const struct args *g, int argc)
 {
 	if (!g->receive) {
 		if (g->from || g->via || g->ref || g->level || g->crit || g->areas ||
-		    g->entity || g->orcon >= 0 || g->safety || g->review)
-			return "--from, --via, --ref, -l, -c, -a, -e, --safety, --review and "
+		    g->entity || g->site || g->orcon >= 0 || g->safety || g->review)
+			return "--from, --via, --ref, -l, -c, -a, -e, -s, --safety, --review and "
 			       "--[no-]originator-control go with --receive";
 		return argc > 0 ? "listing takes no arguments" : NULL;
 	}
@@ -200,7 +202,8 @@ static int check_receive(const struct args *g, struct pki_label *l)
 	    (g->crit && (rc = pki_criterion_parse(g->crit, &l->criterion)) < 0) ||
 	    (g->areas && (rc = pki_check_areas("-a", g->areas)) < 0) ||
 	    (g->review && (rc = pki_time_parse("--review", g->review, &l->review)) < 0) ||
-	    (g->entity && (rc = pki_check_code("entity", g->entity)) < 0))
+	    (g->entity && (rc = pki_check_code("entity", g->entity)) < 0) ||
+	    (g->site && (rc = pki_check_code("site", g->site)) < 0))
 		return rc;
 	if (g->from[0] == '\0' || (g->via && g->via[0] == '\0') || (g->ref && g->ref[0] == '\0'))
 		return pki_error(PKI_EUSAGE, "--from, --via and --ref may not be empty");

@@ -166,9 +166,10 @@ int pki_filing_build(struct pki_session *s, struct pki_txn *t, struct pki_state 
 	int rc;
 
 	if ((rc = pki_check_code("entity", entity)) < 0 ||
+	    (f->site != NULL && (rc = pki_check_code("site", f->site)) < 0) ||
 	    (rc = pki_policy_initial_list(&st->matrix, originator, f->label.level,
 					  f->label.safety, s->now, &list)) < 0 ||
-	    (rc = pki_product_next_id(t, f->mission, entity, s->now, f->id)) < 0 ||
+	    (rc = pki_product_next_id(t, f->mission, entity, f->site, s->now, f->id)) < 0 ||
 	    (rc = stage_ciphertext(s, t, st, f, &list)) < 0 ||
 	    (rc = stage_label(s, t, st, f, &list)) < 0 ||
 	    (rc = stage_rows(s, t, st, f, &list)) < 0)
@@ -194,47 +195,62 @@ static int open_input(const char *file, int *fd)
 	return 0;
 }
 
-/* mission.code; the entity given, else pki.entity, else NULL (the actor's). */
-static int where(struct pki_repo *r, const char *given, char **mission, char **entity)
+/* A code of this clone: the one given, else the git config key's, else NULL. */
+static int local_code(struct pki_repo *r, const char *given, const char *key, char **out)
 {
 	int rc;
 
-	*mission = *entity = NULL;
-	if ((rc = pki_repo_conf_get(r, "mission.code", mission)) < 0)
-		return rc;
-	if (*mission == NULL || pki_check_code("mission.code", *mission) < 0)
-		return pki_error(PKI_ECONFIG, "%s: no valid mission.code", PKI_CONF_FILE);
+	*out = NULL;
 	if (given != NULL)
-		return (*entity = strdup(given)) != NULL ? 0 :
-			pki_error_errno(PKI_EINTERNAL, "entity");
-	if ((rc = pki_repo_local_get(r, "pki.entity", entity)) < 0)
+		return (*out = strdup(given)) != NULL ? 0 :
+			pki_error_errno(PKI_EINTERNAL, "%s", key);
+	if ((rc = pki_repo_local_get(r, key, out)) < 0)
 		return rc;
-	if (*entity != NULL && pki_check_code("pki.entity", *entity) < 0)
+	if (*out != NULL && pki_check_code(key, *out) < 0)
 		return pki_error_wrap(PKI_ECONFIG, "git config");
 	return 0;
 }
 
+/* mission.code; the entity given, else pki.entity, else NULL (the actor's);
+ * the site given, else pki.site, else NULL (none). */
+static int where(struct pki_repo *r, const char *given, const char *site,
+		 char **mission, char **entity, char **site_out)
+{
+	int rc;
+
+	*mission = *entity = *site_out = NULL;
+	if ((rc = pki_repo_conf_get(r, "mission.code", mission)) < 0)
+		return rc;
+	if (*mission == NULL || pki_check_code("mission.code", *mission) < 0)
+		return pki_error(PKI_ECONFIG, "%s: no valid mission.code", PKI_CONF_FILE);
+	if ((rc = local_code(r, given, "pki.entity", entity)) < 0)
+		return rc;
+	return local_code(r, site, "pki.site", site_out);
+}
+
 int pki_filing_run(struct pki_session *s, struct pki_filing *f, const char *entity,
-		   const char *file, pki_build_fn build)
+		   const char *site, const char *file, pki_build_fn build)
 {
 	struct pki_source src = { pki_source_fd, NULL };
-	char *mission = NULL, *ent = NULL;
+	char *mission = NULL, *ent = NULL, *st = NULL;
 	int fd = -1, rc;
 
-	if ((rc = where(s->repo, entity, &mission, &ent)) < 0 ||
+	if ((rc = where(s->repo, entity, site, &mission, &ent, &st)) < 0 ||
 	    (rc = open_input(file, &fd)) < 0)
 		goto out;
 	src.ctx = &fd;
 	f->mission = mission;
 	f->entity = ent;
+	f->site = st;
 	f->src = &src;
 	rc = pki_session_change(s, build, f);
 out:
 	if (fd > 0)
 		close(fd);
 	pki_filing_release(f);
-	f->mission = f->entity = NULL;
+	f->mission = f->entity = f->site = NULL;
 	f->src = NULL;
+	free(st);
 	free(ent);
 	free(mission);
 	return rc;

@@ -18,17 +18,14 @@ void pki_key_path(const char *fpr, char out[PKI_KEY_PATH_MAX])
 
 int pki_product_path(const char *id, const char *ext, char out[PKI_PRODUCT_PATH_MAX])
 {
-	const char *entity, *year;
-	int serial, n;
+	struct pki_product_id p;
+	int n;
 
-	if (pki_check_product_id(id) < 0)
+	if (pki_product_id_parse(id, &p) < 0)
 		return -PKI_EUSAGE;
-	/* MISSION-ENTITY-YYYY-NNNNNN, checked: split at the dashes. */
-	entity = strchr(id, '-') + 1;
-	year = id + strlen(id) - 11;
-	serial = atoi(year + 5);
-	n = snprintf(out, PKI_PRODUCT_PATH_MAX, PKI_PRODUCTS_DIR "/%.*s-%03d/%s.%s",
-		     (int)(year + 4 - entity), entity, serial / PKI_BUCKET_SIZE, id, ext);
+	n = snprintf(out, PKI_PRODUCT_PATH_MAX, PKI_PRODUCTS_DIR "/%s%s%s-%04d-%03ld/%s.%s",
+		     p.entity, p.site[0] != '\0' ? "-" : "", p.site, p.year,
+		     p.serial / PKI_BUCKET_SIZE, id, ext);
 	if (n < 0 || n >= PKI_PRODUCT_PATH_MAX)
 		return pki_error(PKI_EUSAGE, "product path for '%s' too long", id);
 	return 0;

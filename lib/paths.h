@@ -5,8 +5,9 @@
  *   share/pki/<name>             installed data: schemas, stylesheets
  *
  * Every path of the repository is formatted here and nowhere else.  IDs
- * are MISSION-ENTITY-YYYY-NNNNNN; the bucket is ENTITY-YYYY-NNN with
- * NNN = serial / 500, so no directory holds more than a thousand files
+ * are MISSION-ENTITY-YYYY-NNNNNN, or MISSION-ENTITY-SITE-YYYY-NNNNNN for
+ * a clone with a site; the bucket is ENTITY-YYYY-NNN, or ENTITY-SITE-YYYY-NNN,
+ * with NNN = serial / 500, so no directory holds more than a thousand files
  * and a change rewrites small trees only.
  */
 #ifndef PKI_PATHS_H
@@ -17,7 +18,7 @@
 #define PKI_KEYS_DIR "keys"
 #define PKI_PRODUCTS_DIR "products"
 #define PKI_KEY_PATH_MAX 64
-#define PKI_PRODUCT_PATH_MAX 96
+#define PKI_PRODUCT_PATH_MAX 128
 #define PKI_BUCKET_SIZE 500
 
 /* keys/<FPR>.asc; fpr is 40 hex digits, as the access matrix holds them. */

@@ -51,11 +51,11 @@ static int highest(struct pki_txn *t, const char *dir, const char *prefix,
 }
 
 int pki_product_next_id(struct pki_txn *t, const char *mission, const char *entity,
-			time_t when, char out[PKI_ID_MAX])
+			const char *site, time_t when, char out[PKI_ID_MAX])
 {
 	static const char *const bucket_sfx[] = { "", NULL };
 	static const char *const file_sfx[] = { ".gpg", ".xml", NULL };
-	char prefix[64], dir[PKI_PRODUCT_PATH_MAX];
+	char prefix[PKI_ID_MAX], dir[PKI_PRODUCT_PATH_MAX], codes[2 * PKI_CODE_MAX];
 	long bucket, serial;
 	struct tm tm;
 	int rc, year;
@@ -63,23 +63,30 @@ int pki_product_next_id(struct pki_txn *t, const char *mission, const char *enti
 	if (gmtime_r(&when, &tm) == NULL)
 		return pki_error(PKI_EINTERNAL, "time out of range");
 	year = tm.tm_year + 1900;
-	/* The highest bucket of the entity's year, then its highest file:
-	 * two small listings, however many products there are. */
-	snprintf(prefix, sizeof(prefix), "%s-%04d-", entity, year);
+	/* ENTITY or ENTITY-SITE: each office of an entity counts its own. */
+	if (site != NULL && *site != '\0')
+		snprintf(codes, sizeof(codes), "%.16s-%.16s", entity, site);
+	else
+		snprintf(codes, sizeof(codes), "%.16s", entity);
+	/* The highest bucket of the entity's (and site's) year, then its
+	 * highest file: two small listings, however many products there are. */
+	snprintf(prefix, sizeof(prefix), "%s-%04d-", codes, year);
 	if ((rc = highest(t, PRODUCTS, prefix, 0, bucket_sfx, &bucket)) < 0)
 		return rc;
 	serial = 0;
 	if (bucket >= 0) {
 		snprintf(dir, sizeof(dir), PRODUCTS "/%s%03ld", prefix, bucket);
-		snprintf(prefix, sizeof(prefix), "%s-%s-%04d-", mission, entity, year);
+		snprintf(prefix, sizeof(prefix), "%.16s-%s-%04d-", mission, codes, year);
 		if ((rc = highest(t, dir, prefix, 6, file_sfx, &serial)) < 0)
 			return rc;
 		if (serial < bucket * PKI_BUCKET_SIZE)
 			serial = bucket * PKI_BUCKET_SIZE;
 	}
 	if (++serial > SERIAL_MAX)
-		return pki_error(PKI_EDATA, "no serial left for %s in %d", entity, year);
-	snprintf(out, PKI_ID_MAX, "%s-%s-%04d-%06ld", mission, entity, year, serial);
+		return pki_error(PKI_EDATA, "no serial left for %s in %d", codes, year);
+	rc = snprintf(out, PKI_ID_MAX, "%.16s-%s-%04d-%06ld", mission, codes, year, serial);
+	if (rc < 0 || rc >= PKI_ID_MAX)
+		return pki_error(PKI_EINTERNAL, "product ID too long");
 	return pki_check_product_id(out);
 }
 

@@ -3,9 +3,10 @@
  *   products/<bucket>/<ID>.gpg   the ciphertext, encrypted to the distribution list
  *   products/<bucket>/<ID>.xml   its label, bound to the ciphertext by SHA-256
  *
- * IDs are MISSION-ENTITY-YYYY-NNNNNN, their paths made by paths.h.
+ * IDs are MISSION-ENTITY-YYYY-NNNNNN, or MISSION-ENTITY-SITE-YYYY-NNNNNN
+ * from a clone with a site (pki.site), their paths made by paths.h.
  * Serials are allocated under the repository lock from the highest one on
- * the tip, per entity and year.
+ * the tip, per entity, site and year.
  *
  * The label also carries the distribution list (principal names), the one
  * place it is kept besides the registry, so that a share or a revoke knows
@@ -30,11 +31,12 @@ struct pki_repo;
 struct pki_session;
 struct pki_state;
 
-#define PKI_ID_MAX 48
+#define PKI_ID_MAX 64	/* 3 codes of 16, YYYY, NNNNNN, 4 dashes, NUL */
 
-/* The next free ID for mission, entity and the year of `when`. */
+/* The next free ID for mission, entity, site (NULL or "": none) and the
+ * year of `when`. */
 int pki_product_next_id(struct pki_txn *t, const char *mission, const char *entity,
-			time_t when, char out[PKI_ID_MAX]);
+			const char *site, time_t when, char out[PKI_ID_MAX]);
 
 /* Read and validate a product's label (-PKI_ENOINPUT: no such product). */
 int pki_product_label(struct pki_txn *t, const char *id, struct pki_label *out);
@@ -120,6 +122,7 @@ struct pki_filing {
 	struct pki_label label;
 	const char *mission;	/* mission.code */
 	const char *entity;	/* NULL: the acting principal's entity */
+	const char *site;	/* NULL: none */
 	enum pki_action action;	/* classify or receive */
 	const char *authority, *justification, *reference;	/* of the row */
 	struct pki_source *src;	/* the plaintext, read once */
@@ -147,12 +150,13 @@ void pki_filing_release(struct pki_filing *f);
 
 /*
  * File a product: the mission code from pki.conf, the entity given, else
- * this clone's pki.entity, else the acting principal's; the plaintext
+ * this clone's pki.entity, else the acting principal's; the site given,
+ * else this clone's pki.site, else none; the plaintext
  * streamed from file (standard input for NULL or "-"); build (judging the
  * actor, then calling pki_filing_build) run as one change.  f->id holds
  * the new ID after.  Releases what f kept between tries.
  */
 int pki_filing_run(struct pki_session *s, struct pki_filing *f, const char *entity,
-		   const char *file, pki_build_fn build);
+		   const char *site, const char *file, pki_build_fn build);
 
 #endif

@@ -138,11 +138,12 @@ static bool shard_month(const char *name, time_t *start, time_t *end)
 static bool shard_wanted(const struct pki_registry_filter *f, time_t start, time_t end)
 {
 	time_t first = 0;
+	struct pki_product_id id;
 	struct tm tm = { 0 };
 
-	if (f->product != NULL && pki_check_product_id(f->product) == 0) {
-		/* MISSION-ENTITY-YYYY-NNNNNN: nothing of it before YYYY. */
-		tm.tm_year = atoi(f->product + strlen(f->product) - 11) - 1900;
+	if (f->product != NULL && pki_product_id_parse(f->product, &id) == 0) {
+		/* An ID of YYYY: nothing of it before YYYY. */
+		tm.tm_year = id.year - 1900;
 		tm.tm_mday = 1;
 		first = timegm(&tm);
 	}

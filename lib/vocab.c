@@ -204,27 +204,46 @@ static int num(const char *s, size_t n)
 	return v;
 }
 
-int pki_check_product_id(const char *s)
+/* The one grammar of product IDs (pki-files(5)): MISSION-ENTITY-YYYY-NNNNNN,
+ * or with a site MISSION-ENTITY-SITE-YYYY-NNNNNN.  The count of dashes
+ * tells the two forms apart, so a site of four digits is no year. */
+int pki_product_id_parse(const char *s, struct pki_product_id *out)
 {
+	struct pki_product_id id = { 0 };
+	char *codes[3] = { id.mission, id.entity, id.site };
 	struct echo e;
-	const char *p = s;
-	size_t n;
+	const char *p;
+	size_t n, k, dashes = 0, ncodes;
 
-	if ((n = code_len(p, '-')) == 0)
+	/* Three codes of 16, YYYY, NNNNNN and four dashes: 62 at most. */
+	for (p = s; *p != '\0' && p - s <= 62; p++)
+		if (*p == '-')
+			dashes++;
+	if (*p != '\0' || (dashes != 3 && dashes != 4))
 		goto bad;
-	p += n + 1;
-	if ((n = code_len(p, '-')) == 0)
-		goto bad;
-	p += n + 1;
+	ncodes = dashes - 1;	/* the parts before YYYY */
+	for (p = s, k = 0; k < ncodes; k++, p += n + 1) {
+		if ((n = code_len(p, '-')) == 0)
+			goto bad;
+		memcpy(codes[k], p, n);
+	}
 	if (!digits(p, 4) || p[4] != '-' || !digits(p + 5, 6) || p[11] != '\0')
 		goto bad;
-	if (num(p, 4) < 1970)
+	if ((id.year = num(p, 4)) < 1970)
 		goto bad;
+	id.serial = num(p + 5, 6);
+	if (out != NULL)
+		*out = id;
 	return 0;
 bad:
 	return pki_error(PKI_EUSAGE, "invalid product ID '%s' (expected "
-			 "MISSION-ENTITY-YYYY-NNNNNN, e.g. UNMISS-JMAC-2026-000042)",
+			 "MISSION-ENTITY[-SITE]-YYYY-NNNNNN, e.g. UNMISS-JMAC-2026-000042)",
 			 echo(&e, s));
+}
+
+int pki_check_product_id(const char *s)
+{
+	return pki_product_id_parse(s, NULL);
 }
 
 int pki_check_areas(const char *what, const char *s)

@@ -82,7 +82,7 @@ const char *pki_criterion_name(char code);	/* "third-party-confidence" */
  * other does too.  Each returns 0 or -PKI_EUSAGE with a message naming `what`.
  *   principal: [a-z0-9][a-z0-9._-]{0,63}, no "..": also a file-name part
  *   entity, mission code: [A-Z0-9]{1,16}
- *   product ID: MISSION-ENTITY-YYYY-NNNNNN
+ *   product ID: MISSION-ENTITY-YYYY-NNNNNN or MISSION-ENTITY-SITE-YYYY-NNNNNN
  *   areas: area(;area)*, area [a-z0-9][a-z0-9-]{0,47}, or "*"; at most 64
  *   reference, free text: valid UTF-8, no control characters, <= max bytes
  *   fingerprint: 40 hex digits (normalised to upper case in place)
@@ -90,6 +90,15 @@ const char *pki_criterion_name(char code);	/* "third-party-confidence" */
 int pki_check_principal(const char *what, const char *s);
 int pki_check_code(const char *what, const char *s);
 int pki_check_product_id(const char *s);
+/* A product ID taken apart, by the one parser of their grammar; site is ""
+ * for an ID without one.  out may be NULL (then it is pki_check_product_id). */
+#define PKI_CODE_MAX 17	/* [A-Z0-9]{1,16} + NUL */
+struct pki_product_id {
+	char mission[PKI_CODE_MAX], entity[PKI_CODE_MAX], site[PKI_CODE_MAX];
+	int year;	/* YYYY, >= 1970 */
+	long serial;	/* NNNNNN */
+};
+int pki_product_id_parse(const char *s, struct pki_product_id *out);
 int pki_check_areas(const char *what, const char *s);
 int pki_check_text(const char *what, const char *s, size_t max);
 /* The length of the UTF-8 sequence at s with its code point, 0 when it is

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "paths.h"
 #include "tap.h"
 #include "vocab.h"
 
@@ -97,7 +98,8 @@ static void test_names(void)
 	is_int(pki_check_product_id("unmiss-JMAC-2026-000042"), -PKI_EUSAGE, "lower-case mission");
 	is_int(pki_check_product_id("UNMISS--2026-000042"), -PKI_EUSAGE, "empty entity");
 	is_int(pki_check_product_id("UNMISS-JMAC-2026-000042/../x"), -PKI_EUSAGE, "path");
-	is_int(pki_check_product_id("UNMISS-JMAC-X-2026-000042"), -PKI_EUSAGE, "five parts");
+	is_int(pki_check_product_id("UNMISS-JMAC-X-2026-000042"), 0, "five parts: a site");
+	is_int(pki_check_product_id("UNMISS-JMAC-X-Y-2026-000042"), -PKI_EUSAGE, "six parts");
 	is_int(pki_check_product_id("UNMISS-JMAC-2026-00004a"), -PKI_EUSAGE, "letter in serial");
 
 	strcpy(fpr, "0123456789abcdef0123456789ABCDEF01234567");
@@ -263,6 +265,72 @@ static void test_scope(void)
 	ok(pki_authority_is_delegation("DLG-0123456789"), "an ID is a delegation");
 }
 
+/* The one parser of product IDs, both forms, and the buckets it gives. */
+static void test_product_id(void)
+{
+	struct pki_product_id p;
+	char path[PKI_PRODUCT_PATH_MAX], longid[300];
+	static const char *const bad[] = {
+		"UNMISS-JMAC-bor-2026-000007",		/* lower-case site */
+		"UNMISS-JMAC-B0R1234567890ABCD-2026-000007",	/* site of 17 */
+		"UNMISS-JMAC--2026-000007",		/* empty site */
+		"UNMISS-JMAC-BOR-2026-000007-",		/* trailing dash */
+		"-UNMISS-JMAC-2026-000007",
+		"UNMISS-JMAC-BOR-X-2026-000007",	/* six parts */
+		"UNMISS-JMAC-BOR-26-000007",
+		"UNMISS-JMAC-BOR-1969-000007",
+		"UNMISS-JMAC-BOR-2026-0000007",
+		"UNMISS-JMAC-BOR-2026",
+		"UNMISS-2026-000007",			/* no entity */
+		"UNMISS-JM_C-2026-000007",
+		"",
+	};
+	size_t i;
+
+	is_int(pki_product_id_parse("UNMISS-JMAC-2026-000042", &p), 0, "ID without a site");
+	is_str(p.mission, "UNMISS", "its mission");
+	is_str(p.entity, "JMAC", "its entity");
+	is_str(p.site, "", "no site");
+	is_int(p.year, 2026, "its year");
+	is_int((int)p.serial, 42, "its serial");
+	is_int(pki_product_id_parse("UNMISS-JMAC-BOR-2026-000007", &p), 0, "ID with a site");
+	is_str(p.mission, "UNMISS", "its mission");
+	is_str(p.entity, "JMAC", "its entity");
+	is_str(p.site, "BOR", "its site");
+	is_int(p.year, 2026, "its year");
+	is_int((int)p.serial, 7, "its serial");
+	/* A site of four digits is told from a year by the count of parts. */
+	is_int(pki_product_id_parse("UNMISS-JMAC-2025-2026-999999", &p), 0, "site like a year");
+	is_str(p.site, "2025", "the site");
+	is_int(p.year, 2026, "the year");
+	is_int((int)p.serial, 999999, "the highest serial");
+	is_int(pki_product_id_parse("A234567890123456-B234567890123456-C234567890123456-2026-000001",
+				    &p), 0, "codes of 16");
+	is_str(p.site, "C234567890123456", "a site of 16");
+	for (i = 0; i < NELEM(bad); i++)
+		is_int(pki_product_id_parse(bad[i], &p), -PKI_EUSAGE, "refused: %s", bad[i]);
+	ok(strstr(pki_error_last(), "MISSION-ENTITY[-SITE]-YYYY-NNNNNN") != NULL,
+	   "the message gives both forms");
+	memset(longid, 'A', sizeof(longid) - 1);
+	longid[sizeof(longid) - 1] = '\0';
+	is_int(pki_product_id_parse(longid, &p), -PKI_EUSAGE, "a long word refused");
+	memcpy(longid + sizeof(longid) - 13, "-2026-000001", 13);
+	is_int(pki_product_id_parse(longid, &p), -PKI_EUSAGE, "a long ID refused");
+
+	is_int(pki_product_path("UNMISS-JMAC-2026-000042", "gpg", path), 0, "path");
+	is_str(path, "products/JMAC-2026-000/UNMISS-JMAC-2026-000042.gpg", "bucket ENTITY-YYYY-NNN");
+	is_int(pki_product_path("UNMISS-JMAC-BOR-2026-000500", "xml", path), 0, "site path");
+	is_str(path, "products/JMAC-BOR-2026-001/UNMISS-JMAC-BOR-2026-000500.xml",
+	       "bucket ENTITY-SITE-YYYY-NNN, 500 a bucket");
+	is_int(pki_product_path("A234567890123456-B234567890123456-C234567890123456-2026-999999",
+				"gpg", path), 0, "the longest path fits");
+	is_str(path, "products/B234567890123456-C234567890123456-2026-1999/"
+	       "A234567890123456-B234567890123456-C234567890123456-2026-999999.gpg",
+	       "the longest path");
+	is_int(pki_product_path("UNMISS-JMAC-bor-2026-000001", "gpg", path), -PKI_EUSAGE,
+	       "no path for a bad ID");
+}
+
 int main(void)
 {
 	test_words();
@@ -271,5 +339,6 @@ int main(void)
 	test_text();
 	test_time();
 	test_scope();
+	test_product_id();
 	return done_testing();
 }
