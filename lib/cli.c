@@ -1,5 +1,6 @@
 /* cli.c: the options and habits every pki command shares. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,13 +100,23 @@ void pki_cli_usage_error(const struct pki_cli *cli, const char *why, ...)
 	exit(PKI_EUSAGE);
 }
 
+/* As git: a reader that has gone (`pki-register | head -1`) ends the
+ * command quietly, by the SIGPIPE that GPGME has us ignore. */
+static void die_of_sigpipe(void)
+{
+	signal(SIGPIPE, SIG_DFL);
+	raise(SIGPIPE);
+	_exit(128 + SIGPIPE);
+}
+
 int pki_cli_exit(const struct pki_cli *cli, int status)
 {
 	/* A full disk or a closed pipe must not pass for success. */
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
-		if (errno != EPIPE)
-			fprintf(stderr, "%s: cannot write to standard output: %s\n",
-				cli->prog, strerror(errno));
+		if (errno == EPIPE || pki_stdout_gone())
+			die_of_sigpipe();
+		fprintf(stderr, "%s: cannot write to standard output: %s\n",
+			cli->prog, strerror(errno));
 		return status != 0 ? status : PKI_EIO;
 	}
 	return status;

@@ -42,7 +42,8 @@ int pki_cli_getopt(const struct pki_cli *cli, int argc, char *const argv[],
 __attribute__((noreturn)) void pki_cli_usage_error(const struct pki_cli *cli, const char *why, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Flush and close stdout; 74 when that fails, else status. */
+/* Flush and close stdout; 74 when that fails, else status.  When its
+ * reader has gone (EPIPE), die of SIGPIPE, silently, as git does. */
 int pki_cli_exit(const struct pki_cli *cli, int status);
 
 #endif

@@ -1,5 +1,6 @@
 /* error.c: the per-thread last-error slot and the exit-status mapping. */
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #define MSG_MAX 1024
 
 static _Thread_local char last[MSG_MAX];
+static _Thread_local int last_errno;	/* errno of pki_error_errno, else 0 */
 
 /*
  * Messages quote what they were given (a revision, a path, a field, a
@@ -48,6 +50,7 @@ int pki_error(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	set(code, fmt, ap);
 	va_end(ap);
+	last_errno = 0;
 	return -code;
 }
 
@@ -62,6 +65,7 @@ int pki_error_errno(int code, const char *fmt, ...)
 	va_end(ap);
 	len = strlen(last);
 	snprintf(last + len, sizeof(last) - len, ": %s", strerror(saved));
+	last_errno = saved;
 	return -code;
 }
 
@@ -106,10 +110,22 @@ int pki_exit_status(int rc)
 	}
 }
 
+bool pki_stdout_gone(void)
+{
+	struct pollfd p = { 1, POLLOUT, 0 };
+
+	/* A pipe whose reader has gone polls as an error. */
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR) != 0;
+}
+
 int pki_report(const char *prog, int rc)
 {
 	int status = pki_exit_status(rc);
 
+	/* The reader has gone (`| head -1`): nothing to say, and
+	 * pki_cli_exit ends the command as SIGPIPE would. */
+	if (rc < 0 && last_errno == EPIPE && pki_stdout_gone())
+		return status;
 	if (rc < 0)
 		fprintf(stderr, "%s: %s%s\n", prog,
 			status == PKI_EPOLICY ? "refused: " : "",

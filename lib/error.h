@@ -8,6 +8,8 @@
 #ifndef PKI_ERROR_H
 #define PKI_ERROR_H
 
+#include <stdbool.h>
+
 enum pki_status {
 	PKI_OK       = 0,
 	PKI_FINDINGS = 1,	/* audit findings */
@@ -41,9 +43,13 @@ void pki_error_clear(void);
 /* Map a negative library return (or 0) to an exit status. */
 int pki_exit_status(int rc);
 
+/* Is standard output a pipe whose reader has gone? */
+bool pki_stdout_gone(void);
+
 /*
  * For commands: print "prog: msg" or, for a policy refusal,
- * "prog: refused: msg" on stderr, and return the exit status for rc.
+ * "prog: refused: msg" on stderr, and return the exit status for rc.  Nothing is printed for a write
+ * that failed because standard output's reader has gone (EPIPE).
  */
 int pki_report(const char *prog, int rc);
 

@@ -1,0 +1,75 @@
+#!/bin/sh
+# pki-register's listings in shell pipelines: a reader that goes early,
+# dates by month and year, an unknown product, tab-separated fields.
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIRECTORY/lib-product.sh"
+
+MONTH=2678400	# 31 days
+
+# list ARGS...: pki-register as someone holding no key at all.
+list() {
+	env -u PKI_KEY GNUPGHOME="$TRASH/nokeys" pki-register "$@"
+}
+
+# gone CMD...: run CMD into a pipe whose reader has already gone; its
+# exit status in rc, its stderr in err.
+gone() {
+	{ sleep 1; "$@" 2>err; echo $? >rc; } | true
+}
+
+test_expect_success 'setup: products over three months' '
+	mission &&
+	mkdir -m 700 nokeys &&
+	p1=$(echo one | as jmac pki-classify -C "$REPO" -l confidential -c c -a poc) &&
+	test_tick &&
+	p2=$(echo two | as fc pki-classify -C "$REPO" --safety) &&
+	test_tick $MONTH &&
+	as jmac pki-classify -C "$REPO" --change "$p1" -l unclassified >/dev/null &&
+	test_tick &&
+	r1=$(echo three | as chair pki-register -C "$REPO" --receive --from "Member State A" --ref "MS-A/1" -l confidential -c a) &&
+	test_tick $MONTH &&
+	p4=$(echo four | as police pki-classify -C "$REPO" -l confidential -c d) &&
+	test_tick &&
+	ls "$REPO/registry" >shards &&
+	printf "2026-03.csv\n2026-04.csv\n2026-05.csv\n" >expect &&
+	test_cmp expect shards
+'
+
+test_expect_success '| head -1: the first line, nothing on stderr' '
+	{ list -C "$REPO" 2>err; } | head -1 >first &&
+	test "$(wc -l <first)" -eq 1 &&
+	grep -q "^\"event\"" first &&
+	test_cmp /dev/null err &&
+	{ pki-matrix -C "$REPO" list 2>err; } | head -1 >first &&
+	test "$(wc -l <first)" -eq 1 &&
+	test_cmp /dev/null err
+'
+
+test_expect_success 'a reader gone before the first write: SIGPIPE, silently' '
+	gone list -C "$REPO" &&
+	test_cmp /dev/null err &&
+	echo 141 >expect &&
+	test_cmp expect rc &&
+	gone list -C "$REPO" --format xml &&
+	test_cmp /dev/null err &&
+	test_cmp expect rc &&
+	gone pki-matrix -C "$REPO" list &&
+	test_cmp /dev/null err &&
+	test_cmp expect rc
+'
+
+test_expect_success 'unbuffered, the first write fails: still silent' '
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 &&
+	export ASAN_OPTIONS &&
+	gone stdbuf -o0 pki-register -C "$REPO" &&
+	test_cmp /dev/null err &&
+	echo 141 >expect &&
+	test_cmp expect rc
+'
+
+test_expect_success 'a failure that is not the pipe is still said' '
+	{ test_expect_code 64 list -C "$REPO" --since never 2>err; } | true &&
+	grep -q "invalid date" err
+'
+
+test_done
