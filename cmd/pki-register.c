@@ -98,10 +98,11 @@ static int list(struct pki_session *s, const struct args *g)
 	struct pki_sink out = { stdout_write, NULL };
 	struct listing l = { NULL, PKI_BUF_INIT };
 	bool xml = g->format != NULL && strcmp(g->format, "xml") == 0;
+	time_t unused;
 	int rc;
 
-	if ((g->since && (rc = pki_time_parse("--since", g->since, &f.since)) < 0) ||
-	    (g->until && (rc = pki_time_parse_until("--until", g->until, &f.until)) < 0))
+	if ((g->since && (rc = pki_time_span("--since", g->since, &f.since, &unused)) < 0) ||
+	    (g->until && (rc = pki_time_span("--until", g->until, &unused, &f.until)) < 0))
 		return rc;
 	if (xml)
 		rc = pki_regxml_begin(&l.xml, &out);
@@ -227,8 +228,8 @@ static int check_list(const struct args *g)
 
 	if ((g->product && (rc = pki_check_product_id(g->product)) < 0) ||
 	    (g->action && (rc = pki_action_parse(g->action, &a)) < 0) ||
-	    (g->since && (rc = pki_time_parse("--since", g->since, &t)) < 0) ||
-	    (g->until && (rc = pki_time_parse_until("--until", g->until, &t)) < 0))
+	    (g->since && (rc = pki_time_span("--since", g->since, &t, &t)) < 0) ||
+	    (g->until && (rc = pki_time_span("--until", g->until, &t, &t)) < 0))
 		return rc;
 	if (g->format && strcmp(g->format, "csv") != 0 && strcmp(g->format, "xml") != 0)
 		return pki_error(PKI_EUSAGE, "unknown format '%.32s' (csv, xml)", g->format);

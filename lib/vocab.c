@@ -495,6 +495,39 @@ int pki_time_parse_until(const char *what, const char *s, time_t *out)
 	return 0;
 }
 
+int pki_time_span(const char *what, const char *s, time_t *from, time_t *until)
+{
+	struct tm tm = { 0 };
+	size_t len = strnlen(s, 8);
+	struct echo e;
+	bool bare;
+
+	if ((len == 4 && digits(s, 4)) ||
+	    (len == 7 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2))) {
+		/* A year or a month: from its first second to the next one's. */
+		tm.tm_year = num(s, 4) - 1900;
+		tm.tm_mon = len == 7 ? num(s + 5, 2) - 1 : 0;
+		tm.tm_mday = 1;
+		if (tm.tm_year < 70 || tm.tm_mon < 0 || tm.tm_mon > 11 ||
+		    (*from = timegm(&tm)) == (time_t)-1)
+			goto bad;
+		if (len == 7)
+			tm.tm_mon++;
+		else
+			tm.tm_year++;
+		if ((*until = timegm(&tm)) == (time_t)-1)
+			goto bad;
+		return 0;
+	}
+	if (parse(s, from, &bare) < 0)
+		goto bad;
+	*until = *from + (bare ? 24 * 60 * 60 : 0);
+	return 0;
+bad:
+	return pki_error(PKI_EUSAGE, "invalid date '%s' for %s (expected YYYY, YYYY-MM, "
+			 "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)", echo(&e, s), what);
+}
+
 /* $PKI_DATE fixes the clock, for tests and for reproducing a decision. */
 int pki_now(time_t *out)
 {

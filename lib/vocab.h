@@ -137,5 +137,10 @@ void pki_date_format(time_t t, char out[PKI_DATE_LEN]);
 /* The end of validity a date names: a bare date means to the end of that
  * day (the next midnight); a full time means that instant. */
 int pki_time_parse_until(const char *what, const char *s, time_t *out);
+/* What a --since or --until of a listing names: [*from, *until).  Besides
+ * a date (that day) and a full time (that instant: *until == *from),
+ * "YYYY-MM" is that month and "YYYY" that year.  --since D takes *from,
+ * --until D takes *until: "--until 2026-03" includes all of March. */
+int pki_time_span(const char *what, const char *s, time_t *from, time_t *until);
 
 #endif

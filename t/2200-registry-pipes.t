@@ -72,4 +72,28 @@ test_expect_success 'a failure that is not the pipe is still said' '
 	grep -q "invalid date" err
 '
 
+test_expect_success '--since and --until: a month, a year' '
+	list -C "$REPO" --since 2026-04 --until 2026-04 >april.csv &&
+	test "$(wc -l <april.csv)" -eq 3 &&
+	grep -q "\"$r1\"" april.csv &&
+	list -C "$REPO" --until 2026-03 >march.csv &&
+	test "$(wc -l <march.csv)" -eq 4 &&
+	list -C "$REPO" --since 2026-05 >may.csv &&
+	test "$(wc -l <may.csv)" -eq 2 &&
+	grep -q "\"$p4\"" may.csv &&
+	list -C "$REPO" --since 2026 --until 2026 >year.csv &&
+	test "$(wc -l <year.csv)" -eq 7 &&
+	list -C "$REPO" --until 2025 >before.csv &&
+	test "$(wc -l <before.csv)" -eq 1 &&
+	list -C "$REPO" --since 2027 >after.csv &&
+	test "$(wc -l <after.csv)" -eq 1
+'
+
+test_expect_success '--since and --until: what is not a date' '
+	for d in 2026-13 2026-1 202 1969 2026-04-; do
+		test_expect_code 64 list -C "$REPO" --since $d 2>err &&
+		grep -q "invalid date .* (expected YYYY, YYYY-MM, YYYY-MM-DD" err || return 1
+	done
+'
+
 test_done

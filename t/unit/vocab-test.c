@@ -192,7 +192,11 @@ static void test_text(void)
 static void test_time(void)
 {
 	char buf[PKI_TIME_LEN], date[PKI_DATE_LEN];
-	time_t t;
+	time_t t, u;
+	static const char *const bad_span[] = {
+		"", "202", "20266", "1969", "1969-12", "2026-13", "2026-00", "2026-1",
+		"2026-001", "2026/12", " 2026", "2026 ", "+2026", "2026-12-", "2026-01-01x",
+	};
 	static const char *const bad[] = {
 		"", "2026", "2026-1-01", "2026-13-01", "2026-00-10", "2026-01-00", "2026-01-32",
 		"2026-04-31", "2026-02-29", "1900-02-29", "2100-02-29", "1969-12-31",
@@ -228,6 +232,25 @@ static void test_time(void)
 	is_int(pki_time_parse_until("--until", "2026-01-01T12:00:00Z", &t), 0, "until a time");
 	is_int(t, 1767225600 + 12 * 3600, "means that instant");
 	is_int(pki_time_parse_until("--until", "2026-02-29", &t), -PKI_EUSAGE, "until refuses too");
+
+	is_int(pki_time_span("--since", "2026-12", &t, &u), 0, "span: a month");
+	is_int(t, 1796083200, "from its first second");
+	is_int(u, 1798761600, "to the next year's first");
+	is_int(pki_time_span("--until", "2024-02", &t, &u), 0, "span: February of a leap year");
+	is_int(u - t, 29 * 86400, "29 days");
+	is_int(pki_time_span("--since", "2026", &t, &u), 0, "span: a year");
+	is_int(t, 1767225600, "from New Year");
+	is_int(u, 1798761600, "to the next");
+	is_int(pki_time_span("--since", "2026-01-01", &t, &u), 0, "span: a day");
+	is_int(u - t, 86400, "one day");
+	is_int(pki_time_span("--since", "2026-01-01T11:05:00Z", &t, &u), 0, "span: an instant");
+	ok(t == u && t == 1767225600 + 11 * 3600 + 5 * 60, "begins and ends there");
+	is_int(pki_time_span("--since", "9999-12", &t, &u), 0, "span: the last month");
+	for (i = 0; i < NELEM(bad_span); i++)
+		is_int(pki_time_span("--since", bad_span[i], &t, &u), -PKI_EUSAGE,
+		       "span refused: '%s'", bad_span[i]);
+	is_str(pki_error_last(), "invalid date '2026-01-01x' for --since (expected YYYY, "
+	       "YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)", "span message");
 
 	pki_time_format(1767225600 + 11 * 3600 + 5 * 60 + 7, buf);
 	is_str(buf, "2026-01-01T11:05:07Z", "time format");
