@@ -104,6 +104,9 @@ static int list(struct pki_session *s, const struct args *g)
 	if ((g->since && (rc = pki_time_span("--since", g->since, &f.since, &unused)) < 0) ||
 	    (g->until && (rc = pki_time_span("--until", g->until, &unused, &f.until)) < 0))
 		return rc;
+	/* An ID nothing knows is a mistake, not an empty listing. */
+	if (g->product && (rc = pki_registry_known(s->repo, g->product)) < 0)
+		return rc;
 	if (xml)
 		rc = pki_regxml_begin(&l.xml, &out);
 	else

@@ -11,6 +11,8 @@
 
 #include "csv.h"
 #include "error.h"
+#include "label.h"
+#include "paths.h"
 #include "registry.h"
 #include "repo.h"
 
@@ -241,5 +243,31 @@ int pki_registry_scan(struct pki_repo *r, const struct pki_registry_filter *f,
 		if (shard_month(names[i], &start, &end) && shard_wanted(f, start, end))
 			rc = scan_shard(r, f, names[i], fn, arg);
 	pki_strv_free(names);
+	return rc;
+}
+
+static int seen(void *arg, const char *const *fields)
+{
+	*(bool *)arg = true;
+	return 1;	/* one is enough */
+}
+
+int pki_registry_known(struct pki_repo *r, const char *id)
+{
+	struct pki_registry_filter f = { id, NULL, 0, 0 };
+	char path[PKI_PRODUCT_PATH_MAX];
+	struct pki_buf label = PKI_BUF_INIT;
+	bool found = false;
+	int rc;
+
+	if ((rc = pki_registry_scan(r, &f, seen, &found)) < 0)
+		return rc;
+	if (found)
+		return 0;
+	/* Every filing records a row; a label alone still names a product. */
+	if ((rc = pki_product_path(id, "xml", path)) == 0 &&
+	    (rc = pki_repo_read(r, path, PKI_LABEL_MAX, &label)) == -PKI_ENOINPUT)
+		rc = pki_error(PKI_ENOINPUT, "no product '%s'", id);
+	pki_buf_release(&label);
 	return rc;
 }

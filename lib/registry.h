@@ -76,6 +76,12 @@ int pki_registry_scan(struct pki_repo *r, const struct pki_registry_filter *f,
 		      pki_registry_fn fn, void *arg);
 
 /*
+ * Does the ID name a product: a row of the registry, in any month, or a
+ * label at the tip?  0 if so, else -PKI_ENOINPUT ("no product 'ID'").
+ */
+int pki_registry_known(struct pki_repo *r, const char *id);
+
+/*
  * The registry as XML (share/pki/registry.xsd), row by row into a sink:
  * an <event id="..."> per row, a child per non-empty column, and one
  * <recipient> per principal of a list.  libxml2: xml-registry.c.

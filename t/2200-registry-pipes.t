@@ -96,4 +96,22 @@ test_expect_success '--since and --until: what is not a date' '
 	done
 '
 
+test_expect_success '--product: an ID nothing knows exits 66, on one line' '
+	test_expect_code 66 list -C "$REPO" --product UNMISS-JMAC-2026-000099 >out 2>err &&
+	test_cmp /dev/null out &&
+	echo "pki-register: no product '"'"'UNMISS-JMAC-2026-000099'"'"'" >expect &&
+	test_cmp expect err &&
+	test_expect_code 66 list -C "$REPO" --product UNMISS-JMAC-2031-000001 --format xml >out 2>err &&
+	test_cmp /dev/null out &&
+	test "$(wc -l <err)" -eq 1
+'
+
+test_expect_success '--product: a known ID out of --since/--until is an empty listing' '
+	list -C "$REPO" --product "$p4" --until 2026-04 >out &&
+	test "$(wc -l <out)" -eq 1 &&
+	grep -q "^\"event\"" out &&
+	list -C "$REPO" --product "$p1" --action receive >out &&
+	test "$(wc -l <out)" -eq 1
+'
+
 test_done
