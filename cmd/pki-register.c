@@ -12,17 +12,17 @@
 
 static const char usage[] =
 	"pki-register [-C DIR] [-u KEY] --receive --from ORIGIN [--via CHANNEL] [--ref REF] -l LEVEL [-c CRIT] [-a AREAS] [--originator-control|--no-originator-control] [--safety] [--review DATE] [-e ENTITY] [-s SITE] [FILE|-]\n"
-	"pki-register [-C DIR] [--product ID] [--action A] [--since D] [--until D] [--format csv|xml]";
+	"pki-register [-C DIR] [--product ID] [--action A] [--since D] [--until D] [--format csv|tsv|xml] [--no-header]";
 
 #define TEXT_MAX 256
 
 enum {
 	OPT_RECEIVE = PKI_OPT_FIRST_FREE, OPT_FROM, OPT_VIA, OPT_REF, OPT_ORCON, OPT_NO_ORCON,
-	OPT_SAFETY, OPT_PRODUCT, OPT_ACTION, OPT_SINCE, OPT_UNTIL, OPT_FORMAT, OPT_REVIEW,
+	OPT_SAFETY, OPT_PRODUCT, OPT_ACTION, OPT_SINCE, OPT_UNTIL, OPT_FORMAT, OPT_REVIEW, OPT_NO_HEADER,
 };
 
 struct args {
-	bool receive, safety;
+	bool receive, safety, no_header;
 	int orcon;		/* -1: the default (on), 0 off, 1 on */
 	const char *from, *via, *ref, *level, *crit, *areas, *entity, *site, *review;
 	const char *product, *action, *since, *until, *format;
@@ -68,7 +68,8 @@ static int receive(struct pki_session *s, const struct args *g, struct pki_filin
 /* --- listing --- */
 
 struct listing {
-	struct pki_regxml *xml;	/* NULL: CSV */
+	struct pki_regxml *xml;	/* NULL: CSV or TSV */
+	bool tsv;
 	struct pki_buf line;
 };
 
@@ -87,7 +88,8 @@ static int print_row(void *arg, const char *const *fields)
 	if (l->xml != NULL)
 		return pki_regxml_row(l->xml, fields);
 	pki_buf_reset(&l->line);
-	if ((rc = pki_csv_row(&l->line, fields, PKI_REGISTRY_NCOLS)) < 0)
+	if ((rc = (l->tsv ? pki_tsv_row : pki_csv_row)(&l->line, fields,
+						       PKI_REGISTRY_NCOLS)) < 0)
 		return rc;
 	return stdout_write(NULL, l->line.ptr, l->line.len);
 }
@@ -96,10 +98,10 @@ static int list(struct pki_session *s, const struct args *g)
 {
 	struct pki_registry_filter f = { g->product, g->action, 0, 0 };
 	struct pki_sink out = { stdout_write, NULL };
-	struct listing l = { NULL, PKI_BUF_INIT };
+	struct listing l = { NULL, false, PKI_BUF_INIT };
 	bool xml = g->format != NULL && strcmp(g->format, "xml") == 0;
 	time_t unused;
-	int rc;
+	int rc = 0;
 
 	if ((g->since && (rc = pki_time_span("--since", g->since, &f.since, &unused)) < 0) ||
 	    (g->until && (rc = pki_time_span("--until", g->until, &unused, &f.until)) < 0))
@@ -107,9 +109,10 @@ static int list(struct pki_session *s, const struct args *g)
 	/* An ID nothing knows is a mistake, not an empty listing. */
 	if (g->product && (rc = pki_registry_known(s->repo, g->product)) < 0)
 		return rc;
+	l.tsv = g->format != NULL && strcmp(g->format, "tsv") == 0;
 	if (xml)
 		rc = pki_regxml_begin(&l.xml, &out);
-	else
+	else if (!g->no_header)
 		rc = print_row(&l, pki_registry_header);
 	if (rc == 0)
 		rc = pki_registry_scan(s->repo, &f, print_row, &l);
@@ -142,6 +145,7 @@ static const struct option longopts[] = {
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "no-header", no_argument, NULL, OPT_NO_HEADER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -173,6 +177,7 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 		case OPT_SINCE: g->since = optarg; break;
 		case OPT_UNTIL: g->until = optarg; break;
 		case OPT_FORMAT: g->format = optarg; break;
+		case OPT_NO_HEADER: g->no_header = true; break;
 		}
 	}
 }
@@ -186,8 +191,9 @@ static const char *stray_option(const struct args *g, int argc)
 			       "--[no-]originator-control go with --receive";
 		return argc > 0 ? "listing takes no arguments" : NULL;
 	}
-	if (g->product || g->action || g->since || g->until || g->format)
-		return "--product, --action, --since, --until and --format are for listing";
+	if (g->product || g->action || g->since || g->until || g->format || g->no_header)
+		return "--product, --action, --since, --until, --format and --no-header "
+		       "are for listing";
 	if (g->from == NULL)
 		return "--receive needs --from ORIGIN";
 	if (g->level == NULL)
@@ -234,8 +240,11 @@ static int check_list(const struct args *g)
 	    (g->since && (rc = pki_time_span("--since", g->since, &t, &t)) < 0) ||
 	    (g->until && (rc = pki_time_span("--until", g->until, &t, &t)) < 0))
 		return rc;
-	if (g->format && strcmp(g->format, "csv") != 0 && strcmp(g->format, "xml") != 0)
-		return pki_error(PKI_EUSAGE, "unknown format '%.32s' (csv, xml)", g->format);
+	if (g->format && strcmp(g->format, "csv") != 0 && strcmp(g->format, "tsv") != 0 &&
+	    strcmp(g->format, "xml") != 0)
+		return pki_error(PKI_EUSAGE, "unknown format '%.32s' (csv, tsv, xml)", g->format);
+	if (g->no_header && g->format && strcmp(g->format, "xml") == 0)
+		return pki_error(PKI_EUSAGE, "--no-header goes with csv and tsv");
 	return 0;
 }
 

@@ -249,3 +249,28 @@ int pki_csv_row(struct pki_buf *out, const char *const *fields, size_t n)
 	}
 	return rc;
 }
+
+int pki_tsv_row(struct pki_buf *out, const char *const *fields, size_t n)
+{
+	size_t i, start = out->len;
+	char what[32];
+	int rc = 0;
+
+	/* No quoting: the check refuses TAB, CR and LF, which alone would
+	 * need it. */
+	for (i = 0; i < n && rc == 0; i++) {
+		snprintf(what, sizeof(what), "field %zu", i + 1);
+		if ((rc = pki_check_text(what, fields[i], PKI_CSV_MAX_FIELD)) < 0)
+			rc = pki_error_wrap(PKI_EUSAGE, "cannot write a TSV row");
+		else if ((i > 0 && (rc = pki_buf_add(out, "\t", 1)) < 0) ||
+			 (rc = pki_buf_adds(out, fields[i])) < 0)
+			break;
+	}
+	if (rc == 0)
+		rc = pki_buf_add(out, "\n", 1);
+	if (rc < 0 && out->ptr != NULL) {	/* no half row */
+		out->len = start;
+		out->ptr[start] = '\0';
+	}
+	return rc;
+}

@@ -50,4 +50,11 @@ void pki_table_free(struct pki_table *t);
  */
 int pki_csv_row(struct pki_buf *out, const char *const *fields, size_t n);
 
+/*
+ * Append one tab-separated row, LF-ended, for cut(1) and awk(1): fields as
+ * they are, unquoted, checked as above (no TAB, CR or LF can occur in
+ * one), -PKI_EUSAGE and out left unchanged otherwise.
+ */
+int pki_tsv_row(struct pki_buf *out, const char *const *fields, size_t n);
+
 #endif

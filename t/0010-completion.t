@@ -167,7 +167,7 @@ if [ -f "$SRC/cmd/pki-register.c" ]; then
 		comp pki-register --action re >actual &&
 		words receive reclassify revoke review >expect && test_cmp expect actual &&
 		comp pki-register --format "" >actual &&
-		words csv xml >expect && test_cmp expect actual
+		words csv tsv xml >expect && test_cmp expect actual
 	'
 fi
 

@@ -120,7 +120,7 @@ test_expect_success 'every label valid, every shard read, every commit verified,
 test_expect_success '--help and --version' '
 	pki-register --help >out &&
 	grep -q "^usage: pki-register .*--receive --from ORIGIN" out &&
-	grep -q "^   or: pki-register .*--format csv|xml\]$" out &&
+	grep -q "^   or: pki-register .*--format csv|tsv|xml\] \[--no-header\]$" out &&
 	pki-register --version | grep -q "^pki-register [0-9]"
 '
 

@@ -114,4 +114,52 @@ test_expect_success '--product: a known ID out of --since/--until is an empty li
 	test "$(wc -l <out)" -eq 1
 '
 
+test_expect_success '--format tsv: the columns of the CSV, by tab, LF-ended' '
+	list -C "$REPO" >all.csv &&
+	list -C "$REPO" --format tsv >all.tsv &&
+	test "$(wc -l <all.tsv)" -eq 7 &&
+	! grep -q "$(printf "\r")" all.tsv &&
+	! grep -q "\"" all.tsv &&
+	head -1 all.tsv >head &&
+	printf "event\ttime\taction\tproduct\tlevel\tactor\trecipient\tauthority\tjustification\thrddp\tarrangement\treference\n" >expect &&
+	test_cmp expect head &&
+	python3 - all.csv all.tsv <<-\EOF
+	import csv, sys
+	c = list(csv.reader(open(sys.argv[1], newline="")))
+	t = [l.split("\t") for l in open(sys.argv[2], newline="").read().split("\n")[:-1]]
+	assert c == t, (c, t)
+	EOF
+'
+
+test_expect_success '--format tsv: cut and awk get exact values' '
+	list -C "$REPO" --format tsv --no-header --action receive >r.tsv &&
+	test "$(cut -f 4 r.tsv)" = "$r1" &&
+	test "$(cut -f 9 r.tsv)" = "received from Member State A" &&
+	test "$(awk -F "\t" "{ print \$12 }" r.tsv)" = "MS-A/1" &&
+	list -C "$REPO" --format tsv --no-header --since 2026 |
+		awk -F "\t" "{ n[\$3]++ } END { print n[\"classify\"], n[\"share\"] }" >counts &&
+	echo "3 1" >expect &&
+	test_cmp expect counts
+'
+
+test_expect_success '--no-header: the rows alone, in CSV and TSV' '
+	list -C "$REPO" --no-header >rows.csv &&
+	tail -n +2 all.csv >expect &&
+	test_cmp expect rows.csv &&
+	list -C "$REPO" --no-header --format tsv >rows.tsv &&
+	tail -n +2 all.tsv >expect &&
+	test_cmp expect rows.tsv &&
+	list -C "$REPO" --no-header --product "$p4" --until 2026-04 >none &&
+	test_cmp /dev/null none
+'
+
+test_expect_success '--no-header and --format: usage errors' '
+	test_expect_code 64 list -C "$REPO" --no-header --format xml 2>err &&
+	grep -q "no-header goes with csv and tsv" err &&
+	test_expect_code 64 list -C "$REPO" --format tab 2>err &&
+	grep -q "unknown format .tab. (csv, tsv, xml)" err &&
+	echo x | test_expect_code 64 as chair pki-register -C "$REPO" --receive --from A -l unclassified --no-header 2>err &&
+	grep -q "are for listing" err
+'
+
 test_done

@@ -244,11 +244,29 @@ static void test_write(void)
 	pki_buf_release(&b);
 }
 
+static void test_tsv(void)
+{
+	struct pki_buf b = PKI_BUF_INIT;
+	const char *f[3] = { "a \"b\", c", "=1+2", "" };
+
+	is_int(pki_tsv_row(&b, f, 3), 0, "tsv: a row");
+	is_str(b.ptr, "a \"b\", c\t=1+2\t\n", "tsv: as they are, by tab, LF-ended");
+	f[1] = "a\tb";
+	is_int(pki_tsv_row(&b, f, 3), -PKI_EUSAGE, "tsv: a tab is not written");
+	is_str(pki_error_last(), "cannot write a TSV row: field 2 contains a control "
+	       "character (U+0009 at byte 2)", "tsv: message");
+	f[1] = "two\nlines";
+	is_int(pki_tsv_row(&b, f, 3), -PKI_EUSAGE, "tsv: a line break is not written");
+	is_str(b.ptr, "a \"b\", c\t=1+2\t\n", "tsv: no half row is left behind");
+	pki_buf_release(&b);
+}
+
 int main(void)
 {
 	test_read();
 	test_refusals();
 	test_rows_limit();
 	test_write();
+	test_tsv();
 	return done_testing();
 }
