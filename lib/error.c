@@ -93,6 +93,7 @@ const char *pki_error_last(void)
 void pki_error_clear(void)
 {
 	last[0] = '\0';
+	last_errno = 0;
 }
 
 int pki_exit_status(int rc)

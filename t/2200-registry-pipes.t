@@ -114,6 +114,20 @@ test_expect_success '--product: a known ID out of --since/--until is an empty li
 	test "$(wc -l <out)" -eq 1
 '
 
+test_expect_success '--product: a label whose rows are gone still names a product' '
+	git clone -q "$REPO" norows &&
+	git -C norows rm -q registry/2026-05.csv &&
+	git -C norows -c user.name=x -c user.email=x@x commit -qm "no May" &&
+	list -C norows --product "$p4" >out &&
+	test "$(wc -l <out)" -eq 1 &&
+	git -C norows rm -q -r products &&
+	git -C norows -c user.name=x -c user.email=x@x commit -qm "no products" &&
+	test_expect_code 66 list -C norows --product "$p4" 2>err &&
+	grep -q "no product" err &&
+	list -C norows --product "$p1" >out &&
+	test "$(wc -l <out)" -eq 3
+'
+
 test_expect_success '--format tsv: the columns of the CSV, by tab, LF-ended' '
 	list -C "$REPO" >all.csv &&
 	list -C "$REPO" --format tsv >all.tsv &&
