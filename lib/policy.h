@@ -337,6 +337,10 @@ int pki_policy_may_receive(const struct pki_principal *actor);
  * registry, or the hom (pki-archive(1), policy 11.5.1, 12.6.9). */
 int pki_policy_may_archive(const struct pki_principal *actor);
 
+/* Who records the receipt of a transfer (an archive-ack row): the UN
+ * Archives, an archives principal (pki-archive(1) --ack, policy 11.5.1). */
+int pki_policy_may_acknowledge(const struct pki_principal *actor);
+
 /*
  * Who receives a product on its transfer to the UN Archives (policy
  * 11.5.1): the recipient of the custodian's re-encryption for a transfer
