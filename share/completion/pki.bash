@@ -108,7 +108,7 @@ _pki_values() {
 	--change|--reviewed|--product) _pki_products ;;
 	--authority) _pki_delegations ;;
 	-u) _pki_keys ;;
-	--period) _pki_periods ;;
+	--period|--ack) _pki_periods ;;
 	--since|--root)
 		[[ $1 == pki-audit ]] && _pki_git for-each-ref --format='%(refname:short)' ;;
 	*)
