@@ -142,6 +142,16 @@ static int by_acked(const void *a, const void *b)
 	return strcmp(((const struct acked *)a)->id, ((const struct acked *)b)->id);
 }
 
+/* A half-yearly transfer, MISSION-2026H1: the one pki-archive --ack
+ * acknowledges (a final one, at the closure of the mission, is not). */
+static bool half_yearly(const char *ref)
+{
+	const char *dash = strrchr(ref, '-');
+	struct pki_period p;
+
+	return dash != NULL && pki_period_parse(dash + 1, &p) == 0;
+}
+
 static struct xfer *xfer_find(struct xfer *v, size_t n, const char *ref)
 {
 	size_t i;
@@ -170,7 +180,7 @@ static int collect(struct pki_auditor *au, const struct pki_arow *rows, size_t n
 			acks[(*nacks)++].t = t;
 		}
 		if (strcmp(rows[i].f[PKI_COL_ACTION], "archive") != 0 ||
-		    rows[i].f[PKI_COL_REFERENCE][0] == '\0')
+		    !half_yearly(rows[i].f[PKI_COL_REFERENCE]))
 			continue;
 		if ((x = xfer_find(*xv, *nx, rows[i].f[PKI_COL_REFERENCE])) == NULL) {
 			if ((grown = pki_row_grow(*xv, *nx, &cap, sizeof(*grown))) == NULL)
@@ -199,8 +209,8 @@ static int collect(struct pki_auditor *au, const struct pki_arow *rows, size_t n
 	return 0;
 }
 
-/* Transfers made by --at whose receipt the UN Archives have not
- * recorded (archive-ack rows for its products after its last archive
+/* Half-yearly transfers made by --at whose receipt the UN Archives have
+ * not recorded (archive-ack rows for its products after its last archive
  * row) within 90 days: one warning each (policy 11.5.1). */
 int pki_audit_acks(struct pki_auditor *au, const struct pki_arow *rows, size_t n)
 {

@@ -120,4 +120,11 @@ test_expect_success 'a transfer made again after the receipt wants a new one' '
 	pki-audit -C "$REPO" --at 2027-01-06T11:00:00Z --strict
 '
 
+test_expect_success 'a final transfer wants no receipt: no A703 for it' '
+	at 2027-01-07T10:00:00Z &&
+	mkdir "$TRASH/final" &&
+	as chair pki-archive -C "$REPO" --final -o "$TRASH/final" >/dev/null &&
+	pki-audit -C "$REPO" --at 2027-06-01 --strict
+'
+
 test_done
