@@ -95,7 +95,10 @@ test_expect_success 'one archive-ack row per product of the transfer' '
 	grep -q "^$id1|confidential|" rows &&
 	grep -q "^$id2|strictly-confidential|" rows &&
 	pki-register -C "$REPO" --action archive-ack >reg &&
-	test "$(grep -c archive-ack reg)" = 2
+	test "$(grep -c archive-ack reg)" = 2 &&
+	pki-register -C "$REPO" --action archive-ack --format xml >reg.xml &&
+	xmllint --noout --schema "$SRC/share/pki/registry.xsd" reg.xml 2>err ||
+		{ cat err; return 1; }
 '
 
 test_expect_success 'refused: already acknowledged (65), unchanged' '
