@@ -291,7 +291,8 @@ int pki_policy_archives_recipient(const struct pki_principal *r, const char *nam
  * level moves the review date only.  Each re-encryption (reclassify,
  * share, revoke, and the custodian's shares to the archives) changes the
  * distribution list and the binding to the new ciphertext.  An export gives a copy away and leaves
- * the repository's label as it was; an archive row records a transfer.
+ * the repository's label as it was; an archive row records a transfer,
+ * an archive-ack row the Archives' receipt of it.
  * No action changes a product's ID.  An action missing here owns nothing.
  */
 static const unsigned label_owners[] = {

@@ -358,8 +358,8 @@ int pki_policy_archives_recipient(const struct pki_principal *r, const char *nam
  * actions it records for a product (a set of 1u << enum pki_action):
  * classify and receive write the whole label but its ID; reclassify the
  * level, criterion, review date, distribution list and binding; review
- * the review date only; share and revoke the list and binding; export
- * and archive nothing (policy 11.2.1, 11.4.3).
+ * the review date only; share and revoke the list and binding; export,
+ * archive and archive-ack nothing (policy 11.2.1, 11.4.3).
  */
 unsigned pki_policy_label_owns(unsigned actions);
 
