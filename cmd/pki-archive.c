@@ -1,5 +1,6 @@
 /* pki-archive: transfer a half-year, or everything at closure, to the UN
  * Archives as a BagIt bag, and record the transfer. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +13,10 @@
 static const char usage[] =
 	"pki-archive [-C DIR] [-u KEY] --period YYYYH1|YYYYH2 -o DIR [--force]\n"
 	"pki-archive [-C DIR] [-u KEY] --due -o DIR\n"
-	"pki-archive [-C DIR] [-u KEY] --final -o DIR [--force]";
+	"pki-archive [-C DIR] [-u KEY] --final -o DIR [--force]\n"
+	"pki-archive [-C DIR] [-u KEY] --ack YYYYH1|YYYYH2 --accession REF";
 
-enum { OPT_PERIOD = PKI_OPT_FIRST_FREE, OPT_DUE, OPT_FINAL, OPT_FORCE };
+enum { OPT_PERIOD = PKI_OPT_FIRST_FREE, OPT_DUE, OPT_FINAL, OPT_FORCE, OPT_ACK, OPT_ACCESSION };
 
 static const struct option longopts[] = {
 	PKI_CLI_LONG,
@@ -22,12 +24,21 @@ static const struct option longopts[] = {
 	{ "due", no_argument, NULL, OPT_DUE },
 	{ "final", no_argument, NULL, OPT_FINAL },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "ack", required_argument, NULL, OPT_ACK },
+	{ "accession", required_argument, NULL, OPT_ACCESSION },
 	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
 
+/* --ack PERIOD --accession REF: the Archives' receipt of a transfer. */
+struct ack_opts {
+	bool on;
+	struct pki_period period;
+	const char *accession;
+};
+
 static void parse_options(struct pki_cli *cli, struct pki_archive_opts *o,
-			  int argc, char **argv)
+			  struct ack_opts *a, int argc, char **argv)
 {
 	const char *period = NULL;
 	int opt, modes = 0;
@@ -38,8 +49,10 @@ static void parse_options(struct pki_cli *cli, struct pki_archive_opts *o,
 			continue;
 		switch (opt) {
 		case OPT_PERIOD:
+		case OPT_ACK:
 			period = optarg;
 			o->mode = PKI_ARCHIVE_PERIOD;
+			a->on = opt == OPT_ACK;
 			modes++;
 			break;
 		case OPT_DUE:
@@ -53,6 +66,9 @@ static void parse_options(struct pki_cli *cli, struct pki_archive_opts *o,
 		case OPT_FORCE:
 			o->force = true;
 			break;
+		case OPT_ACCESSION:
+			a->accession = optarg;
+			break;
 		case 'o':
 			o->outdir = optarg;
 			break;
@@ -61,12 +77,19 @@ static void parse_options(struct pki_cli *cli, struct pki_archive_opts *o,
 	if (optind < argc)
 		pki_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
 	if (modes != 1)
-		pki_cli_usage_error(cli, "give one of --period, --due and --final");
-	if (o->outdir == NULL || *o->outdir == '\0')
+		pki_cli_usage_error(cli, "give one of --period, --due, --final and --ack");
+	if (a->on && (o->outdir != NULL || o->force))
+		pki_cli_usage_error(cli, "--ack takes no -o and no --force");
+	if (a->on && (a->accession == NULL || *a->accession == '\0'))
+		pki_cli_usage_error(cli, "--accession REF is required with --ack: the "
+				    "Archives' accession number");
+	if (!a->on && a->accession != NULL)
+		pki_cli_usage_error(cli, "--accession goes with --ack");
+	if (!a->on && (o->outdir == NULL || *o->outdir == '\0'))
 		pki_cli_usage_error(cli, "-o DIR is required: the directory to write the transfer in");
 	if (o->force && o->mode == PKI_ARCHIVE_DUE)
 		pki_cli_usage_error(cli, "--force goes with --period and --final");
-	if (period != NULL && pki_period_parse(period, &o->period) < 0)
+	if (period != NULL && pki_period_parse(period, a->on ? &a->period : &o->period) < 0)
 		pki_cli_usage_error(cli, "%s", pki_error_last());
 }
 
@@ -74,13 +97,16 @@ int main(int argc, char **argv)
 {
 	struct pki_cli cli = { "pki-archive", usage, NULL, NULL };
 	struct pki_archive_opts o = { 0 };
+	struct ack_opts a = { 0 };
 	struct pki_session s;
 	char *path = NULL;
 	int rc;
 
-	parse_options(&cli, &o, argc, argv);
+	parse_options(&cli, &o, &a, argc, argv);
 	rc = pki_session_open(&s, cli.prog, NULL, cli.key, PKI_SESSION_KEY);
-	if (rc == 0 && (rc = pki_archive_run(&s, &o, &path)) == 0 && path != NULL)
+	if (rc == 0 && a.on)
+		rc = pki_archive_ack(&s, &a.period, a.accession);
+	else if (rc == 0 && (rc = pki_archive_run(&s, &o, &path)) == 0 && path != NULL)
 		printf("%s\n", path);
 	rc = pki_report(cli.prog, rc);
 	pki_session_close(&s);

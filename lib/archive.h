@@ -13,6 +13,7 @@
  *   archive-scan.c  what the registry says of transfers and records
  *   archive.c       a transfer: judge, choose, record, publish
  *   archive-fill.c  its payload: records (re-encrypted if need be), documents
+ *   archive-ack.c   the Archives' receipt of a transfer (archive-ack rows)
  *   xml-transfer.c  the transfer list (libxml2, through xml-write.c)
  */
 #ifndef PKI_ARCHIVE_H
@@ -152,5 +153,15 @@ struct pki_archive_opts {
  * *path (malloc'd) is the bag's path; NULL when --due found nothing due.
  */
 int pki_archive_run(struct pki_session *s, const struct pki_archive_opts *o, char **path);
+
+/*
+ * Record, as the session's acting key (an archives principal), the UN
+ * Archives' receipt of the transfer of a half-year under their accession
+ * reference ref (archive-ack.c): one archive-ack row per product of the
+ * transfer.  -PKI_EDATA for a half-year never transferred or already
+ * acknowledged, -PKI_EUSAGE for an empty or bad ref, -PKI_EPOLICY for
+ * another actor.
+ */
+int pki_archive_ack(struct pki_session *s, const struct pki_period *period, const char *ref);
 
 #endif

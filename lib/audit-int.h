@@ -333,6 +333,9 @@ int pki_audit_ended(struct pki_auditor *au, const struct pki_matrix *m, const si
 /* audit-overdue.c: half-years not transferred to the archives, over the
  * rows at the tip; a product past its review date (check 7). */
 int pki_audit_transfers(struct pki_auditor *au, const struct pki_arow *rows, size_t n);
+/* Transfers whose receipt the UN Archives did not record within 90 days
+ * of --at (A703, audit-overdue.c). */
+int pki_audit_acks(struct pki_auditor *au, const struct pki_arow *rows, size_t n);
 int pki_audit_review(struct pki_auditor *au, const struct pki_aproduct *p);
 
 #endif

@@ -1,7 +1,8 @@
 /* audit-overdue.c: overdue work, as warnings (audit check 7): half-years
  * whose products were not all transferred to the UN Archives (policy
  * 11.5.1), and products past their review date that were neither
- * reviewed nor reclassified since (policy 11.2.1).
+ * reviewed nor reclassified since (policy 11.2.1), and transfers whose
+ * receipt the UN Archives did not record within 90 days (policy 11.5.1).
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -118,5 +119,130 @@ int pki_audit_transfers(struct pki_auditor *au, const struct pki_arow *rows, siz
 	}
 	free(due);
 	free(archived);
+	return rc;
+}
+
+/* A product's latest archive-ack row, by --at. */
+struct acked {
+	const char *id;
+	time_t t;
+};
+
+/* A transfer: its archive rows' reference and the time of the last. */
+struct xfer {
+	const char *ref;
+	time_t t;
+	bool acked;
+};
+
+#define ACK_DAYS 90
+
+static int by_acked(const void *a, const void *b)
+{
+	return strcmp(((const struct acked *)a)->id, ((const struct acked *)b)->id);
+}
+
+/* A half-yearly transfer, MISSION-2026H1: the one pki-archive --ack
+ * acknowledges (a final one, at the closure of the mission, is not). */
+static bool half_yearly(const char *ref)
+{
+	const char *dash = strrchr(ref, '-');
+	struct pki_period p;
+
+	return dash != NULL && pki_period_parse(dash + 1, &p) == 0;
+}
+
+static struct xfer *xfer_find(struct xfer *v, size_t n, const char *ref)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].ref, ref) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* The archive rows of a transfer and its time; acks, each product's
+ * latest, sorted by product. */
+static int collect(struct pki_auditor *au, const struct pki_arow *rows, size_t n,
+		   struct acked *acks, size_t *nacks, struct xfer **xv, size_t *nx)
+{
+	struct xfer *x, *grown;
+	size_t i, k, cap = 0;
+	time_t t;
+
+	*nacks = 0;
+	for (i = 0; i < n; i++) {
+		if (pki_time_parse("time", rows[i].f[PKI_COL_TIME], &t) < 0 || t > au->a->at)
+			continue;
+		if (strcmp(rows[i].f[PKI_COL_ACTION], "archive-ack") == 0) {
+			acks[*nacks].id = rows[i].f[PKI_COL_PRODUCT];
+			acks[(*nacks)++].t = t;
+		}
+		if (strcmp(rows[i].f[PKI_COL_ACTION], "archive") != 0 ||
+		    !half_yearly(rows[i].f[PKI_COL_REFERENCE]))
+			continue;
+		if ((x = xfer_find(*xv, *nx, rows[i].f[PKI_COL_REFERENCE])) == NULL) {
+			if ((grown = pki_row_grow(*xv, *nx, &cap, sizeof(*grown))) == NULL)
+				return pki_error_errno(PKI_EINTERNAL, "transfers");
+			*xv = grown;
+			x = &grown[(*nx)++];
+			x->ref = rows[i].f[PKI_COL_REFERENCE];
+			x->t = t;
+			x->acked = false;
+		}
+		if (t > x->t)
+			x->t = t;
+	}
+	if (*nacks > 0)
+		qsort(acks, *nacks, sizeof(*acks), by_acked);
+	/* Keep each product's latest. */
+	for (i = 0, k = 0; i < *nacks; i++) {
+		if (k > 0 && strcmp(acks[k - 1].id, acks[i].id) == 0) {
+			if (acks[i].t > acks[k - 1].t)
+				acks[k - 1].t = acks[i].t;
+			continue;
+		}
+		acks[k++] = acks[i];
+	}
+	*nacks = k;
+	return 0;
+}
+
+/* Half-yearly transfers made by --at whose receipt the UN Archives have
+ * not recorded (archive-ack rows for its products after its last archive
+ * row) within 90 days: one warning each (policy 11.5.1). */
+int pki_audit_acks(struct pki_auditor *au, const struct pki_arow *rows, size_t n)
+{
+	struct acked *acks, key, *hit;
+	struct xfer *xv = NULL, *x;
+	char when[PKI_DATE_LEN];
+	size_t i, nacks, nx = 0;
+	int rc;
+
+	if ((acks = calloc(n + 1, sizeof(*acks))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "transfers");
+	if ((rc = collect(au, rows, n, acks, &nacks, &xv, &nx)) < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (strcmp(rows[i].f[PKI_COL_ACTION], "archive") != 0 ||
+		    (x = xfer_find(xv, nx, rows[i].f[PKI_COL_REFERENCE])) == NULL)
+			continue;
+		key.id = rows[i].f[PKI_COL_PRODUCT];
+		hit = bsearch(&key, acks, nacks, sizeof(*acks), by_acked);
+		if (hit != NULL && hit->t >= x->t)
+			x->acked = true;
+	}
+	for (i = 0; i < nx && rc == 0; i++) {
+		if (xv[i].acked || xv[i].t > au->a->at - (time_t)ACK_DAYS * 86400)
+			continue;
+		pki_date_format(xv[i].t, when);
+		rc = pki_audit_add(au->a, PKI_A_TRANSFER_UNACKED, xv[i].ref,
+				   "transferred to the UN Archives on %s, its receipt is not "
+				   "recorded after %d days (policy 11.5.1)", when, ACK_DAYS);
+	}
+out:
+	free(xv);
+	free(acks);
 	return rc;
 }

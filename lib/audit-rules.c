@@ -317,6 +317,9 @@ static int judge_row(struct pki_auditor *au, const struct pki_acommit *ac,
 		return 0;	/* A104 judged a removal */
 	if (archiving(&j, action))
 		return judge_archiving(&j);
+	/* The Archives' receipt of a transfer touches no product. */
+	if (action == PKI_ACTION_ARCHIVE_ACK)
+		return pki_policy_may_acknowledge(j.actor) < 0 ? violation(&j) : 0;
 	/* The label before the change; a product filed in this commit has
 	 * only the one it was filed with. */
 	before = action != PKI_ACTION_CLASSIFY && action != PKI_ACTION_RECEIVE ? j.parent : ac->c.id;

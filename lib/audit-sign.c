@@ -355,7 +355,7 @@ static const struct pki_atouch *touched(const struct pki_acommit *ac, const char
 
 /* Which file changes a row's action makes: 'A' adds both files, 'W'
  * writes them (adds or rewrites), 'L' rewrites the label and leaves the
- * ciphertext as it was (a review), 0 none. */
+ * ciphertext as it was (a review), 0 none (export, archive, archive-ack). */
 static char row_writes(const char *action)
 {
 	if (strcmp(action, "classify") == 0 || strcmp(action, "receive") == 0)

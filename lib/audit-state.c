@@ -361,6 +361,8 @@ int pki_audit_state(struct pki_auditor *au)
 	if (rc == 0 && (rc = pki_audit_ended(au, st.m, st.ended)) == 0 &&
 	    (rc = pki_audit_duplicates(au, st.rows, st.nrows)) == 0)
 		rc = pki_audit_transfers(au, st.rows, st.nrows);
+	if (rc == 0)
+		rc = pki_audit_acks(au, st.rows, st.nrows);
 out:
 	state_free(&st);
 	return rc;

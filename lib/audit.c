@@ -74,6 +74,7 @@ static const struct {
 	[PKI_A_SAFETY] = { "A601", "safety-not-undss", PKI_SEV_ERROR },
 	[PKI_A_TRANSFER_OVERDUE] = { "A701", "transfer-overdue", PKI_SEV_WARNING },
 	[PKI_A_REVIEW_OVERDUE] = { "A702", "review-overdue", PKI_SEV_WARNING },
+	[PKI_A_TRANSFER_UNACKED] = { "A703", "transfer-unacknowledged", PKI_SEV_WARNING },
 };
 
 static const char *const severities[PKI_SEV_N] = { "error", "warning", "info" };

@@ -91,6 +91,7 @@ enum pki_audit_check {
 	PKI_A_SAFETY,		/* A601 */
 	PKI_A_TRANSFER_OVERDUE,	/* A701 */
 	PKI_A_REVIEW_OVERDUE,	/* A702 */
+	PKI_A_TRANSFER_UNACKED,	/* A703 */
 	PKI_A_N
 };
 

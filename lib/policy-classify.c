@@ -246,6 +246,15 @@ int pki_policy_may_archive(const struct pki_principal *actor)
 			 "(policy 11.5.1, 12.6.9)", actor->name, pki_role_name(actor->role));
 }
 
+int pki_policy_may_acknowledge(const struct pki_principal *actor)
+{
+	if (actor->role == PKI_ROLE_ARCHIVES)
+		return 0;
+	return pki_error(PKI_EPOLICY, "'%s' is %s: only the UN Archives, an archives "
+			 "principal, acknowledge the receipt of a transfer (policy 11.5.1)",
+			 actor->name, pki_role_name(actor->role));
+}
+
 int pki_policy_archives_recipient(const struct pki_principal *r, const char *name,
 				  bool has_key, time_t at)
 {
@@ -282,7 +291,8 @@ int pki_policy_archives_recipient(const struct pki_principal *r, const char *nam
  * level moves the review date only.  Each re-encryption (reclassify,
  * share, revoke, and the custodian's shares to the archives) changes the
  * distribution list and the binding to the new ciphertext.  An export gives a copy away and leaves
- * the repository's label as it was; an archive row records a transfer.
+ * the repository's label as it was; an archive row records a transfer,
+ * an archive-ack row the Archives' receipt of it.
  * No action changes a product's ID.  An action missing here owns nothing.
  */
 static const unsigned label_owners[] = {
@@ -295,6 +305,7 @@ static const unsigned label_owners[] = {
 	[PKI_ACTION_REVOKE] = PKI_LF_DISTRIBUTION | PKI_LF_BINDING,
 	[PKI_ACTION_ARCHIVE] = 0,
 	[PKI_ACTION_REVIEW] = PKI_LF_REVIEW,
+	[PKI_ACTION_ARCHIVE_ACK] = 0,
 };
 
 #define NACTIONS (sizeof(label_owners) / sizeof(label_owners[0]))

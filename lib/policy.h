@@ -337,6 +337,10 @@ int pki_policy_may_receive(const struct pki_principal *actor);
  * registry, or the hom (pki-archive(1), policy 11.5.1, 12.6.9). */
 int pki_policy_may_archive(const struct pki_principal *actor);
 
+/* Who records the receipt of a transfer (an archive-ack row): the UN
+ * Archives, an archives principal (pki-archive(1) --ack, policy 11.5.1). */
+int pki_policy_may_acknowledge(const struct pki_principal *actor);
+
 /*
  * Who receives a product on its transfer to the UN Archives (policy
  * 11.5.1): the recipient of the custodian's re-encryption for a transfer
@@ -354,8 +358,8 @@ int pki_policy_archives_recipient(const struct pki_principal *r, const char *nam
  * actions it records for a product (a set of 1u << enum pki_action):
  * classify and receive write the whole label but its ID; reclassify the
  * level, criterion, review date, distribution list and binding; review
- * the review date only; share and revoke the list and binding; export
- * and archive nothing (policy 11.2.1, 11.4.3).
+ * the review date only; share and revoke the list and binding; export,
+ * archive and archive-ack nothing (policy 11.2.1, 11.4.3).
  */
 unsigned pki_policy_label_owns(unsigned actions);
 

@@ -8,7 +8,9 @@
  * (a review keeps it), as
  * principal names separated by ';'; for share and revoke rows the one
  * principal added or removed; for export rows the external recipient; for
- * archive rows the archives principal.  So the registry alone implies each
+ * archive rows the archives principal; archive-ack rows (the archives'
+ * receipt of a transfer, one per product) leave it empty.  So the
+ * registry alone implies each
  * product's distribution list (audit check 4).
  */
 #ifndef PKI_REGISTRY_H

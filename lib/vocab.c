@@ -35,7 +35,7 @@ static const char *const roles[] = {
 static const char *const powers[] = { "share-external", "disseminate", "declassify", "successor" };
 static const char *const actions[] = {
 	"receive", "classify", "reclassify", "share", "export", "revoke", "archive",
-	"review",
+	"review", "archive-ack",
 };
 
 /* Label fields by bit, named as label.xsd names their elements. */

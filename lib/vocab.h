@@ -29,6 +29,7 @@ enum pki_action {
 	PKI_ACTION_RECEIVE, PKI_ACTION_CLASSIFY, PKI_ACTION_RECLASSIFY,
 	PKI_ACTION_SHARE, PKI_ACTION_EXPORT, PKI_ACTION_REVOKE, PKI_ACTION_ARCHIVE,
 	PKI_ACTION_REVIEW,	/* a classification reviewed, its level kept (policy 11.2.1) */
+	PKI_ACTION_ARCHIVE_ACK,	/* the UN Archives' receipt of a transfer (policy 11.5.1) */
 };
 
 /*

@@ -11,7 +11,7 @@ _pki_levels="unclassified confidential strictly-confidential"
 _pki_roles="hom chair member undss archives auditor external"
 _pki_types="mission un non-un security-force"
 _pki_powers="share-external disseminate declassify"
-_pki_actions="receive classify reclassify share export revoke archive review"
+_pki_actions="receive classify reclassify share export revoke archive review archive-ack"
 _pki_criteria="a b c d e f g third-party-confidence personal-safety operations-security legal-privilege deliberative commercial other"
 
 # _pki_git ARGS...: git in the repository named by -C, quietly.
@@ -108,7 +108,7 @@ _pki_values() {
 	--change|--reviewed|--product) _pki_products ;;
 	--authority) _pki_delegations ;;
 	-u) _pki_keys ;;
-	--period) _pki_periods ;;
+	--period|--ack) _pki_periods ;;
 	--since|--root)
 		[[ $1 == pki-audit ]] && _pki_git for-each-ref --format='%(refname:short)' ;;
 	*)

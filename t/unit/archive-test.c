@@ -181,6 +181,29 @@ static void test_policy(void)
 	ok(strstr(pki_error_last(), "(policy 11.5.1, 12.6.9)") != NULL, "the refusal cites the policy");
 }
 
+/* Who records the receipt of a transfer: the archives alone. */
+static void test_may_acknowledge(void)
+{
+	static const enum pki_role roles[] = {
+		PKI_ROLE_HOM, PKI_ROLE_CHAIR, PKI_ROLE_MEMBER, PKI_ROLE_UNDSS,
+		PKI_ROLE_ARCHIVES, PKI_ROLE_AUDITOR, PKI_ROLE_EXTERNAL,
+	};
+	struct pki_principal p;
+	size_t i;
+
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		memset(&p, 0, sizeof(p));
+		p.name = (char *)"x";
+		p.type = PKI_TYPE_UN;
+		p.role = roles[i];
+		is_int(pki_policy_may_acknowledge(&p),
+		       roles[i] == PKI_ROLE_ARCHIVES ? 0 : -PKI_EPOLICY,
+		       "a %s acknowledges: %s", pki_role_name(roles[i]),
+		       roles[i] == PKI_ROLE_ARCHIVES ? "yes" : "no");
+	}
+	ok(strstr(pki_error_last(), "(policy 11.5.1)") != NULL, "the refusal cites the policy");
+}
+
 static int rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	return remove(path);
@@ -194,6 +217,7 @@ int main(void)
 	test_parse();
 	test_bounds();
 	test_policy();
+	test_may_acknowledge();
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	test_bag(dir);

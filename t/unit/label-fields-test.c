@@ -129,6 +129,7 @@ static void owners(void)
 	is_int(pki_policy_label_owns(A(REVOKE)), list, "revoke: list and binding");
 	is_int(pki_policy_label_owns(A(EXPORT)), 0, "export: nothing");
 	is_int(pki_policy_label_owns(A(ARCHIVE)), 0, "archive: nothing");
+	is_int(pki_policy_label_owns(A(ARCHIVE_ACK)), 0, "archive-ack: nothing");
 	is_int(pki_policy_label_owns(0), 0, "no action: nothing");
 	is_int(pki_policy_label_owns(A(SHARE) | A(REVIEW)), PKI_LF_REVIEW | list,
 	       "two actions: the union");

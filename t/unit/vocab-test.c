@@ -47,6 +47,9 @@ static void test_words(void)
 	is_str(pki_action_name(PKI_ACTION_RECLASSIFY), "reclassify", "action name");
 	is_int(pki_action_parse("review", &a), 0, "review parses");
 	is_int(a, PKI_ACTION_REVIEW, "review value");
+	is_int(pki_action_parse("archive-ack", &a), 0, "archive-ack parses");
+	is_int(a, PKI_ACTION_ARCHIVE_ACK, "archive-ack value");
+	is_str(pki_action_name(PKI_ACTION_ARCHIVE_ACK), "archive-ack", "archive-ack name");
 	is_int(pki_action_parse("delete", &a), -PKI_EUSAGE, "unknown action refused");
 	is_str(pki_level_name((enum pki_level)7), "(invalid)", "out-of-range value named safely");
 
