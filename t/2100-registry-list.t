@@ -4,29 +4,8 @@
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-product.sh"
 
-MONTH=2678400	# 31 days
-
-# list ARGS...: pki-register as someone holding no key at all.
-list() {
-	env -u PKI_KEY GNUPGHOME="$TRASH/nokeys" pki-register "$@"
-}
-
 test_expect_success 'setup: three months of work' '
-	mission &&
-	mkdir -m 700 nokeys &&
-	p1=$(echo one | as jmac pki-classify -C "$REPO" -l confidential -c c -a poc) &&
-	test_tick &&
-	p2=$(echo two | as fc pki-classify -C "$REPO" --safety) &&
-	test_tick $MONTH &&
-	as jmac pki-classify -C "$REPO" --change "$p1" -l unclassified >/dev/null &&
-	test_tick &&
-	r1=$(echo three | as chair pki-register -C "$REPO" --receive --from "Member State A" --ref "MS-A/1" -l confidential -c a) &&
-	test_tick $MONTH &&
-	p4=$(echo four | as police pki-classify -C "$REPO" -l confidential -c d) &&
-	test_tick &&
-	ls "$REPO/registry" >shards &&
-	printf "2026-03.csv\n2026-04.csv\n2026-05.csv\n" >expect &&
-	test_cmp expect shards
+	three_months
 '
 
 test_expect_success 'the whole registry as CSV, with no key, in time order' '

@@ -114,3 +114,33 @@ product_done() {
 	done
 	test_done
 }
+
+# --- three months of registry, for the listing tests ---
+
+MONTH=2678400	# 31 days
+
+# list ARGS...: pki-register as someone holding no key at all.
+list() {
+	env -u PKI_KEY GNUPGHOME="$TRASH/nokeys" pki-register "$@"
+}
+
+# three_months: $REPO with rows in three monthly shards: p1 (classified,
+# then declassified a month later), p2 (a safety product), r1 (received),
+# p4 (two months on).
+three_months() {
+	mission &&
+	mkdir -m 700 "$TRASH/nokeys" &&
+	p1=$(echo one | as jmac pki-classify -C "$REPO" -l confidential -c c -a poc) &&
+	test_tick &&
+	p2=$(echo two | as fc pki-classify -C "$REPO" --safety) &&
+	test_tick $MONTH &&
+	as jmac pki-classify -C "$REPO" --change "$p1" -l unclassified >/dev/null &&
+	test_tick &&
+	r1=$(echo three | as chair pki-register -C "$REPO" --receive --from "Member State A" --ref "MS-A/1" -l confidential -c a) &&
+	test_tick $MONTH &&
+	p4=$(echo four | as police pki-classify -C "$REPO" -l confidential -c d) &&
+	test_tick &&
+	ls "$REPO/registry" >"$TRASH/shards" &&
+	printf "2026-03.csv\n2026-04.csv\n2026-05.csv\n" >"$TRASH/expect" &&
+	test_cmp "$TRASH/expect" "$TRASH/shards"
+}
