@@ -321,11 +321,17 @@ static int keylist_one(struct pki_gpg *g, const char *what, gpgme_key_t *out)
 	*out = key;
 	key = NULL;
 out:
+	/* Read the listing to its end: GPGME 1.18 leaks the queue entries of
+	 * keys still pending when a listing is ended early. */
+	while (extra != NULL) {
+		gpgme_key_unref(extra);
+		extra = NULL;
+		if (gpgme_op_keylist_next(g->ctx, &extra) != 0)
+			extra = NULL;
+	}
 	gpgme_op_keylist_end(g->ctx);
 	if (key != NULL)
 		gpgme_key_unref(key);
-	if (extra != NULL)
-		gpgme_key_unref(extra);
 	return rc;
 }
 
