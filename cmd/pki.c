@@ -9,7 +9,9 @@
 #include "cli.h"
 #include "error.h"
 
-static const char usage[] = "pki [--version] [-h | --help] COMMAND [ARGS...]";
+static const char usage[] =
+	"pki [--version] [-h | --help] COMMAND [ARGS...]\n"
+	"   or: pki help [TOOL]";
 
 static const char *const tools[][2] = {
 	{ "init", "make a mission repository" },
@@ -28,7 +30,7 @@ static void help(void)
 	printf("usage: %s\n\nThe tools:\n", usage);
 	for (i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
 		printf("   %-10s %s\n", tools[i][0], tools[i][1]);
-	printf("\n'pki COMMAND --help' and 'man pki-COMMAND' tell more; 'man 7 pki' tells the story.\n");
+	printf("\n'pki help TOOL' and 'man pki-TOOL' tell more; 'man 7 pki' tells the story.\n");
 }
 
 static int valid_name(const char *s)
@@ -62,32 +64,50 @@ static void run(const char *name, char **argv)
 	execvp(tool, argv);
 }
 
-int main(int argc, char **argv)
+/* Run the tool name with args; returns the exit status when it cannot. */
+static int run_tool(const struct pki_cli *cli, const char *name, char **args)
 {
-	struct pki_cli cli = { "pki", usage, NULL, NULL };
-	const char *name;
-
-	if (argc < 2)
-		pki_cli_usage_error(&cli, "a command is required");
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		help();
-		return pki_cli_exit(&cli, 0);
-	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("pki %s\n", PKI_VERSION);
-		return pki_cli_exit(&cli, 0);
-	}
-	if (argv[1][0] == '-')
-		pki_cli_usage_error(&cli, "unknown option '%s'", argv[1]);
-	if (!valid_name(argv[1]))
-		pki_cli_usage_error(&cli, "'%.32s' is not a pki command", argv[1]);
-	name = argv[1];	/* run() points argv[1] at its own buffer */
-	run(name, argv + 1);
+	if (!valid_name(name))
+		pki_cli_usage_error(cli, "'%.32s' is not a pki command", name);
+	run(name, args);
 	if (errno == ENOENT) {
 		fprintf(stderr, "pki: '%s' is not a pki command; 'pki --help' lists them\n", name);
 		return PKI_EUSAGE;
 	}
 	fprintf(stderr, "pki: cannot run pki-%s: %s\n", name, strerror(errno));
 	return PKI_EUNAVAIL;
+}
+
+int main(int argc, char **argv)
+{
+	struct pki_cli cli = { "pki", usage, NULL, NULL };
+	char *help_args[3] = { NULL, (char *)"--help", NULL };
+	const char *name;
+	int i = 1;
+
+	/* pki's own options, before the command. */
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			help();
+			return pki_cli_exit(&cli, 0);
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("pki %s\n", PKI_VERSION);
+			return pki_cli_exit(&cli, 0);
+		}
+		pki_cli_usage_error(&cli, "unknown option '%.32s'", argv[i]);
+	}
+	if (i == argc)
+		pki_cli_usage_error(&cli, "a command is required");
+	name = argv[i];
+	if (strcmp(name, "help") == 0) {
+		if (i + 1 == argc) {
+			help();
+			return pki_cli_exit(&cli, 0);
+		}
+		if (i + 2 < argc)
+			pki_cli_usage_error(&cli, "help takes one tool");
+		return run_tool(&cli, argv[i + 1], help_args);
+	}
+	return run_tool(&cli, name, argv + i);	/* run() points argv[i] at its own buffer */
 }

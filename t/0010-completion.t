@@ -43,6 +43,14 @@ test_expect_success 'pki: the tools' '
 	comp pki ma >actual && words matrix >expect && test_cmp expect actual
 '
 
+test_expect_success 'pki help: the tools' '
+	comp pki help "" >actual &&
+	words init matrix classify register share audit archive >expect &&
+	test_cmp expect actual &&
+	comp pki help sh >actual && words share >expect && test_cmp expect actual &&
+	comp pki help share "" >actual && test ! -s actual
+'
+
 test_expect_success 'pki-matrix: subcommands, and the options of each' '
 	cd "$REPO" &&
 	comp pki-matrix "" >actual &&

@@ -214,6 +214,12 @@ _pki() {
 			COMPREPLY=($(compgen -W "$_pki_tools help -h --help --version" -- "$cur"))
 			return
 		fi
+		case ${COMP_WORDS[1]} in
+		help)
+			((COMP_CWORD == 2)) &&
+				COMPREPLY=($(compgen -W "$_pki_tools" -- "$cur"))
+			return ;;
+		esac
 		# pki share ... completes as pki-share ...
 		local tool=pki-${COMP_WORDS[1]}
 		[[ $cmd == */* ]] && tool=${cmd%/*}/$tool
