@@ -10,7 +10,7 @@
 #include "error.h"
 
 static const char usage[] =
-	"pki [--version] [-h | --help] COMMAND [ARGS...]\n"
+	"pki [--version] [-h | --help] [-C DIR] COMMAND [ARGS...]\n"
 	"   or: pki help [TOOL]";
 
 static const char *const tools[][2] = {
@@ -85,7 +85,8 @@ int main(int argc, char **argv)
 	const char *name;
 	int i = 1;
 
-	/* pki's own options, before the command. */
+	/* pki's own options, before the command; -C as git's: chdir, so
+	 * that relative paths in ARGS are relative to DIR too. */
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			help();
@@ -95,7 +96,14 @@ int main(int argc, char **argv)
 			printf("pki %s\n", PKI_VERSION);
 			return pki_cli_exit(&cli, 0);
 		}
-		pki_cli_usage_error(&cli, "unknown option '%.32s'", argv[i]);
+		if (strcmp(argv[i], "-C") != 0)
+			pki_cli_usage_error(&cli, "unknown option '%.32s'", argv[i]);
+		if (++i == argc)
+			pki_cli_usage_error(&cli, "option '-C' needs a value");
+		if (chdir(argv[i]) != 0) {
+			fprintf(stderr, "pki: cannot change to '%s': %s\n", argv[i], strerror(errno));
+			return PKI_ENOINPUT;
+		}
 	}
 	if (i == argc)
 		pki_cli_usage_error(&cli, "a command is required");

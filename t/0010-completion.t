@@ -38,17 +38,18 @@ test_expect_success 'the file is plain bash and registers every tool' '
 
 test_expect_success 'pki: the tools' '
 	comp pki "" >actual &&
-	words init matrix classify register share audit archive help -h --help --version >expect &&
+	words init matrix classify register share audit archive help -C -h --help --version >expect &&
 	test_cmp expect actual &&
 	comp pki ma >actual && words matrix >expect && test_cmp expect actual
 '
 
-test_expect_success 'pki help: the tools' '
+test_expect_success 'pki help: the tools; pki -C DIR: then the tools' '
 	comp pki help "" >actual &&
 	words init matrix classify register share audit archive >expect &&
 	test_cmp expect actual &&
 	comp pki help sh >actual && words share >expect && test_cmp expect actual &&
-	comp pki help share "" >actual && test ! -s actual
+	comp pki help share "" >actual && test ! -s actual &&
+	comp pki -C "$REPO" ma >actual && words matrix >expect && test_cmp expect actual
 '
 
 test_expect_success 'pki-matrix: subcommands, and the options of each' '
@@ -94,6 +95,8 @@ test_expect_success 'principals come from the matrix, valid now; -C is followed'
 	comp pki-matrix -C "$REPO" remove f >actual &&
 	words fama fc >expect && test_cmp expect actual &&
 	comp pki matrix -C "$REPO" delegate u >actual &&
+	words unct undss >expect && test_cmp expect actual &&
+	comp pki -C "$REPO" matrix delegate u >actual &&
 	words unct undss >expect && test_cmp expect actual &&
 	comp pki-matrix -C "$REPO" succeed jmac f >actual &&
 	words fama fc >expect && test_cmp expect actual

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The pki front command: pki help [TOOL].
+# The pki front command: pki help [TOOL], pki -C DIR TOOL ...
 . "$(dirname "$0")/lib.sh"
 
 test_expect_success 'setup: a mission' '
@@ -33,6 +33,34 @@ test_expect_success 'pki help: an unknown tool, a bad name, two tools' '
 	grep -q "not a pki command" err &&
 	test_expect_code 64 pki help share matrix 2>err &&
 	test "$(wc -l <err)" -eq 1
+'
+
+test_expect_success 'pki -C DIR TOOL runs the tool in DIR' '
+	cd "$TRASH" &&
+	pki -C "$REPO" matrix list >out &&
+	pki-matrix -C "$REPO" list >expect &&
+	test_cmp expect out &&
+	mkdir -p sub &&
+	pki -C sub -C ../m matrix list >out2 &&
+	test_cmp expect out2
+'
+
+test_expect_success 'pki -C: relative paths among ARGS are relative to DIR' '
+	cd "$TRASH" &&
+	echo "a report" >"$REPO/../report.txt" &&
+	cd / &&
+	id=$(as jmac pki -C "$REPO" classify -l confidential -c b -a poc ../report.txt) &&
+	test -n "$id" &&
+	git -C "$REPO" ls-files "products/*/$id.gpg" | grep -q .
+'
+
+test_expect_success 'pki -C: a missing value is 64, a missing directory 66' '
+	test_expect_code 64 pki -C 2>err &&
+	test "$(wc -l <err)" -eq 1 &&
+	test_expect_code 66 pki -C "$TRASH/nowhere" matrix list 2>err &&
+	test "$(wc -l <err)" -eq 1 &&
+	test_expect_code 64 pki -C "$REPO" 2>err &&
+	grep -q "a command is required" err
 '
 
 test_done

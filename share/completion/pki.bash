@@ -208,22 +208,36 @@ _pki_tool() {
 _pki() {
 	local cmd=${COMP_WORDS[0]}
 	local cur=${COMP_WORDS[COMP_CWORD]}
+	local i=1 dir='' _pki_dir=''
 
 	if [[ ${cmd##*/} == pki ]]; then
-		if ((COMP_CWORD == 1)); then
-			COMPREPLY=($(compgen -W "$_pki_tools help -h --help --version" -- "$cur"))
+		# pki -C DIR ... : pki's own option, before the command.
+		while ((i < COMP_CWORD)) && [[ ${COMP_WORDS[i]} == -C ]]; do
+			dir=${COMP_WORDS[i + 1]}
+			((i += 2))
+		done
+		if ((i > COMP_CWORD)); then
+			_pki_files -d
 			return
 		fi
-		case ${COMP_WORDS[1]} in
+		if ((COMP_CWORD == i)); then
+			COMPREPLY=($(compgen -W "$_pki_tools help -C -h --help --version" -- "$cur"))
+			return
+		fi
+		case ${COMP_WORDS[i]} in
 		help)
-			((COMP_CWORD == 2)) &&
+			((COMP_CWORD == i + 1)) &&
 				COMPREPLY=($(compgen -W "$_pki_tools" -- "$cur"))
 			return ;;
 		esac
-		# pki share ... completes as pki-share ...
-		local tool=pki-${COMP_WORDS[1]}
+		# pki share ... completes as pki-share ..., with pki's -C.
+		local tool=pki-${COMP_WORDS[i]}
 		[[ $cmd == */* ]] && tool=${cmd%/*}/$tool
-		_pki_tool "$tool" $((COMP_CWORD - 1)) "$tool" "${COMP_WORDS[@]:2}"
+		if [[ -n $dir ]]; then
+			_pki_tool "$tool" $((COMP_CWORD - i + 2)) "$tool" -C "$dir" "${COMP_WORDS[@]:i+1}"
+		else
+			_pki_tool "$tool" $((COMP_CWORD - i)) "$tool" "${COMP_WORDS[@]:i+1}"
+		fi
 		return
 	fi
 	_pki_tool "$cmd" "$COMP_CWORD" "${COMP_WORDS[@]}"
