@@ -1,6 +1,8 @@
-/* pki: run a pki tool, as git runs its commands ("pki share ..." runs pki-share). */
+/* pki: run a pki tool, as git runs its commands ("pki share ..." runs pki-share);
+ * pki cat and pki show write a product as stored, as git show writes a blob. */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,9 +10,13 @@
 
 #include "cli.h"
 #include "error.h"
+#include "product-show.h"
+#include "session.h"
 
 static const char usage[] =
 	"pki [--version] [-h | --help] [-C DIR] COMMAND [ARGS...]\n"
+	"   or: pki [-C DIR] cat ID\n"
+	"   or: pki [-C DIR] show ID\n"
 	"   or: pki help [TOOL]";
 
 static const char *const tools[][2] = {
@@ -30,6 +36,9 @@ static void help(void)
 	printf("usage: %s\n\nThe tools:\n", usage);
 	for (i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
 		printf("   %-10s %s\n", tools[i][0], tools[i][1]);
+	printf("\nAnd pki's own:\n"
+	       "   %-10s %s\n   %-10s %s\n", "cat", "write a product's ciphertext, as stored",
+	       "show", "write a product's label (XML)");
 	printf("\n'pki help TOOL' and 'man pki-TOOL' tell more; 'man 7 pki' tells the story.\n");
 }
 
@@ -78,6 +87,21 @@ static int run_tool(const struct pki_cli *cli, const char *name, char **args)
 	return PKI_EUNAVAIL;
 }
 
+/* pki cat ID, pki show ID: read-only, no key, a bare repository will do. */
+static int show(const struct pki_cli *cli, int argc, char **argv, bool label)
+{
+	struct pki_session s;
+	int rc;
+
+	if (argc != 2)
+		pki_cli_usage_error(cli, "%s takes one product ID", argv[0]);
+	if ((rc = pki_session_open(&s, cli->prog, NULL, NULL, PKI_SESSION_BARE_OK)) == 0)
+		rc = pki_product_show(s.repo, argv[1], label, STDOUT_FILENO);
+	rc = pki_report(cli->prog, rc);
+	pki_session_close(&s);
+	return pki_cli_exit(cli, rc);
+}
+
 int main(int argc, char **argv)
 {
 	struct pki_cli cli = { "pki", usage, NULL, NULL };
@@ -117,5 +141,7 @@ int main(int argc, char **argv)
 			pki_cli_usage_error(&cli, "help takes one tool");
 		return run_tool(&cli, argv[i + 1], help_args);
 	}
+	if (strcmp(name, "cat") == 0 || strcmp(name, "show") == 0)
+		return show(&cli, argc - i, argv + i, name[0] == 's');
 	return run_tool(&cli, name, argv + i);	/* run() points argv[i] at its own buffer */
 }

@@ -38,7 +38,7 @@ test_expect_success 'the file is plain bash and registers every tool' '
 
 test_expect_success 'pki: the tools' '
 	comp pki "" >actual &&
-	words init matrix classify register share audit archive help -C -h --help --version >expect &&
+	words init matrix classify register share audit archive cat show help -C -h --help --version >expect &&
 	test_cmp expect actual &&
 	comp pki ma >actual && words matrix >expect && test_cmp expect actual
 '
@@ -153,6 +153,15 @@ if [ -f "$SRC/cmd/pki-classify.c" ] && [ -f "$SRC/cmd/pki-share.c" ]; then
 		words "$p1" "$p2" >expect && test_cmp expect actual &&
 		comp pki share "$p1" p >actual &&
 		words police >expect && test_cmp expect actual &&
+		comp pki cat "" >actual &&
+		words "$p1" "$p2" >expect && test_cmp expect actual &&
+		comp pki show "" >actual &&
+		words "$p1" "$p2" >expect && test_cmp expect actual &&
+		comp pki show "$p1" "" >actual && test ! -s actual &&
+		cd "$TRASH" &&
+		comp pki -C "$REPO" cat "" >actual &&
+		words "$p1" "$p2" >expect && test_cmp expect actual &&
+		cd "$REPO" &&
 		comp pki-share --revoke "" >actual &&
 		words "$p1" "$p2" >expect && test_cmp expect actual &&
 		comp pki-share --revoke "$p1" a >actual &&

@@ -1,5 +1,6 @@
 #!/bin/sh
-# The pki front command: pki help [TOOL], pki -C DIR TOOL ...
+# The pki front command: pki help [TOOL], pki -C DIR TOOL ..., and its
+# own pki cat ID (the ciphertext as stored) and pki show ID (the label).
 . "$(dirname "$0")/lib.sh"
 
 test_expect_success 'setup: a mission' '
@@ -62,5 +63,91 @@ test_expect_success 'pki -C: a missing value is 64, a missing directory 66' '
 	test_expect_code 64 pki -C "$REPO" 2>err &&
 	grep -q "a command is required" err
 '
+
+test_expect_success 'pki cat ID | gpg -d: the plaintext, with a principal'"'"'s key' '
+	cd "$REPO" &&
+	path=$(git ls-files "products/*/$id.gpg") &&
+	pki cat "$id" >"$TRASH/ct" 2>"$TRASH/err" &&
+	test ! -s "$TRASH/err" &&
+	git cat-file blob "HEAD:$path" >"$TRASH/expect" &&
+	cmp "$TRASH/expect" "$TRASH/ct" &&
+	pki cat "$id" | GNUPGHOME=$(keyring jmac) gpg --batch --quiet --decrypt >"$TRASH/pt" 2>/dev/null &&
+	echo "a report" >"$TRASH/want" &&
+	test_cmp "$TRASH/want" "$TRASH/pt" &&
+	test -z "$(git status --porcelain)"
+'
+
+test_expect_success 'pki cat: one not on the list cannot read it' '
+	cd "$TRASH" &&
+	pki -C "$REPO" cat "$id" >ct &&
+	test_must_fail env GNUPGHOME="$(keyring police)" gpg --batch --quiet --decrypt ct >pt 2>/dev/null &&
+	test ! -s pt
+'
+
+test_expect_success 'pki show ID: the label, valid against label.xsd' '
+	cd "$REPO" &&
+	path=$(git ls-files "products/*/$id.xml") &&
+	pki show "$id" >"$TRASH/label.xml" 2>"$TRASH/err" &&
+	test ! -s "$TRASH/err" &&
+	git cat-file blob "HEAD:$path" >"$TRASH/expect" &&
+	test_cmp "$TRASH/expect" "$TRASH/label.xml" &&
+	xmllint --noout --schema "$SRC/share/pki/label.xsd" "$TRASH/label.xml" 2>"$TRASH/lint" ||
+		{ cat "$TRASH/lint"; return 1; }
+'
+
+test_expect_success 'pki cat and show: no key needed, and a bare clone will do' '
+	cd "$TRASH" &&
+	git clone -q --bare "$REPO" bare.git &&
+	GNUPGHOME=$TRASH/nokeys pki -C bare.git show "$id" >label2.xml &&
+	test_cmp label.xml label2.xml &&
+	mkdir -m 700 nokeys &&
+	GNUPGHOME=$TRASH/nokeys pki -C bare.git cat "$id" >ct2 &&
+	pki -C "$REPO" cat "$id" >ct &&
+	cmp ct ct2
+'
+
+test_expect_success 'pki cat, show: refused without a product ID, or with two' '
+	cd "$REPO" &&
+	expect_refusal 64 pki cat &&
+	expect_refusal 64 pki show "$id" "$id"
+'
+
+test_expect_success 'pki cat, show: a bad product ID is 64, one line' '
+	cd "$REPO" &&
+	expect_refusal 64 pki cat ../../etc/passwd &&
+	grep -q "invalid product ID" "$TRASH/err" &&
+	expect_refusal 64 pki show "UNMISS-JMAC-2026-" &&
+	grep -q "invalid product ID" "$TRASH/err"
+'
+
+test_expect_success 'pki cat, show: an unknown product is 66, one line' '
+	cd "$REPO" &&
+	expect_refusal 66 pki cat UNMISS-JMAC-2026-999999 &&
+	grep -qx "pki: no product UNMISS-JMAC-2026-999999" "$TRASH/err" &&
+	test ! -s "$TRASH/out" &&
+	expect_refusal 66 pki show UNMISS-JMAC-2026-999999 &&
+	grep -qx "pki: no product UNMISS-JMAC-2026-999999" "$TRASH/err"
+'
+
+test_expect_success 'pki cat: outside a repository, an error, one line' '
+	cd "$TRASH" &&
+	mkdir -p empty &&
+	test_must_fail pki -C empty cat "$id" >out 2>err &&
+	test ! -s out &&
+	test "$(wc -l <err)" -eq 1
+'
+
+if command -v script >/dev/null 2>&1; then
+	test_expect_success 'pki cat: no binary copy to a terminal (64); show writes there' '
+		cd "$TRASH" &&
+		test_expect_code 64 script -qec "pki -C m cat $id" /dev/null >tty.out 2>&1 &&
+		grep -q "not writing a binary copy to a terminal" tty.out &&
+		test "$(grep -c . tty.out)" -eq 1 &&
+		script -qec "pki -C m show $id" /dev/null >tty.out 2>&1 &&
+		grep -q "<label" tty.out
+	'
+else
+	say "skip: pki cat to a terminal (no script)"
+fi
 
 test_done

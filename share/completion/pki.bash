@@ -221,13 +221,18 @@ _pki() {
 			return
 		fi
 		if ((COMP_CWORD == i)); then
-			COMPREPLY=($(compgen -W "$_pki_tools help -C -h --help --version" -- "$cur"))
+			COMPREPLY=($(compgen -W "$_pki_tools cat show help -C -h --help --version" -- "$cur"))
 			return
 		fi
 		case ${COMP_WORDS[i]} in
 		help)
 			((COMP_CWORD == i + 1)) &&
 				COMPREPLY=($(compgen -W "$_pki_tools" -- "$cur"))
+			return ;;
+		cat|show)
+			_pki_dir=$dir
+			((COMP_CWORD == i + 1)) &&
+				COMPREPLY=($(compgen -W "$(_pki_products)" -- "$cur"))
 			return ;;
 		esac
 		# pki share ... completes as pki-share ..., with pki's -C.
