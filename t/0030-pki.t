@@ -137,6 +137,34 @@ test_expect_success 'pki cat: outside a repository, an error, one line' '
 	test "$(wc -l <err)" -eq 1
 '
 
+# Memory stays flat: the ciphertext is streamed, never held whole.  The
+# loose object is mapped from its file (reclaimable pages), so what must
+# not grow is the anonymous memory, read half way through from /proc
+# while pki cat waits on a full pipe.
+test_expect_success 'pki cat: a large product streams, its memory flat' '
+	cd "$TRASH" &&
+	head -c 100000000 /dev/urandom >big &&
+	test_tick &&
+	big=$(as jmac pki -C "$REPO" classify -l confidential -c b -a poc "$TRASH/big") &&
+	rm big &&
+	mkfifo pipe &&
+	{ pki -C "$REPO" cat "$big" >pipe & } &&
+	pid=$! &&
+	exec 3<pipe &&
+	head -c 50000000 <&3 >ct &&
+	sleep 1 &&
+	grep -q "^Name:[[:space:]]*pki$" /proc/$pid/status &&
+	anon=$(awk "/^RssAnon:/ { print \$2 }" /proc/$pid/status) &&
+	cat <&3 >>ct &&
+	exec 3<&- &&
+	wait $pid &&
+	path=$(git -C "$REPO" ls-files "products/*/$big.gpg") &&
+	git -C "$REPO" cat-file blob "HEAD:$path" | cmp - ct &&
+	rm ct pipe &&
+	say "pki cat of 100 MB: anonymous memory $anon KiB half way" &&
+	test "$anon" -lt 20000
+'
+
 if command -v script >/dev/null 2>&1; then
 	test_expect_success 'pki cat: no binary copy to a terminal (64); show writes there' '
 		cd "$TRASH" &&
