@@ -95,14 +95,8 @@ static int judge_share(struct judge *j, enum pki_action action)
 	else
 		rc = pki_policy_may_share(&auth, &c);
 	/* The row's action must be the one pki-share takes for the recipient. */
-	if (rc == 0 && c.recipient != NULL && action != PKI_ACTION_EXPORT &&
-	    pki_policy_outside(c.recipient))
-		rc = pki_error(PKI_EPOLICY, "'%s' is outside the mission: a copy leaves it by "
-			       "export, with its own label (policy 11.4.3)", c.recipient->name);
-	if (rc == 0 && c.recipient != NULL && action == PKI_ACTION_EXPORT &&
-	    !pki_policy_outside(c.recipient))
-		rc = pki_error(PKI_EPOLICY, "'%s' is inside the mission: products reach it by "
-			       "share, on the distribution list (policy 10.7)", c.recipient->name);
+	if (rc == 0 && c.recipient != NULL)
+		rc = pki_policy_channel(c.recipient, action == PKI_ACTION_EXPORT);
 	if (rc < 0)
 		return violation(j);
 	return granted(j, auth);

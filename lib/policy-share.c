@@ -28,6 +28,17 @@ bool pki_policy_outside(const struct pki_principal *p)
 	return p->type != PKI_TYPE_MISSION;
 }
 
+int pki_policy_channel(const struct pki_principal *recipient, bool export)
+{
+	if (!export && pki_policy_outside(recipient))
+		return pki_error(PKI_EPOLICY, "'%s' is outside the mission: a copy leaves it by "
+				 "export, with its own label (policy 11.4.3)", recipient->name);
+	if (export && !pki_policy_outside(recipient))
+		return pki_error(PKI_EPOLICY, "'%s' is inside the mission: products reach it by "
+				 "share, on the distribution list (policy 10.7)", recipient->name);
+	return 0;
+}
+
 /* 5.3.1: a valid principal with a key, cleared to the product's level. */
 static int check_recipient(const struct pki_share_ctx *c)
 {

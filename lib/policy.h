@@ -154,6 +154,11 @@ struct pki_share_ctx {
 /* Is p outside the mission (un, non-un, security-force)? */
 bool pki_policy_outside(const struct pki_principal *p);
 
+/* The channel fits the recipient: a principal outside the mission gets an
+ * exported copy (policy 11.4.3), one inside it joins the distribution
+ * list by a share (10.7).  export: the dissemination is an export. */
+int pki_policy_channel(const struct pki_principal *recipient, bool export);
+
 /*
  * May the actor give the recipient the product (pki-share(1))?
  *   1. the recipient is a valid principal with a key, cleared to the level

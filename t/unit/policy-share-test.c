@@ -344,6 +344,12 @@ static void test_outside(void)
 	ok(pki_policy_outside(pki_matrix_find(&matrix, "unct")), "un is outside");
 	ok(pki_policy_outside(pki_matrix_find(&matrix, "hoststate")), "non-un is outside");
 	ok(pki_policy_outside(pki_matrix_find(&matrix, "fama")), "security-force is outside");
+	ok(pki_policy_channel(pki_matrix_find(&matrix, "unct"), true) == 0, "unct: by export");
+	ok(pki_policy_channel(pki_matrix_find(&matrix, "unct"), false) == -PKI_EPOLICY &&
+	   strstr(pki_error_last(), "a copy leaves it by export") != NULL, "unct: not by share");
+	ok(pki_policy_channel(pki_matrix_find(&matrix, "undss"), false) == 0, "undss: by share");
+	ok(pki_policy_channel(pki_matrix_find(&matrix, "undss"), true) == -PKI_EPOLICY &&
+	   strstr(pki_error_last(), "(policy 10.7)") != NULL, "undss: not by export");
 }
 
 static void test_delegation_lookup(void)
