@@ -18,20 +18,6 @@
 #include "error.h"
 #include "policy.h"
 
-/* The blob ID of a table at a commit, "" when the commit has none; < 0
- * only when the audit cannot go on. */
-static int table_id(struct pki_auditor *au, const char *commit, const char *path, char id[41])
-{
-	int rc = pki_repo_id_at(au->repo, commit, path, id);
-
-	if (rc == -PKI_ENOINPUT) {
-		id[0] = '\0';
-		pki_error_clear();
-		return 0;
-	}
-	return rc;
-}
-
 /* The matrix at a commit: an absent one is empty; NULL (A108 said why)
  * when it does not parse. */
 static int matrix_at(struct pki_auditor *au, const char *commit, const char *where,
@@ -42,7 +28,7 @@ static int matrix_at(struct pki_auditor *au, const char *commit, const char *whe
 	int rc;
 
 	*out = NULL;
-	if ((rc = table_id(au, commit, PKI_MATRIX_FILE, id)) < 0)
+	if ((rc = pki_audit_table_id(au, commit, PKI_MATRIX_FILE, id)) < 0)
 		return rc;
 	*out = id[0] != '\0' ? pki_audit_matrix(au, id, where) : &empty;
 	return 0;
@@ -56,7 +42,7 @@ static int delegations_at(struct pki_auditor *au, const char *commit, const char
 	int rc;
 
 	*out = NULL;
-	if ((rc = table_id(au, commit, PKI_DELEGATIONS_FILE, id)) < 0)
+	if ((rc = pki_audit_table_id(au, commit, PKI_DELEGATIONS_FILE, id)) < 0)
 		return rc;
 	*out = pki_audit_delegations(au, id, where);
 	return 0;

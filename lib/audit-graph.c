@@ -189,13 +189,8 @@ int pki_audit_graph(struct pki_auditor *au)
 static void table_ids(struct pki_auditor *au, const char *commit, char matrix[41],
 		      char deleg[41])
 {
-	matrix[0] = deleg[0] = '\0';
-	if (commit[0] == '\0')
-		return;
-	if (pki_repo_id_at(au->repo, commit, PKI_MATRIX_FILE, matrix) < 0)
-		matrix[0] = '\0';
-	if (pki_repo_id_at(au->repo, commit, PKI_DELEGATIONS_FILE, deleg) < 0)
-		deleg[0] = '\0';
+	(void)pki_audit_table_id(au, commit, PKI_MATRIX_FILE, matrix);
+	(void)pki_audit_table_id(au, commit, PKI_DELEGATIONS_FILE, deleg);
 }
 
 /*

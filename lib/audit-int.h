@@ -220,6 +220,10 @@ const struct pki_matrix *pki_audit_matrix(struct pki_auditor *au, const char *id
 					 const char *where);
 const struct pki_delegations *pki_audit_delegations(struct pki_auditor *au, const char *id,
 						     const char *where);
+/* The blob ID of a table (path) at a commit: "" when the commit (or
+ * commit "") has none, and 0; < 0, with "", when it cannot be read. */
+int pki_audit_table_id(struct pki_auditor *au, const char *commit, const char *path,
+		       char id[41]);
 /* The tables of three blobs (base, ours, theirs; "" for none) merged row
  * by row (pki_table_merge3), parsed once: NULL when they cannot be. */
 const struct pki_matrix *pki_audit_matrix_merged(struct pki_auditor *au, const char *base,

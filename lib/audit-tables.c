@@ -102,6 +102,24 @@ const struct pki_delegations *pki_audit_delegations(struct pki_auditor *au, cons
 	return t != NULL ? &t->d : NULL;
 }
 
+int pki_audit_table_id(struct pki_auditor *au, const char *commit, const char *path,
+		       char id[41])
+{
+	int rc;
+
+	id[0] = '\0';
+	if (commit[0] == '\0')
+		return 0;
+	if ((rc = pki_repo_id_at(au->repo, commit, path, id)) == -PKI_ENOINPUT) {
+		id[0] = '\0';
+		pki_error_clear();
+		return 0;
+	}
+	if (rc < 0)
+		id[0] = '\0';
+	return rc;
+}
+
 /* --- the tables of two sides, merged --- */
 
 static int read_table(struct pki_auditor *au, const char *id, struct pki_buf *out)
