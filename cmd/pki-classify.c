@@ -11,7 +11,7 @@
 #include "session.h"
 
 static const char usage[] =
-	"pki-classify [-C DIR] [-u KEY] [-l LEVEL] [-c CRIT] [-a AREAS] [--ir IR] [--safety] [--review DATE] [-e ENTITY] [-s SITE] [FILE|-]\n"
+	"pki-classify [-C DIR] [-u KEY] [-l LEVEL] [-c CRIT] [-a AREAS] [--ir IR] [--safety] [--review DATE] [--kind KIND] [-e ENTITY] [-s SITE] [FILE|-]\n"
 	"pki-classify [-C DIR] [-u KEY] --change ID -l LEVEL [-c CRIT] [--review DATE] [--authority DELEGATION]\n"
 	"pki-classify [-C DIR] [-u KEY] --reviewed ID [--next DATE] [--authority DELEGATION]";
 
@@ -20,12 +20,12 @@ static const char usage[] =
 
 enum {
 	OPT_IR = PKI_OPT_FIRST_FREE, OPT_SAFETY, OPT_REVIEW, OPT_CHANGE, OPT_AUTHORITY,
-	OPT_REVIEWED, OPT_NEXT,
+	OPT_REVIEWED, OPT_NEXT, OPT_KIND,
 };
 
 struct args {
 	const char *level, *crit, *areas, *review, *entity, *site, *change, *authority;
-	const char *reviewed, *next;
+	const char *reviewed, *next, *kind;
 	char *ir[IR_MAX];
 	size_t nir;
 	bool safety;
@@ -274,6 +274,7 @@ static const struct option longopts[] = {
 	{ "authority", required_argument, NULL, OPT_AUTHORITY },
 	{ "reviewed", required_argument, NULL, OPT_REVIEWED },
 	{ "next", required_argument, NULL, OPT_NEXT },
+	{ "kind", required_argument, NULL, OPT_KIND },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -297,6 +298,7 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 		case OPT_AUTHORITY: g->authority = optarg; break;
 		case OPT_REVIEWED: g->reviewed = optarg; break;
 		case OPT_NEXT: g->next = optarg; break;
+		case OPT_KIND: g->kind = optarg; break;
 		case OPT_IR:
 			if (g->nir == IR_MAX)
 				pki_cli_usage_error(cli, "at most %d --ir", IR_MAX);
@@ -313,7 +315,7 @@ static const char *stray_option(const struct args *g, int argc)
 		return "--next goes with --reviewed";
 	if (g->reviewed != NULL) {
 		if (g->change || g->level || g->crit || g->areas || g->nir || g->safety ||
-		    g->review || g->entity || g->site)
+		    g->review || g->entity || g->site || g->kind)
 			return "--reviewed takes only --next and --authority";
 		return argc > 0 ? "--reviewed takes no FILE" : NULL;
 	}
@@ -322,8 +324,8 @@ static const char *stray_option(const struct args *g, int argc)
 			return "--authority goes with --change or --reviewed";
 		return argc > 1 ? "one FILE at most" : NULL;
 	}
-	if (g->areas || g->nir || g->safety || g->entity || g->site)
-		return "-a, --ir, --safety, -e and -s go with a new product, not --change";
+	if (g->areas || g->nir || g->safety || g->entity || g->site || g->kind)
+		return "-a, --ir, --safety, --kind, -e and -s go with a new product, not --change";
 	if (argc > 0)
 		return "--change takes no FILE";
 	if (g->level == NULL)
@@ -344,6 +346,7 @@ static int check_args(const struct args *g, struct pki_label *l)
 	    (g->entity && (rc = pki_check_code("entity", g->entity)) < 0) ||
 	    (g->site && (rc = pki_check_code("site", g->site)) < 0) ||
 	    (g->next && (rc = pki_time_parse("--next", g->next, &l->review)) < 0) ||
+	    (g->kind && (rc = pki_kind_parse(g->kind, &l->kind)) < 0) ||
 	    (g->change && (rc = pki_check_product_id(g->change)) < 0) ||
 	    (g->reviewed && (rc = pki_check_product_id(g->reviewed)) < 0) ||
 	    (g->authority && (rc = pki_check_text("--authority", g->authority, TEXT_MAX)) < 0))
@@ -353,6 +356,10 @@ static int check_args(const struct args *g, struct pki_label *l)
 			return rc;
 		else if (g->ir[i][0] == '\0')
 			return pki_error(PKI_EUSAGE, "--ir is empty");
+	if (l->kind == PKI_KIND_IR)
+		return pki_error(PKI_EUSAGE, "requirement wordings are filed by pki-ir add");
+	if (l->kind == PKI_KIND_MATERIAL)
+		return pki_error(PKI_EUSAGE, "--kind material is not supported yet");
 	if (l->criterion != 0 && l->level == PKI_LEVEL_UNCLASSIFIED)
 		return pki_error(PKI_EUSAGE, "-c goes with confidential and strictly-confidential");
 	l->areas = (char *)(g->areas != NULL ? g->areas : "");

@@ -229,6 +229,19 @@ static int read_safety(bool *out, xmlNode *n)
 	return 0;
 }
 
+static int read_kind(enum pki_kind *out, xmlNode *n)
+{
+	char *s;
+	int rc;
+
+	if ((rc = text(&s, n, false)) < 0)
+		return rc;
+	if ((rc = pki_kind_parse(s, out)) < 0)
+		rc = pki_error_wrap(PKI_EDATA, "label");
+	free(s);
+	return rc;
+}
+
 static int read_ir(struct pki_label *l, xmlNode *n)
 {
 	char **ir = reallocarray(l->ir, l->nir + 1, sizeof(*ir));
@@ -325,6 +338,12 @@ static int read_field(struct pki_label *l, xmlNode *n)
 		return read_distribution(l, n);
 	if (strcmp(name, "binding") == 0)
 		return read_binding(l, n);
+	if (strcmp(name, "kind") == 0)
+		return read_kind(&l->kind, n);
+	if (strcmp(name, "retention") == 0)
+		return text(&l->retention, n, false);
+	if (strcmp(name, "disposed") == 0)
+		return read_time(&l->disposed, n);
 	return 0;	/* policy: fixed by the schema */
 }
 
@@ -370,6 +389,7 @@ void pki_label_release(struct pki_label *l)
 	free(l->registrar);
 	free(l->areas);
 	free(l->releasable);
+	free(l->retention);
 	for (i = 0; i < l->nir; i++)
 		free(l->ir[i]);
 	free(l->ir);
@@ -432,6 +452,13 @@ unsigned pki_label_diff(const struct pki_label *a, const struct pki_label *b)
 		d |= PKI_LF_DISTRIBUTION;
 	if (strcmp(a->sha256, b->sha256) != 0)
 		d |= PKI_LF_BINDING;
+	if (a->kind != b->kind)
+		d |= PKI_LF_KIND;
+	if ((a->retention == NULL) != (b->retention == NULL) ||
+	    !same_text(a->retention, b->retention))
+		d |= PKI_LF_RETENTION;
+	if (a->disposed != b->disposed)
+		d |= PKI_LF_DISPOSED;
 	return d;
 }
 
@@ -501,6 +528,24 @@ static int write_tail(xmlTextWriterPtr w, const struct pki_label *l)
 	    xmlTextWriterWriteString(w, BAD_CAST l->sha256) < 0 ||
 	    xmlTextWriterEndElement(w) < 0)
 		return -1;
+	if (l->disposed != 0) {
+		char disposed[PKI_TIME_LEN];
+
+		pki_time_format(l->disposed, disposed);
+		return element(w, "disposed", disposed);
+	}
+	return 0;
+}
+
+/* The kind is written only when it is not a product, so that a product's
+ * label reads as it did before kinds existed. */
+static int write_kind(xmlTextWriterPtr w, const struct pki_label *l)
+{
+	if (l->kind != PKI_KIND_PRODUCT &&
+	    element(w, "kind", pki_kind_name(l->kind)) < 0)
+		return -1;
+	if (l->retention != NULL)
+		return element(w, "retention", l->retention);
 	return 0;
 }
 
@@ -516,6 +561,7 @@ static int write_label(xmlTextWriterPtr w, const struct pki_label *l)
 					BAD_CAST PKI_LABEL_NS) < 0 ||
 	    element(w, "id", l->id) < 0 ||
 	    element(w, "policy", PKI_POLICY_ID) < 0 ||
+	    write_kind(w, l) < 0 ||
 	    element(w, "classification", pki_level_name(l->level)) < 0 ||
 	    (l->criterion != 0 && element(w, "criterion", criterion) < 0) ||
 	    write_originator(w, l) < 0 ||

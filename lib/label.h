@@ -33,6 +33,9 @@ struct pki_label {
 	char **recipients;	/* the distribution list: principal names */
 	size_t nrecipients;
 	char sha256[PKI_SHA256_HEX];	/* of the ciphertext this label binds */
+	enum pki_kind kind;	/* product unless told: labels before kinds are products */
+	char *retention;	/* a material's retention, ISO 8601 duration ("P5Y"), or NULL */
+	time_t disposed;	/* when a material was disposed of; 0: it was not */
 };
 
 void pki_label_release(struct pki_label *l);

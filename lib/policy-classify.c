@@ -306,6 +306,9 @@ static const unsigned label_owners[] = {
 	[PKI_ACTION_ARCHIVE] = 0,
 	[PKI_ACTION_REVIEW] = PKI_LF_REVIEW,
 	[PKI_ACTION_ARCHIVE_ACK] = 0,
+	[PKI_ACTION_DISPOSE] = PKI_LF_DISPOSED,
+	[PKI_ACTION_RELABEL] = PKI_LF_AREAS | PKI_LF_SAFETY | PKI_LF_IR |
+			       PKI_LF_DISTRIBUTION | PKI_LF_BINDING,
 };
 
 #define NACTIONS (sizeof(label_owners) / sizeof(label_owners[0]))
@@ -339,7 +342,7 @@ static void join_words(char *out, size_t size, const char *const *w, size_t n)
 
 int pki_policy_label_change(unsigned actions, unsigned changed)
 {
-	const char *fields[16], *acts[NACTIONS];
+	const char *fields[32], *acts[NACTIONS];
 	char f[512], a[256];
 	unsigned stray = changed & PKI_LF_ALL & ~pki_policy_label_owns(actions);
 	unsigned caveats = PKI_LF_ORIGINATOR_CONTROL | PKI_LF_RELEASABLE;

@@ -35,14 +35,15 @@ static const char *const roles[] = {
 static const char *const powers[] = { "share-external", "disseminate", "declassify", "successor" };
 static const char *const actions[] = {
 	"receive", "classify", "reclassify", "share", "export", "revoke", "archive",
-	"review", "archive-ack",
+	"review", "archive-ack", "dispose", "relabel",
 };
+static const char *const kinds[] = { "product", "plan", "ir", "material" };
 
 /* Label fields by bit, named as label.xsd names their elements. */
 static const char *const label_fields[] = {
 	"id", "classification", "criterion", "originator", "registrar", "created", "review",
 	"areas", "originator-control", "releasable-to", "safety", "ir", "distribution",
-	"binding",
+	"binding", "kind", "retention", "disposed",
 };
 _Static_assert(1u << NELEM(label_fields) == PKI_LF_ALL + 1, "a name for every label field");
 
@@ -96,6 +97,7 @@ WORDS(type, "entity type", pki_type, types)
 WORDS(role, "role", pki_role, roles)
 WORDS(power, "power", pki_power, powers)
 WORDS(action, "action", pki_action, actions)
+WORDS(kind, "kind", pki_kind, kinds)
 
 const char *pki_label_field_name(enum pki_label_field f)
 {

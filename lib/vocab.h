@@ -30,7 +30,13 @@ enum pki_action {
 	PKI_ACTION_SHARE, PKI_ACTION_EXPORT, PKI_ACTION_REVOKE, PKI_ACTION_ARCHIVE,
 	PKI_ACTION_REVIEW,	/* a classification reviewed, its level kept (policy 11.2.1) */
 	PKI_ACTION_ARCHIVE_ACK,	/* the UN Archives' receipt of a transfer (policy 11.5.1) */
+	PKI_ACTION_DISPOSE,	/* a material destroyed after its retention (policy 12.6.9) */
+	PKI_ACTION_RELABEL,	/* areas, safety or IR references corrected, level kept */
 };
+
+/* What a labelled record is (policy 11.5.1: products, plans and requirements
+ * are permanent; materials have a retention and may be disposed of). */
+enum pki_kind { PKI_KIND_PRODUCT, PKI_KIND_PLAN, PKI_KIND_IR, PKI_KIND_MATERIAL };
 
 /*
  * The fields of a confidentiality label (pki-files(5)), one bit each: which
@@ -53,8 +59,11 @@ enum pki_label_field {
 	PKI_LF_IR = 1 << 11,
 	PKI_LF_DISTRIBUTION = 1 << 12,
 	PKI_LF_BINDING = 1 << 13,
+	PKI_LF_KIND = 1 << 14,
+	PKI_LF_RETENTION = 1 << 15,
+	PKI_LF_DISPOSED = 1 << 16,
 };
-#define PKI_LF_ALL ((1u << 14) - 1)
+#define PKI_LF_ALL ((1u << 17) - 1)
 
 /*
  * name <-> value.  The parsers return 0, or -PKI_EUSAGE with a message that
@@ -71,6 +80,8 @@ const char *pki_power_name(enum pki_power);
 int pki_power_parse(const char *s, enum pki_power *out);
 const char *pki_action_name(enum pki_action);
 int pki_action_parse(const char *s, enum pki_action *out);
+const char *pki_kind_name(enum pki_kind);
+int pki_kind_parse(const char *s, enum pki_kind *out);
 /* A field's element in label.xsd ("originator-control"), for one bit. */
 const char *pki_label_field_name(enum pki_label_field f);
 

@@ -185,7 +185,7 @@ if [ -f "$SRC/cmd/pki-register.c" ]; then
 	test_expect_success 'pki-register: actions and formats' '
 		cd "$REPO" &&
 		comp pki-register --action re >actual &&
-		words receive reclassify revoke review >expect && test_cmp expect actual &&
+		words receive reclassify relabel review revoke >expect && test_cmp expect actual &&
 		comp pki-register --format "" >actual &&
 		words csv tsv xml >expect && test_cmp expect actual
 	'

@@ -277,6 +277,20 @@ test_expect_success 'no acting key (64); not a repository (66)' '
 	test "$(wc -l <err)" -eq 1
 '
 
+test_expect_success '--kind plan files a plan; a product label names no kind' '
+	plan=$(echo "Mission Information Acquisition Plan" | as jmac pki-classify -C "$REPO" -l confidential -c c --kind plan) &&
+	test_tick &&
+	test "$(label_field "$plan" kind)" = plan &&
+	prod=$(echo "a product" | as jmac pki-classify -C "$REPO") &&
+	test_tick &&
+	test -z "$(label_field "$prod" kind)" &&
+	pki-audit -C "$REPO" >/dev/null &&
+	expect_refusal 64 as jmac pki-classify -C "$REPO" --kind secret "$TRASH/bor.txt" &&
+	grep -q "unknown kind .secret. (product, plan, ir, material)" err &&
+	expect_refusal 64 as jmac pki-classify -C "$REPO" --kind ir "$TRASH/bor.txt" &&
+	grep -q "pki-ir" err
+'
+
 test_expect_success 'every label valid, every shard read by Python, every commit verified' '
 	labels_valid &&
 	shards_read &&

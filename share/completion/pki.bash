@@ -11,7 +11,7 @@ _pki_levels="unclassified confidential strictly-confidential"
 _pki_roles="hom chair member undss archives auditor external"
 _pki_types="mission un non-un security-force"
 _pki_powers="share-external disseminate declassify"
-_pki_actions="receive classify reclassify share export revoke archive review archive-ack"
+_pki_actions="receive classify reclassify share export revoke archive review archive-ack dispose relabel"
 _pki_criteria="a b c d e f g third-party-confidence personal-safety operations-security legal-privilege deliberative commercial other"
 
 # _pki_git ARGS...: git in the repository named by -C, quietly.
@@ -103,6 +103,7 @@ _pki_values() {
 	--type) echo "$_pki_types" ;;
 	--power) echo "$_pki_powers" ;;
 	--action) echo "$_pki_actions" ;;
+	--kind) echo "product plan" ;;
 	-a|--areas) _pki_areas ;;
 	--scope) echo '*'; _pki_areas; _pki_products ;;
 	--change|--reviewed|--product) _pki_products ;;
