@@ -1,5 +1,7 @@
 /* cli.c: the options and habits every pki command shares. */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -107,6 +109,35 @@ static void die_of_sigpipe(void)
 	signal(SIGPIPE, SIG_DFL);
 	raise(SIGPIPE);
 	_exit(128 + SIGPIPE);
+}
+
+static void draw_progress(void *arg, const char *what, uint64_t done, uint64_t total)
+{
+	struct pki_cli *cli = arg;
+	bool end = total != 0 && done >= total;
+	time_t now = time(NULL);
+	int pct = total == 0 ? 0 : (int)(done >= total ? 100 : done * 100 / total);
+
+	if (total != 0 ? pct + 1 == cli->shown && !end : now == cli->drawn)
+		return;
+	if (total != 0)
+		fprintf(stderr, "\r%s: %s: %3d%% (%" PRIu64 "/%" PRIu64 ")%s",
+			cli->prog, what, pct, done, total, end ? "\n" : "");
+	else
+		fprintf(stderr, "\r%s: %s: %" PRIu64, cli->prog, what, done);
+	cli->shown = end ? 0 : pct + 1;
+	cli->drawn = now;
+}
+
+struct pki_progress pki_cli_progress(struct pki_cli *cli)
+{
+	struct pki_progress p = { NULL, NULL };
+
+	if (isatty(STDERR_FILENO)) {
+		p.report = draw_progress;
+		p.arg = cli;
+	}
+	return p;
 }
 
 int pki_cli_exit(const struct pki_cli *cli, int status)

@@ -7,12 +7,19 @@
 #define PKI_CLI_H
 
 #include <getopt.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "progress.h"
 
 struct pki_cli {
 	const char *prog;	/* "pki-share" */
 	const char *usage;	/* the SYNOPSIS lines, without "usage: " */
 	const char *dir;	/* -C */
 	const char *key;	/* -u */
+	/* The progress line being drawn (pki_cli_progress). */
+	int shown;		/* last percentage drawn plus one; 0: none yet */
+	time_t drawn;		/* when last drawn, for counts without a total */
 };
 
 /* getopt_long values for the shared long-only options. */
@@ -41,6 +48,14 @@ int pki_cli_getopt(const struct pki_cli *cli, int argc, char *const argv[],
  * with why NULL, print the usage instead. */
 __attribute__((noreturn)) void pki_cli_usage_error(const struct pki_cli *cli, const char *why, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * A reporter for the library's long work: on a terminal, one line on
+ * stderr redrawn in place ("pki-share: Encrypting: 42% (420/1000)") when
+ * the percentage changes, ended by a newline when done == total; nothing
+ * when stderr is not a terminal.
+ */
+struct pki_progress pki_cli_progress(struct pki_cli *cli);
 
 /* Flush and close stdout; 74 when that fails, else status.  When its
  * reader has gone (EPIPE), die of SIGPIPE, silently, as git does. */

@@ -63,7 +63,9 @@ static void diff_one_field(void)
 		{ PKI_LF_RELEASABLE, "releasable-to" }, { PKI_LF_RELEASABLE, "releasable-to" },
 		{ PKI_LF_SAFETY, "safety" }, { PKI_LF_IR, "ir" }, { PKI_LF_IR, "ir" },
 		{ PKI_LF_DISTRIBUTION, "distribution" }, { PKI_LF_DISTRIBUTION, "distribution" },
-		{ PKI_LF_BINDING, "binding" },
+		{ PKI_LF_BINDING, "binding" }, { PKI_LF_KIND, "kind" },
+		{ PKI_LF_RETENTION, "retention" },
+		{ PKI_LF_DISPOSED, "disposed" },
 	};
 	struct pki_label a, b;
 	size_t i;
@@ -93,6 +95,9 @@ static void diff_one_field(void)
 		case 16: b.recipients = dist_more; b.nrecipients = 5; break;
 		case 17: b.recipients = dist_turned; break;	/* order counts */
 		case 18: memcpy(b.sha256, SHA_NIL, sizeof(b.sha256)); break;
+		case 19: b.kind = PKI_KIND_MATERIAL; break;
+		case 20: b.retention = S("P5Y"); break;
+		case 21: b.disposed = 1; break;
 		}
 		is_int(pki_label_diff(&a, &b), want[i].bit, "change %zu: only %s differs", i,
 		       want[i].name);
@@ -109,7 +114,7 @@ static void diff_one_field(void)
 	b.criterion = 0;
 	is_int(pki_label_diff(&a, &b), PKI_LF_ORIGINATOR_CONTROL | PKI_LF_LEVEL | PKI_LF_CRITERION,
 	       "three fields at once");
-	is_str(pki_label_field_name(1u << 14), "(invalid)", "no name past the last field");
+	is_str(pki_label_field_name(1u << 17), "(invalid)", "no name past the last field");
 }
 
 /* The ownership table, action by action. */
@@ -130,6 +135,10 @@ static void owners(void)
 	is_int(pki_policy_label_owns(A(EXPORT)), 0, "export: nothing");
 	is_int(pki_policy_label_owns(A(ARCHIVE)), 0, "archive: nothing");
 	is_int(pki_policy_label_owns(A(ARCHIVE_ACK)), 0, "archive-ack: nothing");
+	is_int(pki_policy_label_owns(A(DISPOSE)), PKI_LF_DISPOSED, "dispose: the disposal only");
+	is_int(pki_policy_label_owns(A(RELABEL)),
+	       PKI_LF_AREAS | PKI_LF_SAFETY | PKI_LF_IR | list,
+	       "relabel: areas, safety, IR references, list, binding");
 	is_int(pki_policy_label_owns(0), 0, "no action: nothing");
 	is_int(pki_policy_label_owns(A(SHARE) | A(REVIEW)), PKI_LF_REVIEW | list,
 	       "two actions: the union");
@@ -137,9 +146,11 @@ static void owners(void)
 	ok((pki_policy_label_owns(~0u) & PKI_LF_ID) == 0, "no action changes the ID");
 	ok((pki_policy_label_owns(~0u & ~(A(CLASSIFY) | A(RECEIVE))) &
 	    (PKI_LF_ORIGINATOR | PKI_LF_REGISTRAR | PKI_LF_ORIGINATOR_CONTROL |
-	     PKI_LF_RELEASABLE | PKI_LF_AREAS | PKI_LF_CREATED |
-	     PKI_LF_SAFETY | PKI_LF_IR)) == 0,
-	   "after filing, nothing changes the originator's marking");
+	     PKI_LF_RELEASABLE | PKI_LF_CREATED | PKI_LF_KIND | PKI_LF_RETENTION)) == 0,
+	   "after filing, nothing changes the originator's marking or the kind");
+	ok((pki_policy_label_owns(~0u & ~(A(CLASSIFY) | A(RECEIVE) | A(RELABEL))) &
+	    (PKI_LF_AREAS | PKI_LF_SAFETY | PKI_LF_IR)) == 0,
+	   "after filing, only a relabel corrects areas, safety and IR references");
 }
 
 static void verdict(unsigned actions, unsigned changed, const char *want, const char *name)
