@@ -736,8 +736,17 @@ static int seed_all(struct ctx *c)
 	static const char *const consents[] = {
 		"originator-control-exports", "with-consent", "without-consent", NULL
 	};
-	int rc;
+	const char *action;
+	int i, rc;
 
+	/* Every action there is, so that "none" reads as 0. */
+	for (i = 0; i < 64; i++) {
+		action = pki_action_name((enum pki_action)i);
+		if (action[0] == '(')
+			break;
+		if ((rc = count(c, S_ACTIONS, action, NULL, 0)) < 0)
+			return rc;
+	}
 	if ((rc = seed(c, S_DISS, diss)) < 0 || (rc = seed(c, S_DISS_TYPE, types)) < 0 ||
 	    (rc = seed(c, S_DISS_MEDIUM, media)) < 0 || (rc = seed(c, S_EXPORTS, exports)) < 0)
 		return rc;
