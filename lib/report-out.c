@@ -9,7 +9,7 @@
 #include "vocab.h"
 #include "xml-xslt.h"
 
-#define KEY_WIDTH 40
+#define KEY_WIDTH 32
 
 static const char *value_of(const struct pki_report_item *it, char buf[32])
 {
@@ -60,17 +60,20 @@ int pki_report_text(const struct pki_report *rep, struct pki_buf *out)
 
 	if ((rc = text_head(rep, out)) < 0)
 		return rc;
+	/* One column of values down the page; a longer key pushes its own
+	 * value right. */
+	for (i = 0, w = 0; i < rep->ns; i++)
+		for (k = 0; k < rep->s[i].n; k++)
+			if ((len = strlen(rep->s[i].v[k].key)) > w)
+				w = len;
+	if (w > KEY_WIDTH)
+		w = KEY_WIDTH;
 	for (i = 0; i < rep->ns; i++) {
 		s = &rep->s[i];
 		if ((rc = pki_buf_printf(out, "\n%s\n", s->title)) < 0)
 			return rc;
 		if (s->n == 0 && (rc = pki_buf_adds(out, "  (none)\n")) < 0)
 			return rc;
-		for (k = 0, w = 0; k < s->n; k++)
-			if ((len = strlen(s->v[k].key)) > w)
-				w = len;
-		if (w > KEY_WIDTH)
-			w = KEY_WIDTH;
 		for (k = 0; k < s->n; k++) {
 			it = &s->v[k];
 			if ((rc = pki_buf_printf(out, "  %-*s  %8s", (int)w, it->key,

@@ -223,6 +223,15 @@ test_expect_success 'the optional tables: requirements and arrangements when pre
 	test "$(mlr --icsv --onidx filter "\$section == \"exports-by-hrddp\" && \$key == \"HRDDP-RA-1\"" then cut -f label tables.csv)" = "hrddp fama"
 '
 
+test_expect_success 'examples/crontab: the monthly line prints last month'"'"'s report' '
+	line=$(sed -n "s/^0 7 1 \* \*  *//p" "$SRC/examples/crontab" | sed "s/\\\\%/%/g") &&
+	test -n "$line" &&
+	m=$(date -u -d "$(date -u +%Y-%m-01) -1 day" +%Y-%m) &&
+	env -u PKI_KEY GNUPGHOME="$TRASH/nokeys" PKI_REPO=$REPO sh -c "$line" >mail 2>&1 &&
+	head -1 mail | grep -q "^UNMISS (UN Mission in South Sudan): report, $m-01 to $m-" &&
+	grep -qx "Products" mail
+'
+
 test_expect_success 'refusals: a bad period or window (64), no repository (66)' '
 	for p in 2026H3 26H1 2026h1 ""; do
 		test_expect_code 64 report --period "$p" 2>err || return 1
