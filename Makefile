@@ -157,7 +157,7 @@ demo: deps
 
 lint:
 	@for m in $(MANS); do groff -ww -z -mdoc $$m || exit 1; done
-	@for x in share/pki/*.xsd; do xmllint --noout $$x || exit 1; done
+	@for x in share/pki/*.xsd share/pki/*.xsl; do xmllint --noout $$x || exit 1; done
 
 # install: not "all", so that installing from another BUILD leaves bin/ alone.
 # bash-completion loads completions/<command>: one link per tool.
