@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "csv.h"
+#include "label.h"
+#include "matrix.h"
 #include "report.h"
 
 struct pki_repo;
@@ -65,5 +67,59 @@ const char *pki_report_medium(const char *const *fields);
 
 /* A date or a time of a table ("" or unreadable: 0). */
 time_t pki_report_date(const char *s);
+
+/* --- the computation, shared by report*.c --- */
+
+/* The sections, in the order every format writes them (report.c). */
+enum pki_rsec {
+	PKI_RS_SOURCES, PKI_RS_PRODUCTS, PKI_RS_LEVEL, PKI_RS_CRITERION, PKI_RS_KIND,
+	PKI_RS_ENTITY, PKI_RS_MONTH, PKI_RS_RECEIPTS, PKI_RS_ACTIONS, PKI_RS_DISS,
+	PKI_RS_DISS_TYPE, PKI_RS_DISS_MEDIUM, PKI_RS_DISS_AUTHORITY, PKI_RS_DISS_MONTH,
+	PKI_RS_EXPORTS, PKI_RS_EXP_RECIPIENT, PKI_RS_EXP_ARRANGEMENT, PKI_RS_EXP_HRDDP,
+	PKI_RS_CONSENTS, PKI_RS_CONSENT_REF, PKI_RS_SAFETY, PKI_RS_SAFETY_UNDSS, PKI_RS_REQ,
+	PKI_RS_REQ_UNCOVERED, PKI_RS_OVERDUE, PKI_RS_OVERDUE_XFER, PKI_RS_AUDIT,
+	PKI_RS_AUDIT_CODE, PKI_RS_N
+};
+
+/* A product at the tip, with what the registry says of it. */
+struct pki_rprod {
+	struct pki_label l;
+	time_t origin;		/* its classify or receive row; 0: none */
+	time_t undss;		/* first reached a undss principal; 0: never */
+	time_t reviewed;	/* its latest review or reclassify row */
+	bool archived;
+	bool in;		/* created in the window */
+};
+
+struct pki_rctx {
+	struct pki_repo *r;
+	struct pki_report *rep;
+	const struct pki_report_opts *o;
+	struct pki_rprod *p;
+	size_t np, capp;
+	struct pki_matrix m;
+	struct pki_rtable arr, req;
+	size_t rows, rows_in;
+};
+
+/* The section s of the report being made, and its items: counted, made
+ * with their keys so that zeros show ("none" plainly), a decimal. */
+struct pki_report_section *pki_rsec(struct pki_rctx *c, enum pki_rsec s);
+int pki_rcount(struct pki_rctx *c, enum pki_rsec s, const char *key, const char *label,
+	       long long add);
+int pki_rseed(struct pki_rctx *c, enum pki_rsec s, const char *const *keys);
+int pki_rdecimal(struct pki_rctx *c, enum pki_rsec s, const char *key, double v);
+/* Is t in the window? */
+bool pki_rin_window(const struct pki_rctx *c, time_t t);
+/* "2026-03" for a time. */
+void pki_rmonth(time_t t, char out[8]);
+
+/* The passes, in the order pki_report_run makes them. */
+int pki_report_read_labels(struct pki_rctx *c);	/* report-rows.c */
+int pki_report_read_matrix(struct pki_rctx *c);
+int pki_report_read_registry(struct pki_rctx *c);
+int pki_report_products(struct pki_rctx *c);	/* report-products.c */
+int pki_report_coverage(struct pki_rctx *c);
+int pki_report_overdue(struct pki_rctx *c);
 
 #endif

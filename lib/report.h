@@ -11,7 +11,9 @@
  * pki-report(1) and share/pki/report.xsd; every format writes the same
  * items in the same order.
  *
- *   report.c          the sections, the products (labels) and the rows
+ *   report.c          the sections and items, the order of the passes, the audit
+ *   report-rows.c     the labels, the access matrix, the registry rows
+ *   report-products.c products, safety, requirements answered, overdue work
  *   report-tables.c   the optional tables and columns, read when present
  *   report-out.c      text and CSV
  *   xml-report.c      XML (share/pki/report.xsd)
