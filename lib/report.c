@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "error.h"
+#include "product.h"
 #include "repo.h"
 #include "report-int.h"
 #include "rows.h"
@@ -216,11 +217,35 @@ static int seed_all(struct pki_rctx *c)
 	return pki_rseed(c, PKI_RS_CONSENTS, consents);
 }
 
+/*
+ * The mission's code and name, from pki.conf, which libgit2 reads from
+ * the work tree; a bare repository has none, and then the code comes
+ * from the product IDs, which all begin with it.
+ */
+static int mission(struct pki_rctx *c)
+{
+	struct pki_report *rep = c->rep;
+	struct pki_product_id id;
+	int rc;
+
+	if (pki_repo_workdir(c->r) != NULL &&
+	    ((rc = pki_repo_conf_get(c->r, "mission.code", &rep->mission)) < 0 ||
+	     (rc = pki_repo_conf_get(c->r, "mission.name", &rep->mission_name)) < 0))
+		return rc;
+	if (rep->mission == NULL && c->np > 0 && pki_product_id_parse(c->p[0].l.id, &id) == 0 &&
+	    (rep->mission = strdup(id.mission)) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "report");
+	if (rep->mission == NULL)
+		return pki_error(PKI_ECONFIG, "pki.conf names no mission.code");
+	return 0;
+}
+
 static int run(struct pki_rctx *c, struct pki_gpg *g)
 {
 	int rc;
 
-	if ((rc = pki_report_read_labels(c)) < 0 || (rc = pki_report_read_matrix(c)) < 0 ||
+	if ((rc = pki_report_read_labels(c)) < 0 || (rc = mission(c)) < 0 ||
+	    (rc = pki_report_read_matrix(c)) < 0 ||
 	    (rc = pki_report_arrangements(&c->arr, c->r)) < 0 ||
 	    (rc = pki_report_requirements(&c->req, c->r)) < 0 ||
 	    (rc = pki_rcount(c, PKI_RS_SOURCES, "arrangements", c->arr.present ? NULL : "no table",
@@ -264,16 +289,8 @@ int pki_report_run(struct pki_report *rep, struct pki_repo *r, struct pki_gpg *g
 		rep->s[i].name = sections[i].name;
 		rep->s[i].title = sections[i].title;
 	}
-	if ((rc = pki_repo_conf_get(r, "mission.code", &rep->mission)) < 0 ||
-	    (rc = pki_repo_conf_get(r, "mission.name", &rep->mission_name)) < 0 ||
-	    (rc = pki_repo_tip(r, rep->tip)) < 0)
-		goto out;
-	if (rep->mission == NULL) {
-		rc = pki_error(PKI_ECONFIG, "pki.conf names no mission.code");
-		goto out;
-	}
-	rc = run(&c, g);
-out:
+	if ((rc = pki_repo_tip(r, rep->tip)) == 0)
+		rc = run(&c, g);
 	for (i = 0; i < c.np; i++)
 		pki_label_release(&c.p[i].l);
 	free(c.p);

@@ -198,12 +198,21 @@ test_expect_success '--period and --since/--until choose the window' '
 	xmllint --noout --schema "$SRC/share/pki/report.xsd" h2.xml
 '
 
-test_expect_success 'the optional tables: requirements and arrangements when present' '
+test_expect_success 'the optional tables when present; safety marked after filing (stock git)' '
 	git clone -q "$REPO" "$TRASH/c" &&
+	p6=$(echo seven | as jmac pki-classify -C "$TRASH/c" -l confidential -c c -a force-protection) &&
+	test_tick 7200 &&
+	as jmac pki-share -C "$TRASH/c" "$p6" undss &&
+	test_tick &&
 	(
 		cd "$TRASH/c" &&
 		lbl=$(git ls-files "products/*/$p1.xml") &&
 		sed -i "s|<distribution>|<ir>UNMISS-IR-0001</ir><distribution>|" "$lbl" &&
+		for p in "$p3" "$p6"; do
+			f=$(git ls-files "products/*/$p.xml") &&
+			sed -i "s|<safety>false</safety>|<safety>true</safety>|" "$f" &&
+			git add "$f" || exit 1
+		done &&
 		printf "%s\n" "ir,kind,parent,priority,owner,status,created,deadline,review_due,product" \
 			"UNMISS-IR-0001,pir,,1,jmac,open,2026-03-01,,2027-03-01," \
 			"UNMISS-IR-0002,sir,UNMISS-IR-0001,2,jmac,open,2026-03-01,,2026-05-01," \
@@ -219,7 +228,10 @@ test_expect_success 'the optional tables: requirements and arrangements when pre
 		"requirements|total|3" "requirements|open|2" "requirements|closed|1" \
 		"requirements|covered|1" "requirements|uncovered|1" \
 		"requirements-uncovered|UNMISS-IR-0002|2" \
-		"overdue|requirement-reviews|1" "overdue|arrangement-reviews|1" &&
+		"overdue|requirement-reviews|1" "overdue|arrangement-reviews|1" \
+		"safety|products|4" "safety|reached-undss|3" "safety|not-reached|1" \
+		"safety|median-hours|0.0" "safety|longest-hours|2.0" \
+		"safety-to-undss|$p6|2.0" "safety-to-undss|$p3|" &&
 	test "$(mlr --icsv --onidx filter "\$section == \"exports-by-hrddp\" && \$key == \"HRDDP-RA-1\"" then cut -f label tables.csv)" = "hrddp fama"
 '
 
@@ -230,6 +242,17 @@ test_expect_success 'examples/crontab: the monthly line prints last month'"'"'s 
 	env -u PKI_KEY GNUPGHOME="$TRASH/nokeys" PKI_REPO=$REPO sh -c "$line" >mail 2>&1 &&
 	head -1 mail | grep -q "^UNMISS (UN Mission in South Sudan): report, $m-01 to $m-" &&
 	grep -qx "Products" mail
+'
+
+# (The audit of a bare clone adds A003: no pki.root pinned there.)
+test_expect_success 'a bare repository will do (a central store, a sync hub)' '
+	git clone -q --bare "$REPO" "$TRASH/bare.git" &&
+	RDIR=$TRASH/bare.git report --no-audit --format csv >bare.csv &&
+	report --no-audit --format csv >work.csv &&
+	grep -v "^\"*report\"*,\"*mission" work.csv >work.rest &&
+	grep -v "^\"*report\"*,\"*mission" bare.csv >bare.rest &&
+	test_cmp work.rest bare.rest &&
+	test "$(val bare.csv report mission)" = UNMISS
 '
 
 test_expect_success 'refusals: a bad period or window (64), no repository (66)' '
