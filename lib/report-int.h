@@ -23,6 +23,10 @@ struct pki_repo;
  */
 struct pki_report_item *pki_report_count(struct pki_report_section *s, const char *key,
 					 const char *label, long long add);
+/* A new item, without looking for key: for keys that occur once (a
+ * product ID, a requirement), where a look-up would cost n each. */
+struct pki_report_item *pki_report_append(struct pki_report_section *s, const char *key,
+					  const char *label);
 /* The item of key, its value the text given ("" for none). */
 int pki_report_text_item(struct pki_report_section *s, const char *key, const char *label,
 			 const char *text);

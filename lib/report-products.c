@@ -56,12 +56,25 @@ static int by_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* One product's hours to UNDSS: "" when none has it yet. */
+static int hours_item(struct pki_rctx *c, const char *id, const char *text)
+{
+	struct pki_report_item *it;
+
+	if ((it = pki_report_append(pki_rsec(c, PKI_RS_SAFETY_UNDSS), id, NULL)) == NULL)
+		return -PKI_EINTERNAL;
+	if ((it->text = strdup(text)) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "report");
+	return 0;
+}
+
 /* Safety products of the window and the hours each took to reach a
  * undss principal (policy 11.3.2): from its filing to the first row that
  * put one on its list. */
 static int safety(struct pki_rctx *c)
 {
 	double *hours, h;
+	char text[32];
 	size_t i, n = 0, total = 0;
 	time_t from;
 	int rc = 0;
@@ -74,12 +87,13 @@ static int safety(struct pki_rctx *c)
 		total++;
 		from = c->p[i].origin != 0 ? c->p[i].origin : c->p[i].l.created;
 		if (c->p[i].undss == 0) {
-			rc = pki_report_text_item(pki_rsec(c, PKI_RS_SAFETY_UNDSS), c->p[i].l.id, NULL, "");
+			rc = hours_item(c, c->p[i].l.id, "");
 			continue;
 		}
 		h = c->p[i].undss > from ? (double)(c->p[i].undss - from) / 3600.0 : 0.0;
 		hours[n++] = h;
-		rc = pki_rdecimal(c, PKI_RS_SAFETY_UNDSS, c->p[i].l.id, h);
+		snprintf(text, sizeof(text), "%.1f", h);
+		rc = hours_item(c, c->p[i].l.id, text);
 	}
 	if (rc == 0 && n > 0)
 		qsort(hours, n, sizeof(*hours), by_double);
@@ -180,7 +194,7 @@ int pki_report_coverage(struct pki_rctx *c)
 			const char *prio = pki_rtable_get(&c->req, i, PKI_IR_PRIORITY);
 			struct pki_report_item *it;
 
-			if ((it = pki_report_count(pki_rsec(c, PKI_RS_REQ_UNCOVERED), ir, NULL, 0)) == NULL)
+			if ((it = pki_report_append(pki_rsec(c, PKI_RS_REQ_UNCOVERED), ir, NULL)) == NULL)
 				return -PKI_EINTERNAL;
 			it->n = strtoll(prio, NULL, 10);
 		}

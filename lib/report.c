@@ -62,17 +62,11 @@ struct pki_report_section *pki_rsec(struct pki_rctx *c, enum pki_rsec s)
 
 /* --- items --- */
 
-struct pki_report_item *pki_report_count(struct pki_report_section *s, const char *key,
-					 const char *label, long long add)
+struct pki_report_item *pki_report_append(struct pki_report_section *s, const char *key,
+					  const char *label)
 {
 	struct pki_report_item *it, *grown;
-	size_t i;
 
-	for (i = s->n; i-- > 0;)
-		if (strcmp(s->v[i].key, key) == 0) {
-			s->v[i].n += add;
-			return &s->v[i];
-		}
 	if ((grown = pki_row_grow(s->v, s->n, &s->cap, sizeof(*grown))) == NULL)
 		goto oom;
 	s->v = grown;
@@ -83,12 +77,27 @@ struct pki_report_item *pki_report_count(struct pki_report_section *s, const cha
 		free(it->key);
 		goto oom;
 	}
-	it->n = add;
 	s->n++;
 	return it;
 oom:
 	pki_error_errno(PKI_EINTERNAL, "report");
 	return NULL;
+}
+
+struct pki_report_item *pki_report_count(struct pki_report_section *s, const char *key,
+					 const char *label, long long add)
+{
+	struct pki_report_item *it;
+	size_t i;
+
+	for (i = s->n; i-- > 0;)
+		if (strcmp(s->v[i].key, key) == 0) {
+			s->v[i].n += add;
+			return &s->v[i];
+		}
+	if ((it = pki_report_append(s, key, label)) != NULL)
+		it->n = add;
+	return it;
 }
 
 int pki_report_text_item(struct pki_report_section *s, const char *key, const char *label,
