@@ -10,7 +10,7 @@ _pki_tools="init matrix classify register share audit archive"
 _pki_levels="unclassified confidential strictly-confidential"
 _pki_roles="hom chair member undss archives auditor external"
 _pki_types="mission un non-un security-force"
-_pki_powers="share-external disseminate declassify"
+_pki_powers="share-external disseminate declassify direct"
 _pki_actions="receive classify reclassify share export revoke archive review archive-ack dispose relabel"
 _pki_criteria="a b c d e f g third-party-confidence personal-safety operations-security legal-privilege deliberative commercial other"
 
