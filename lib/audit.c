@@ -75,6 +75,10 @@ static const struct {
 	[PKI_A_TRANSFER_OVERDUE] = { "A701", "transfer-overdue", PKI_SEV_WARNING },
 	[PKI_A_REVIEW_OVERDUE] = { "A702", "review-overdue", PKI_SEV_WARNING },
 	[PKI_A_TRANSFER_UNACKED] = { "A703", "transfer-unacknowledged", PKI_SEV_WARNING },
+	[PKI_A_REQUIREMENTS_ACTOR] = { "A119", "requirements-actor", PKI_SEV_ERROR },
+	[PKI_A_REQUIREMENT_REMOVED] = { "A120", "requirement-removed", PKI_SEV_ERROR },
+	[PKI_A_IR_UNKNOWN] = { "A312", "ir-unknown", PKI_SEV_ERROR },
+	[PKI_A_REQUIREMENT_REVIEW] = { "A705", "requirement-review-overdue", PKI_SEV_WARNING },
 };
 
 static const char *const severities[PKI_SEV_N] = { "error", "warning", "info" };
@@ -229,6 +233,7 @@ static void auditor_free(struct pki_auditor *au)
 	for (i = 0; i < PKI_SHARD_CACHE; i++)
 		pki_buf_release(&au->shards[i].data);
 	pki_audit_tables_free(au);
+	pki_audit_requirements_free(au);
 }
 
 int pki_audit_run(struct pki_audit *a, struct pki_repo *r, struct pki_gpg *g,
