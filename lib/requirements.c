@@ -306,15 +306,17 @@ int pki_requirements_parent(const struct pki_requirements *r, enum pki_ir_kind k
 				 parent);
 	}
 	if (parent[0] == '\0')
-		return pki_error(PKI_EDATA, "a %s needs a parent %s (policy 10.2)",
-				 pki_ir_kind_name(kind), kind == PKI_IR_SIR ? "pir" : "sir");
+		return pki_error(PKI_EDATA, "%s %s needs a parent %s (policy 10.2)",
+				 kind == PKI_IR_EEI ? "an" : "a", pki_ir_kind_name(kind),
+				 kind == PKI_IR_SIR ? "pir" : "sir");
 	if ((p = pki_requirements_find(r, parent)) == NULL)
 		return pki_error(PKI_EDATA, "parent '%s' is no requirement of %s", parent,
 				 PKI_REQUIREMENTS_FILE);
 	if ((unsigned)p->kind + 1 != (unsigned)kind)
-		return pki_error(PKI_EDATA, "a %s goes under a %s, '%s' is a %s (policy 10.2)",
-				 pki_ir_kind_name(kind), kind == PKI_IR_SIR ? "pir" : "sir",
-				 parent, pki_ir_kind_name(p->kind));
+		return pki_error(PKI_EDATA, "%s %s goes under a %s, '%s' is a %s (policy 10.2)",
+				 kind == PKI_IR_EEI ? "an" : "a", pki_ir_kind_name(kind),
+				 kind == PKI_IR_SIR ? "pir" : "sir", parent,
+				 pki_ir_kind_name(p->kind));
 	if (open_parent && !p->open)
 		return pki_error(PKI_EDATA, "parent '%s' is closed", parent);
 	return 0;
