@@ -171,7 +171,8 @@ static int judge_cites(struct pki_auditor *au, const struct pki_acommit *ac,
 			continue;
 		one = nw->ir[i];
 		if (pki_requirements_cite(reqs, &one, 1) < 0)
-			return pki_audit_add(au->a, PKI_A_IR_UNKNOWN, t->id, "commit %s cites %s",
+			return pki_audit_add(au->a, PKI_A_IR_UNKNOWN, t->id, "commit %s cites what is no open "
+					     "requirement: %s",
 					     ac->c.id, pki_error_last());
 	}
 	return 0;
