@@ -143,7 +143,7 @@ static int scan_bucket(struct scan *sc, const char *tip, const char *bucket)
 		if ((rc = pki_repo_blob(sc->r, e[i].id, PKI_LABEL_MAX, false, &b)) < 0)
 			break;
 		memset(&l, 0, sizeof(l));
-		if ((rc = pki_label_parse(&l, b.ptr, b.len)) < 0) {
+		if ((rc = pki_label_scan(&l, b.ptr, b.len)) < 0) {
 			rc = pki_error_wrap(PKI_EDATA, "%s/%s", dir, e[i].name);
 			break;
 		}
