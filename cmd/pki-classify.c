@@ -8,14 +8,15 @@
 #include "error.h"
 #include "product.h"
 #include "registry.h"
+#include "requirements.h"
 #include "session.h"
 
 static const char usage[] =
-	"pki-classify [-C DIR] [-u KEY] [-l LEVEL] [-c CRIT] [-a AREAS] [--ir IR] [--safety] [--review DATE] [--kind KIND] [-e ENTITY] [-s SITE] [FILE|-]\n"
+	"pki-classify [-C DIR] [-u KEY] [-l LEVEL] [-c CRIT] [-a AREAS] [--ir IR[;IR...]] [--safety] [--review DATE] [--kind KIND] [-e ENTITY] [-s SITE] [FILE|-]\n"
 	"pki-classify [-C DIR] [-u KEY] --change ID -l LEVEL [-c CRIT] [--review DATE] [--authority DELEGATION]\n"
 	"pki-classify [-C DIR] [-u KEY] --reviewed ID [--next DATE] [--authority DELEGATION]";
 
-#define IR_MAX 64
+#define IR_MAX PKI_IR_CITED_MAX
 #define TEXT_MAX 256
 
 enum {
@@ -300,9 +301,9 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 		case OPT_NEXT: g->next = optarg; break;
 		case OPT_KIND: g->kind = optarg; break;
 		case OPT_IR:
-			if (g->nir == IR_MAX)
-				pki_cli_usage_error(cli, "at most %d --ir", IR_MAX);
-			g->ir[g->nir++] = optarg;
+			/* IR[;IR...], checked against requirements.csv under the lock */
+			if (pki_requirements_split(optarg, g->ir, &g->nir, IR_MAX) < 0)
+				pki_cli_usage_error(cli, "%s", pki_error_last());
 			break;
 		}
 	}
@@ -354,8 +355,7 @@ static int check_args(const struct args *g, struct pki_label *l)
 	for (i = 0; i < g->nir; i++)
 		if ((rc = pki_check_text("--ir", g->ir[i], TEXT_MAX)) < 0)
 			return rc;
-		else if (g->ir[i][0] == '\0')
-			return pki_error(PKI_EUSAGE, "--ir is empty");
+
 	if (l->kind == PKI_KIND_IR)
 		return pki_error(PKI_EUSAGE, "requirement wordings are filed by pki-ir add");
 	if (l->kind == PKI_KIND_MATERIAL)

@@ -175,11 +175,42 @@ static int judge_review(struct judge *j)
 	return rc;
 }
 
+/* A requirement's wording (pki-ir(1) add): filed by who directs, to the
+ * list of its requirement's owner in the table the same commit leaves. */
+static int judge_wording(struct judge *j, enum pki_action action)
+{
+	struct pki_names want = { 0 };
+	const char *granted, *owner;
+	int rc;
+
+	if (action != PKI_ACTION_CLASSIFY)
+		return pki_audit_add(j->au->a, PKI_A_RULE, j->object, "%s of %s in commit %s: a "
+				     "requirement's wording is classified in the mission by pki-ir, "
+				     "never received (policy 10.2)%s", j->r->f[PKI_COL_ACTION],
+				     j->r->f[PKI_COL_PRODUCT], j->ac->c.id, j->merge);
+	if ((owner = pki_audit_ir_owner(j->au, j->ac->c.id, j->r->f[PKI_COL_PRODUCT])) == NULL)
+		return pki_audit_add(j->au->a, PKI_A_RULE, j->object, "classify of %s in commit %s: "
+				     "a wording of kind ir that no row of %s names (policy 10.2)%s",
+				     j->r->f[PKI_COL_PRODUCT], j->ac->c.id, PKI_REQUIREMENTS_FILE,
+				     j->merge);
+	if (pki_policy_may_direct(j->d, j->m, j->actor, j->at, &granted) < 0 ||
+	    pki_policy_may_classify(j->actor, j->label->level) < 0 ||
+	    pki_policy_ir_list(j->m, j->p.originator, owner, j->label->level, j->at, &want) < 0)
+		rc = violation(j);
+	else
+		rc = judge_list(j, &want);
+	pki_names_release(&want);
+	return rc;
+}
+
 /* classify and receive: who files, and the initial list (pki-classify(1), pki-register(1)). */
 static int judge_filing(struct judge *j, enum pki_action action)
 {
 	struct pki_names want = { 0 };
 	int rc;
+
+	if (j->label->kind == PKI_KIND_IR)
+		return judge_wording(j, action);
 
 	if (action == PKI_ACTION_RECEIVE ? pki_policy_may_receive(j->actor) < 0 :
 	    pki_policy_may_classify(j->actor, j->label->level) < 0)

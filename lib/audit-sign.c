@@ -213,6 +213,7 @@ static int judge_role(struct pki_auditor *au, struct pki_acommit *ac,
 	};
 	char merge[64];
 	size_t i;
+	int rc;
 
 	pki_audit_at_merge(jc, merge);
 	if (ac->c.nparents == 0 && pki_policy_may_change_matrix(who) < 0)
@@ -223,6 +224,9 @@ static int judge_role(struct pki_auditor *au, struct pki_acommit *ac,
 		    pki_policy_may_change_matrix(who) < 0)
 			return pki_audit_add(au->a, PKI_A_ROLE, ac->c.id, "changes %s: %s%s",
 					     kinds[i].what, pki_error_last(), merge);
+	if ((ac->changes & PKI_CH_REQUIREMENTS) && jc->d != NULL &&
+	    (rc = pki_audit_requirements_change(au, ac, who, jc)) < 0)
+		return rc;
 	if ((ac->changes & PKI_CH_DELEGATIONS) && jc->d != NULL)
 		return judge_delegations(au, ac, who, jc);
 	return 0;
@@ -529,7 +533,8 @@ int pki_audit_sign(struct pki_auditor *au)
 			break;
 		if ((rc = pki_audit_table_rules(au, &au->cv[i])) < 0)
 			break;
-		if ((rc = pki_audit_label_fields(au, &au->cv[i])) < 0)
+		if ((rc = pki_audit_label_fields(au, &au->cv[i])) < 0 ||
+		    (rc = pki_audit_ir_cited(au, &au->cv[i])) < 0)
 			break;
 		rc = judge_files(au, &au->cv[i]);
 	}

@@ -363,6 +363,8 @@ int pki_audit_state(struct pki_auditor *au)
 		rc = pki_audit_transfers(au, st.rows, st.nrows);
 	if (rc == 0)
 		rc = pki_audit_acks(au, st.rows, st.nrows);
+	if (rc == 0)
+		rc = pki_audit_requirements_due(au);
 out:
 	state_free(&st);
 	return rc;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "ir.h"
 #include "product.h"
 #include "registry.h"
 #include "session.h"
@@ -167,8 +168,12 @@ int pki_filing_build(struct pki_session *s, struct pki_txn *t, struct pki_state 
 
 	if ((rc = pki_check_code("entity", entity)) < 0 ||
 	    (f->site != NULL && (rc = pki_check_code("site", f->site)) < 0) ||
-	    (rc = pki_policy_initial_list(&st->matrix, originator, f->label.level,
+	    (rc = f->label.kind == PKI_KIND_IR ?
+		  pki_policy_ir_list(&st->matrix, originator, f->owner, f->label.level, s->now,
+				     &list) :
+		  pki_policy_initial_list(&st->matrix, originator, f->label.level,
 					  f->label.safety, s->now, &list)) < 0 ||
+	    (rc = pki_ir_cited(t, f->label.ir, f->label.nir)) < 0 ||
 	    (rc = pki_product_next_id(t, f->mission, entity, f->site, s->now, f->id)) < 0 ||
 	    (rc = stage_ciphertext(s, t, st, f, &list)) < 0 ||
 	    (rc = stage_label(s, t, st, f, &list)) < 0 ||

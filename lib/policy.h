@@ -8,10 +8,11 @@
  * No I/O: everything a rule needs is passed in, so that pki-audit can
  * judge a past action with the matrix and delegations of its time.
  *
- * The rule book is three files: policy.c (the matrix, the delegations,
- * succession), policy-share.c (dissemination, narrowing) and
+ * The rule book is four files: policy.c (the matrix, the delegations,
+ * succession), policy-share.c (dissemination, narrowing),
  * policy-classify.c (a product's filing, classification, transfer and
- * label); each section below names its file.
+ * label) and policy-ir.c (direction: requirements); each section below
+ * names its file.
  */
 #ifndef PKI_POLICY_H
 #define PKI_POLICY_H
@@ -69,9 +70,9 @@ int pki_policy_role_fits(const struct pki_principal *p);
 int pki_policy_author(const struct pki_principal *signer, const char *author_email,
 		      char *const *emails, size_t nemails);
 
-/* share-external by hom (policy 11.4.1); disseminate and declassify by an
- * originator (any mission member, for its own products; policy 9.8);
- * successor by no one: pki-matrix succeed records it (policy 19). */
+/* share-external and direct by hom (policy 11.4.1, 10.2); disseminate and
+ * declassify by an originator (any mission member, for its own products;
+ * policy 9.8); successor by no one: pki-matrix succeed records it (policy 19). */
 int pki_policy_may_delegate(const struct pki_principal *actor, enum pki_power power);
 
 /*
@@ -371,5 +372,27 @@ unsigned pki_policy_label_owns(unsigned actions);
 /* Does each changed field belong to one of the actions?  -PKI_EPOLICY
  * naming the fields that do not, and the actions. */
 int pki_policy_label_change(unsigned actions, unsigned changed);
+
+/* --- direction (policy-ir.c; pki-ir(1)) --- */
+
+/*
+ * Who sets, reviews and closes intelligence requirements (policy 10.2,
+ * 12.9): the Head of Mission, the Chair of the Coordination Mechanism, or
+ * the holder of a valid direct delegation from a hom (scope "*").
+ * *granted: "hom", "chair" or the delegation's ID (borrowed from d).
+ */
+int pki_policy_may_direct(const struct pki_delegations *d, const struct pki_matrix *m,
+			  const struct pki_principal *actor, time_t at, const char **granted);
+
+/*
+ * The distribution list of a requirement's wording (a product of kind
+ * ir): its originator, every valid hom, chair and archives principal,
+ * and the owner, who answers it -- each valid at `at` and cleared to the
+ * level; not every mission principal, even unclassified (policy 10.2,
+ * 11.5.1).  The owner must be a valid mission principal cleared to the
+ * level.  Names are borrowed from m; out is added to.
+ */
+int pki_policy_ir_list(const struct pki_matrix *m, const char *originator, const char *owner,
+		       enum pki_level level, time_t at, struct pki_names *out);
 
 #endif

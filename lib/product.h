@@ -125,6 +125,7 @@ struct pki_filing {
 	const char *site;	/* NULL: none */
 	enum pki_action action;	/* classify or receive */
 	const char *authority, *justification, *reference;	/* of the row */
+	const char *owner;	/* kind ir: the requirement's owner (pki-ir(1)) */
 	struct pki_source *src;	/* the plaintext, read once */
 	/* Kept between tries of the change. */
 	char id[PKI_ID_MAX];
@@ -140,7 +141,9 @@ struct pki_filing {
  * plaintext to it, and stage ciphertext, label and registry rows (the
  * classify or receive row, and for a safety product a share to each undss
  * principal with authority undss-rule, policy 11.3.2), then write the
- * commit message.  The caller has judged the actor.  A retried change
+ * commit message.  The label's IR references must name open requirements
+ * (pki_ir_cited); a requirement's wording (kind ir) goes to the list
+ * pki_policy_ir_list gives with f->owner.  The caller has judged the actor.  A retried change
  * files the ciphertext of the first try again (the source cannot be read
  * twice), and gives up (-PKI_EBUSY) when the list has changed meanwhile.
  */
