@@ -233,21 +233,6 @@ out:
 	return rc;
 }
 
-/* A share to UNDSS on the rule, in the commit of a relabel setting the
- * safety flag: judged with the label that commit writes, as a filing's. */
-static bool relabel_share(const struct judge *j, enum pki_action action)
-{
-	size_t i;
-
-	if (action != PKI_ACTION_SHARE || strcmp(j->r->f[PKI_COL_AUTHORITY], "undss-rule") != 0)
-		return false;
-	for (i = j->ac->row0; i < j->ac->row0 + j->ac->nrows; i++)
-		if (strcmp(j->au->rows[i].f[PKI_COL_ACTION], "relabel") == 0 &&
-		    strcmp(j->au->rows[i].f[PKI_COL_PRODUCT], j->r->f[PKI_COL_PRODUCT]) == 0)
-			return true;
-	return false;
-}
-
 /* classify and receive: who files, and the initial list (pki-classify(1), pki-register(1)). */
 static int judge_filing(struct judge *j, enum pki_action action)
 {
@@ -266,21 +251,34 @@ static int judge_filing(struct judge *j, enum pki_action action)
 	return rc;
 }
 
+/* Does the row's commit record an `action` row for the row's product? */
+static bool beside(const struct judge *j, const char *action)
+{
+	size_t i;
+
+	for (i = j->ac->row0; i < j->ac->row0 + j->ac->nrows; i++)
+		if (strcmp(j->au->rows[i].f[PKI_COL_ACTION], action) == 0 &&
+		    strcmp(j->au->rows[i].f[PKI_COL_PRODUCT], j->r->f[PKI_COL_PRODUCT]) == 0)
+			return true;
+	return false;
+}
+
 /* Transfers to the archives: an archive row, and the share made with it
  * (authority custodian) to re-encrypt a product for the archives. */
 static bool archiving(const struct judge *j, enum pki_action action)
 {
-	size_t i;
-
 	if (action == PKI_ACTION_ARCHIVE)
 		return true;
-	if (action != PKI_ACTION_SHARE || strcmp(j->r->f[PKI_COL_AUTHORITY], "custodian") != 0)
-		return false;
-	for (i = j->ac->row0; i < j->ac->row0 + j->ac->nrows; i++)
-		if (strcmp(j->au->rows[i].f[PKI_COL_ACTION], "archive") == 0 &&
-		    strcmp(j->au->rows[i].f[PKI_COL_PRODUCT], j->r->f[PKI_COL_PRODUCT]) == 0)
-			return true;
-	return false;
+	return action == PKI_ACTION_SHARE &&
+	       strcmp(j->r->f[PKI_COL_AUTHORITY], "custodian") == 0 && beside(j, "archive");
+}
+
+/* A share to UNDSS on the rule, in the commit of a relabel setting the
+ * safety flag: judged with the label that commit writes, as a filing's. */
+static bool relabel_share(const struct judge *j, enum pki_action action)
+{
+	return action == PKI_ACTION_SHARE &&
+	       strcmp(j->r->f[PKI_COL_AUTHORITY], "undss-rule") == 0 && beside(j, "relabel");
 }
 
 /* Who transfers, and to whom: a valid archives principal with its key. */

@@ -16,18 +16,13 @@
 /* Does the ';'-list areas name the area [a, a+n) itself ("*" names none)? */
 static bool names_area(const char *areas, const char *a, size_t n)
 {
-	size_t m;
+	char one[64];
 
-	if (areas == NULL || areas[0] == '\0' || strcmp(areas, "*") == 0)
+	if (areas == NULL || strcmp(areas, "*") == 0 || n >= sizeof(one))
 		return false;
-	for (;;) {
-		m = strcspn(areas, ";");
-		if (m == n && memcmp(areas, a, n) == 0)
-			return true;
-		if (areas[m] == '\0')
-			return false;
-		areas += m + 1;
-	}
+	memcpy(one, a, n);
+	one[n] = '\0';
+	return pki_areas_meet(one, areas);
 }
 
 int pki_policy_unheld_areas(const struct pki_matrix *m, const char *areas, const time_t *at,
