@@ -11,7 +11,7 @@
  * in: no passphrase, no key left unnamed or named twice, nothing beside
  * the encrypted data.  And a product that bears on safety reached UNDSS.
  * As warnings: lists without their keepers, principals ended still on
- * lists, and areas no valid principal holds.
+ * lists, and areas no principal ever held.
  */
 #include <stdlib.h>
 #include <string.h>

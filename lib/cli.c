@@ -102,8 +102,6 @@ void pki_cli_usage_error(const struct pki_cli *cli, const char *why, ...)
 	exit(PKI_EUSAGE);
 }
 
-/* As git: a reader that has gone (`pki-register | head -1`) ends the
- * command quietly, by the SIGPIPE that GPGME has us ignore. */
 void pki_cli_warn_unheld(const struct pki_cli *cli, const char *id, const char *unheld)
 {
 	if (unheld == NULL || unheld[0] == '\0')
@@ -113,6 +111,8 @@ void pki_cli_warn_unheld(const struct pki_cli *cli, const char *id, const char *
 		strchr(unheld, ';') != NULL ? "the areas" : "the area", unheld, id, id);
 }
 
+/* As git: a reader that has gone (`pki-register | head -1`) ends the
+ * command quietly, by the SIGPIPE that GPGME has us ignore. */
 static void die_of_sigpipe(void)
 {
 	signal(SIGPIPE, SIG_DFL);
