@@ -49,8 +49,8 @@ static int build_receive(struct pki_session *s, struct pki_txn *t, struct pki_st
 	return pki_filing_build(s, t, st, msg, f);
 }
 
-static int receive(struct pki_session *s, const struct args *g, struct pki_filing *f,
-		   const char *file)
+static int receive(const struct pki_cli *cli, struct pki_session *s, const struct args *g,
+		   struct pki_filing *f, const char *file)
 {
 	struct pki_buf why = PKI_BUF_INIT;
 	int rc;
@@ -63,8 +63,11 @@ static int receive(struct pki_session *s, const struct args *g, struct pki_filin
 	f->action = PKI_ACTION_RECEIVE;
 	f->justification = why.ptr;
 	f->reference = g->ref;
-	if ((rc = pki_filing_run(s, f, g->entity, g->site, file, build_receive)) == 0)
+	if ((rc = pki_filing_run(s, f, g->entity, g->site, file, build_receive)) == 0) {
 		printf("%s\n", f->id);
+		pki_cli_warn_unheld(cli, f->id, f->unheld.ptr);
+	}
+	pki_buf_release(&f->unheld);
 	pki_buf_release(&why);
 	return rc;
 }
@@ -283,7 +286,7 @@ int main(int argc, char **argv)
 	/* Reading the registry needs no key. */
 	rc = pki_session_open(&s, cli.prog, NULL, cli.key, g.receive ? PKI_SESSION_KEY : 0);
 	if (rc == 0)
-		rc = g.receive ? receive(&s, &g, &f, argv[0]) : list(&s, &g);
+		rc = g.receive ? receive(&cli, &s, &g, &f, argv[0]) : list(&s, &g);
 	rc = pki_report(cli.prog, rc);
 	pki_session_close(&s);
 	return pki_cli_exit(&cli, rc);

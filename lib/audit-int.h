@@ -340,6 +340,10 @@ int pki_audit_keepers(struct pki_auditor *au, const struct pki_matrix *m,
 void pki_audit_ended_count(const struct pki_auditor *au, const struct pki_matrix *m,
 			   const struct pki_aproduct *p, size_t *counts);
 int pki_audit_ended(struct pki_auditor *au, const struct pki_matrix *m, const size_t *counts);
+/* A311: an area of the product that no principal of m holds or held
+ * (pki_policy_unheld_areas). */
+int pki_audit_unheld(struct pki_auditor *au, const struct pki_matrix *m,
+		     const struct pki_aproduct *p);
 
 /* audit-overdue.c: half-years not transferred to the archives, over the
  * rows at the tip; a product past its review date (check 7). */

@@ -359,12 +359,13 @@ static const struct pki_atouch *touched(const struct pki_acommit *ac, const char
 
 /* Which file changes a row's action makes: 'A' adds both files, 'W'
  * writes them (adds or rewrites), 'L' rewrites the label and leaves the
- * ciphertext as it was (a review), 0 none (export, archive, archive-ack). */
+ * ciphertext as it was (a review, a relabel), 0 none (export, archive,
+ * archive-ack). */
 static char row_writes(const char *action)
 {
 	if (strcmp(action, "classify") == 0 || strcmp(action, "receive") == 0)
 		return 'A';
-	if (strcmp(action, "review") == 0)
+	if (strcmp(action, "review") == 0 || strcmp(action, "relabel") == 0)
 		return 'L';
 	if (strcmp(action, "reclassify") == 0 || strcmp(action, "share") == 0 ||
 	    strcmp(action, "revoke") == 0)
@@ -432,8 +433,9 @@ static int rekey_rewrite(struct pki_auditor *au, const struct pki_acommit *ac,
 	return rc;
 }
 
-/* A review row: its commit rewrites the label, and the ciphertext only
- * when another of its rows for the product re-encrypts it. */
+/* A review or relabel row: its commit rewrites the label, and the
+ * ciphertext only when another of its rows for the product re-encrypts
+ * it (the undss shares of a relabel that sets the safety flag). */
 static int judge_review_files(struct pki_auditor *au, const struct pki_acommit *ac,
 			      const struct pki_arow *r, const struct pki_atouch *t)
 {
@@ -444,8 +446,8 @@ static int judge_review_files(struct pki_auditor *au, const struct pki_acommit *
 	snprintf(object, sizeof(object), "%s:%zu", r->shard, r->line);
 	if (t == NULL || t->xml != 'M')
 		return pki_audit_add(au->a, PKI_A_ROW_NO_CHANGE, object,
-				     "a review row for %s, but commit %s does not rewrite its label",
-				     id, ac->c.id);
+				     "a %s row for %s, but commit %s does not rewrite its label",
+				     r->f[PKI_COL_ACTION], id, ac->c.id);
 	if (t->gpg == 0)
 		return 0;
 	for (j = ac->row0; j < ac->row0 + ac->nrows; j++)
@@ -453,8 +455,9 @@ static int judge_review_files(struct pki_auditor *au, const struct pki_acommit *
 		    row_writes(au->rows[j].f[PKI_COL_ACTION]) == 'W')
 			return 0;
 	return pki_audit_add(au->a, PKI_A_CHANGE_NO_ROW, ac->c.id,
-			     "rewrites the ciphertext of %s with only a review row: a review "
-			     "changes the label alone (policy 11.2.1, 11.3.3)", id);
+			     "rewrites the ciphertext of %s with only a %s row: a %s "
+			     "changes the label alone (policy 11.2.1, 11.3.3)", id,
+			     r->f[PKI_COL_ACTION], r->f[PKI_COL_ACTION]);
 }
 
 /* Each row's product files changed as its action says, and no product

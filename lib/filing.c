@@ -17,9 +17,6 @@
 #include "registry.h"
 #include "session.h"
 
-#define UNDSS_JUSTIFICATION \
-	"may bear on the safety and security of UN personnel (policy 11.3.2)"
-
 void pki_filing_release(struct pki_filing *f)
 {
 	size_t i;
@@ -104,7 +101,7 @@ static int stage_rows(struct pki_session *s, struct pki_txn *t, struct pki_state
 		rows[n].f[PKI_COL_ACTION] = pki_action_name(PKI_ACTION_SHARE);
 		rows[n].f[PKI_COL_RECIPIENT] = p->name;
 		rows[n].f[PKI_COL_AUTHORITY] = "undss-rule";
-		rows[n++].f[PKI_COL_JUSTIFICATION] = UNDSS_JUSTIFICATION;
+		rows[n++].f[PKI_COL_JUSTIFICATION] = PKI_UNDSS_JUSTIFICATION;
 	}
 	for (i = 0; i < n; i++) {
 		rows[i].f[PKI_COL_PRODUCT] = f->id;
@@ -177,9 +174,11 @@ int pki_filing_build(struct pki_session *s, struct pki_txn *t, struct pki_state 
 	    (rc = pki_product_next_id(t, f->mission, entity, f->site, s->now, f->id)) < 0 ||
 	    (rc = stage_ciphertext(s, t, st, f, &list)) < 0 ||
 	    (rc = stage_label(s, t, st, f, &list)) < 0 ||
-	    (rc = stage_rows(s, t, st, f, &list)) < 0)
+	    (rc = stage_rows(s, t, st, f, &list)) < 0 ||
+	    (rc = message(s, st, f, msg)) < 0)
 		goto out;
-	rc = message(s, st, f, msg);
+	pki_buf_reset(&f->unheld);
+	rc = pki_policy_unheld_areas(&st->matrix, f->label.areas, &s->now, &f->unheld);
 out:
 	pki_names_release(&list);
 	return rc;

@@ -115,6 +115,11 @@ int pki_product_rekey_all(struct pki_txn *t, struct pki_gpg *g, const struct pki
 
 /* --- filing a new product (pki-classify, pki-register --receive) --- */
 
+/* The justification of the share rows that bring a safety product to
+ * UNDSS (authority undss-rule), at filing and at a relabel. */
+#define PKI_UNDSS_JUSTIFICATION \
+	"may bear on the safety and security of UN personnel (policy 11.3.2)"
+
 struct pki_filing {
 	/* The label as the caller wants it: everything but id, created,
 	 * recipients and sha256.  Its strings are borrowed.  For a mission
@@ -133,6 +138,10 @@ struct pki_filing {
 	char sha256[PKI_SHA256_HEX];
 	char **names;		/* the list the blob is encrypted to */
 	size_t nnames;
+	/* After: the product's areas no valid principal holds
+	 * (pki_policy_unheld_areas), "" when all are: a warning for the
+	 * caller to give.  Kept by pki_filing_release; the caller releases it. */
+	struct pki_buf unheld;
 };
 
 /*

@@ -179,6 +179,16 @@ if [ -f "$SRC/cmd/pki-classify.c" ] && [ -f "$SRC/cmd/pki-share.c" ]; then
 		comp pki-classify --change "$p1" -l confidential --authority "" >actual &&
 		words "$dlg" >expect && test_cmp expect actual
 	'
+
+	test_expect_success 'pki-classify --change: the correction of a label, and areas' '
+		cd "$REPO" &&
+		comp pki-classify --change "$p1" --s >actual &&
+		words --safety >expect && test_cmp expect actual &&
+		comp pki-classify --change "$p1" --i >actual &&
+		words --ir >expect && test_cmp expect actual &&
+		comp pki-classify --change "$p1" -a f >actual &&
+		words force-protection >expect && test_cmp expect actual
+	'
 fi
 
 if [ -f "$SRC/cmd/pki-register.c" ]; then
