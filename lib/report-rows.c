@@ -236,7 +236,7 @@ static void follow(struct pki_rctx *c, struct pki_rprod *p, const char *const *f
 	if (origin && p->origin == 0)
 		p->origin = t;
 	if ((origin || strcmp(action, "reclassify") == 0 || strcmp(action, "review") == 0 ||
-	     strcmp(action, "share") == 0) && p->undss == 0 &&
+	     strcmp(action, "relabel") == 0 || strcmp(action, "share") == 0) && p->undss == 0 &&
 	    (strcmp(action, "share") == 0 ? is_undss(c, f[PKI_COL_RECIPIENT])
 					   : list_has_undss(c, f[PKI_COL_RECIPIENT])))
 		p->undss = t;

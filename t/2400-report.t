@@ -244,6 +244,28 @@ test_expect_success 'examples/crontab: the monthly line prints last month'"'"'s 
 	grep -qx "Products" mail
 '
 
+test_expect_success 'pki-ir and a relabel: requirements answered, safety marked later' '
+	p7=$(echo eight | as jmac pki-classify -C "$REPO" -l confidential -c c -a force-protection) &&
+	test_tick $((3 * HOUR)) &&
+	as jmac pki-classify -C "$REPO" --change "$p7" --safety >/dev/null &&
+	test_tick &&
+	ir1=$(echo "Where are the armed groups massing?" |
+		as hom pki-ir -C "$REPO" add -k pir -p 1 --owner jmac) &&
+	test_tick &&
+	ir2=$(echo "Which roads do they use?" |
+		as hom pki-ir -C "$REPO" add -k sir --parent "$ir1" -p 2 --owner jmac) &&
+	test_tick &&
+	p8=$(echo nine | as jmac pki-classify -C "$REPO" -l confidential -c c -a poc --ir "$ir1") &&
+	test_tick &&
+	report --period 2026H2 --format csv >ir.csv &&
+	expect ir.csv "safety|products|1" "safety|reached-undss|1" \
+		"safety-to-undss|$p7|3.0" "safety|median-hours|3.0" \
+		"products-by-kind|ir|2" "products|total|5" \
+		"requirements|total|2" "requirements|open|2" "requirements|covered|1" \
+		"requirements|uncovered|1" "requirements-uncovered|$ir2|2" \
+		"sources|requirements|2" "audit|errors|0"
+'
+
 # (The audit of a bare clone adds A003: no pki.root pinned there.)
 test_expect_success 'a bare repository will do (a central store, a sync hub)' '
 	git clone -q --bare "$REPO" "$TRASH/bare.git" &&
