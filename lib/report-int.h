@@ -11,6 +11,7 @@
 #include "label.h"
 #include "matrix.h"
 #include "report.h"
+#include "requirements.h"
 
 struct pki_repo;
 
@@ -50,11 +51,8 @@ struct pki_rtable {
 
 /* arrangements.csv (pki-files(5)): the columns the report reads. */
 enum { PKI_ARR_ID, PKI_ARR_KIND, PKI_ARR_PARTNER, PKI_ARR_UNTIL, PKI_ARR_REVIEW, PKI_ARR_NCOLS };
-/* requirements.csv: the same. */
-enum { PKI_IR_ID, PKI_IR_KIND, PKI_IR_PRIORITY, PKI_IR_STATUS, PKI_IR_REVIEW, PKI_IR_NCOLS };
 
 int pki_report_arrangements(struct pki_rtable *out, struct pki_repo *r);
-int pki_report_requirements(struct pki_rtable *out, struct pki_repo *r);
 void pki_rtable_release(struct pki_rtable *t);
 size_t pki_rtable_rows(const struct pki_rtable *t);
 /* A cell by the wanted column's number; "" when the file lacks the column. */
@@ -102,7 +100,9 @@ struct pki_rctx {
 	struct pki_rprod *p;
 	size_t np, capp;
 	struct pki_matrix m;
-	struct pki_rtable arr, req;
+	struct pki_rtable arr;
+	struct pki_requirements req;	/* requirements.csv (pki-ir) */
+	bool req_present;
 	size_t rows, rows_in;
 };
 

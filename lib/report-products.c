@@ -10,6 +10,7 @@
 
 #include "archive.h"
 #include "error.h"
+#include "ir.h"
 #include "label.h"
 #include "matrix.h"
 #include "report-int.h"
@@ -166,21 +167,20 @@ int pki_report_coverage(struct pki_rctx *c)
 	static const char *const keys[] = {
 		"total", "open", "closed", "covered", "uncovered", NULL
 	};
-	const char *ir, *status;
+	const char *ir;
 	size_t i, k;
 	bool covered;
 	int rc;
 
 	if ((rc = pki_rseed(c, PKI_RS_REQ, keys)) < 0 ||
-	    (rc = pki_rcount(c, PKI_RS_SOURCES, "requirements", c->req.present ? NULL : "no table",
-			(long long)pki_rtable_rows(&c->req))) < 0)
+	    (rc = pki_rcount(c, PKI_RS_SOURCES, "requirements", c->req_present ? NULL : "no table",
+			     (long long)c->req.n)) < 0)
 		return rc;
-	for (i = 0; i < pki_rtable_rows(&c->req) && rc == 0; i++) {
-		ir = pki_rtable_get(&c->req, i, PKI_IR_ID);
-		status = pki_rtable_get(&c->req, i, PKI_IR_STATUS);
+	for (i = 0; i < c->req.n && rc == 0; i++) {
+		ir = c->req.v[i].ir;
 		if ((rc = pki_rcount(c, PKI_RS_REQ, "total", NULL, 1)) < 0)
 			break;
-		if (strcmp(status, "open") != 0) {
+		if (!c->req.v[i].open) {
 			rc = pki_rcount(c, PKI_RS_REQ, "closed", NULL, 1);
 			continue;
 		}
@@ -191,12 +191,11 @@ int pki_report_coverage(struct pki_rctx *c)
 		    (rc = pki_rcount(c, PKI_RS_REQ, covered ? "covered" : "uncovered", NULL, 1)) < 0)
 			break;
 		if (!covered) {
-			const char *prio = pki_rtable_get(&c->req, i, PKI_IR_PRIORITY);
 			struct pki_report_item *it;
 
 			if ((it = pki_report_append(pki_rsec(c, PKI_RS_REQ_UNCOVERED), ir, NULL)) == NULL)
 				return -PKI_EINTERNAL;
-			it->n = strtoll(prio, NULL, 10);
+			it->n = c->req.v[i].priority;
 		}
 	}
 	if (rc == 0)
@@ -247,12 +246,10 @@ int pki_report_overdue(struct pki_rctx *c)
 	pki_report_sort(pki_rsec(c, PKI_RS_OVERDUE_XFER));
 	if ((rc = pki_rcount(c, PKI_RS_OVERDUE, "transfer-periods", NULL, (long long)x->n)) < 0)
 		return rc;
-	for (i = 0; i < pki_rtable_rows(&c->req) && rc == 0; i++) {
-		due = pki_report_date(pki_rtable_get(&c->req, i, PKI_IR_REVIEW));
-		if (strcmp(pki_rtable_get(&c->req, i, PKI_IR_STATUS), "open") == 0 &&
-		    due != 0 && due <= at)
+	/* The audit's A705 judgement (pki-ir(1)). */
+	for (i = 0; i < c->req.n && rc == 0; i++)
+		if (pki_ir_due(&c->req.v[i], at))
 			rc = pki_rcount(c, PKI_RS_OVERDUE, "requirement-reviews", NULL, 1);
-	}
 	for (i = 0; i < pki_rtable_rows(&c->arr) && rc == 0; i++) {
 		due = pki_report_date(pki_rtable_get(&c->arr, i, PKI_ARR_REVIEW));
 		until = pki_report_date(pki_rtable_get(&c->arr, i, PKI_ARR_UNTIL));

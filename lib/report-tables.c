@@ -1,9 +1,9 @@
 /* report-tables.c: the tables and columns of the tip that other parts of
  * pki keep, read when they are there: arrangements.csv (pki-matrix
- * arrange), requirements.csv (pki-ir), the registry's medium column
- * (pki-share --medium).  Each is read by the names of its columns, so
- * that the report works on repositories made before and after them; a
- * file that is absent reads as an empty table.
+ * arrange) and the registry's medium column (pki-share --medium).  Each
+ * is read by the names of its columns, so that the report works on
+ * repositories made before and after them; a file that is absent reads
+ * as an empty table.  (requirements.csv has its own reader, pki-ir's.)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +15,6 @@
 #include "vocab.h"
 
 #define ARRANGEMENTS_FILE "arrangements.csv"
-#define REQUIREMENTS_FILE "requirements.csv"
 #define TABLE_MAX (16 * 1024 * 1024)
 #define HEADER_COLS 64
 #define HEADER_NAME 64
@@ -23,11 +22,6 @@
 static const char *const arrangement_cols[PKI_ARR_NCOLS] = {
 	[PKI_ARR_ID] = "arrangement", [PKI_ARR_KIND] = "kind", [PKI_ARR_PARTNER] = "partner",
 	[PKI_ARR_UNTIL] = "valid_until", [PKI_ARR_REVIEW] = "review_due",
-};
-
-static const char *const requirement_cols[PKI_IR_NCOLS] = {
-	[PKI_IR_ID] = "ir", [PKI_IR_KIND] = "kind", [PKI_IR_PRIORITY] = "priority",
-	[PKI_IR_STATUS] = "status", [PKI_IR_REVIEW] = "review_due",
 };
 
 /* The names of the header line (quoted or not), into names[]. */
@@ -103,11 +97,6 @@ out:
 int pki_report_arrangements(struct pki_rtable *out, struct pki_repo *r)
 {
 	return rtable_read(out, r, ARRANGEMENTS_FILE, arrangement_cols, PKI_ARR_NCOLS);
-}
-
-int pki_report_requirements(struct pki_rtable *out, struct pki_repo *r)
-{
-	return rtable_read(out, r, REQUIREMENTS_FILE, requirement_cols, PKI_IR_NCOLS);
 }
 
 void pki_rtable_release(struct pki_rtable *t)

@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "error.h"
+#include "ir.h"
 #include "product.h"
 #include "repo.h"
 #include "report-int.h"
@@ -256,7 +257,7 @@ static int run(struct pki_rctx *c, struct pki_gpg *g)
 	if ((rc = pki_report_read_labels(c)) < 0 || (rc = mission(c)) < 0 ||
 	    (rc = pki_report_read_matrix(c)) < 0 ||
 	    (rc = pki_report_arrangements(&c->arr, c->r)) < 0 ||
-	    (rc = pki_report_requirements(&c->req, c->r)) < 0 ||
+	    (rc = pki_ir_load_repo(c->r, &c->req, &c->req_present)) < 0 ||
 	    (rc = pki_rcount(c, PKI_RS_SOURCES, "arrangements", c->arr.present ? NULL : "no table",
 			(long long)pki_rtable_rows(&c->arr))) < 0 ||
 	    (rc = seed_all(c)) < 0 || (rc = pki_report_read_registry(c)) < 0 ||
@@ -305,7 +306,7 @@ int pki_report_run(struct pki_report *rep, struct pki_repo *r, struct pki_gpg *g
 	free(c.p);
 	pki_matrix_release(&c.m);
 	pki_rtable_release(&c.arr);
-	pki_rtable_release(&c.req);
+	pki_requirements_release(&c.req);
 	return rc;
 }
 

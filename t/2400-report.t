@@ -214,9 +214,9 @@ test_expect_success 'the optional tables when present; safety marked after filin
 			git add "$f" || exit 1
 		done &&
 		printf "%s\n" "ir,kind,parent,priority,owner,status,created,deadline,review_due,product" \
-			"UNMISS-IR-0001,pir,,1,jmac,open,2026-03-01,,2027-03-01," \
-			"UNMISS-IR-0002,sir,UNMISS-IR-0001,2,jmac,open,2026-03-01,,2026-05-01," \
-			"UNMISS-IR-0003,pir,,3,fc,closed,2026-03-01,,2027-03-01," >requirements.csv &&
+			"UNMISS-IR-0001,pir,,1,jmac,open,2026-03-01,,2027-03-01,$p2" \
+			"UNMISS-IR-0002,sir,UNMISS-IR-0001,2,jmac,open,2026-03-01,,2026-05-01,$p3" \
+			"UNMISS-IR-0003,pir,,3,fc,closed,2026-03-01,,2027-03-01,$p4" >requirements.csv &&
 		printf "%s\n" "arrangement,kind,partner,reference,valid_from,valid_until,review_due" \
 			"TA 1,orcon,fama,TA/2026/1,2026-01-01,,2026-06-01" \
 			"HRDDP-RA-1,hrddp,fama,RA/2026/1,2026-01-01,,2027-01-01" >arrangements.csv &&
