@@ -168,7 +168,7 @@ void pki_rmonth(time_t t, char out[8])
 static int audit(struct pki_rctx *c, struct pki_gpg *g)
 {
 	static const char *const keys[] = { "run", "errors", "warnings", "infos", "commits", NULL };
-	struct pki_audit_opts ao = { NULL, NULL, c->o->at, 0 };
+	struct pki_audit_opts ao = { .at = c->o->at };	/* the whole history */
 	struct pki_audit a = { 0 };
 	size_t i;
 	int rc;
