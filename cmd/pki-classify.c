@@ -8,10 +8,11 @@
 #include "error.h"
 #include "product.h"
 #include "registry.h"
+#include "retention.h"
 #include "session.h"
 
 static const char usage[] =
-	"pki-classify [-C DIR] [-u KEY] [-l LEVEL] [-c CRIT] [-a AREAS] [--ir IR] [--safety] [--review DATE] [--kind KIND] [-e ENTITY] [-s SITE] [FILE|-]\n"
+	"pki-classify [-C DIR] [-u KEY] [-l LEVEL] [-c CRIT] [-a AREAS] [--ir IR] [--safety] [--review DATE] [--kind KIND] [--retention DURATION] [-e ENTITY] [-s SITE] [FILE|-]\n"
 	"pki-classify [-C DIR] [-u KEY] --change ID -l LEVEL [-c CRIT] [--review DATE] [--authority DELEGATION]\n"
 	"pki-classify [-C DIR] [-u KEY] --reviewed ID [--next DATE] [--authority DELEGATION]";
 
@@ -20,12 +21,12 @@ static const char usage[] =
 
 enum {
 	OPT_IR = PKI_OPT_FIRST_FREE, OPT_SAFETY, OPT_REVIEW, OPT_CHANGE, OPT_AUTHORITY,
-	OPT_REVIEWED, OPT_NEXT, OPT_KIND,
+	OPT_REVIEWED, OPT_NEXT, OPT_KIND, OPT_RETENTION,
 };
 
 struct args {
 	const char *level, *crit, *areas, *review, *entity, *site, *change, *authority;
-	const char *reviewed, *next, *kind;
+	const char *reviewed, *next, *kind, *retention;
 	char *ir[IR_MAX];
 	size_t nir;
 	bool safety;
@@ -275,6 +276,7 @@ static const struct option longopts[] = {
 	{ "reviewed", required_argument, NULL, OPT_REVIEWED },
 	{ "next", required_argument, NULL, OPT_NEXT },
 	{ "kind", required_argument, NULL, OPT_KIND },
+	{ "retention", required_argument, NULL, OPT_RETENTION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -299,6 +301,7 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 		case OPT_REVIEWED: g->reviewed = optarg; break;
 		case OPT_NEXT: g->next = optarg; break;
 		case OPT_KIND: g->kind = optarg; break;
+		case OPT_RETENTION: g->retention = optarg; break;
 		case OPT_IR:
 			if (g->nir == IR_MAX)
 				pki_cli_usage_error(cli, "at most %d --ir", IR_MAX);
@@ -333,6 +336,25 @@ static const char *stray_option(const struct args *g, int argc)
 	return NULL;
 }
 
+/* A material has a retention, and nothing else has one (policy 11.5.1,
+ * 12.6.9). */
+static int check_retention(const struct args *g, struct pki_label *l)
+{
+	int rc;
+
+	if (g->retention == NULL)
+		return l->kind != PKI_KIND_MATERIAL ? 0 :
+			pki_error(PKI_EUSAGE, "--kind material needs --retention DURATION, "
+				  "e.g. P5Y");
+	if (l->kind != PKI_KIND_MATERIAL)
+		return pki_error(PKI_EUSAGE, "--retention goes with --kind material: products "
+				 "and plans are kept permanently");
+	if ((rc = pki_retention_parse("--retention", g->retention, NULL)) < 0)
+		return rc;
+	l->retention = (char *)g->retention;
+	return 0;
+}
+
 /* The words of the options into the label; usage errors are 64. */
 static int check_args(const struct args *g, struct pki_label *l)
 {
@@ -358,8 +380,8 @@ static int check_args(const struct args *g, struct pki_label *l)
 			return pki_error(PKI_EUSAGE, "--ir is empty");
 	if (l->kind == PKI_KIND_IR)
 		return pki_error(PKI_EUSAGE, "requirement wordings are filed by pki-ir add");
-	if (l->kind == PKI_KIND_MATERIAL)
-		return pki_error(PKI_EUSAGE, "--kind material is not supported yet");
+	if ((rc = check_retention(g, l)) < 0)
+		return rc;
 	if (l->criterion != 0 && l->level == PKI_LEVEL_UNCLASSIFIED)
 		return pki_error(PKI_EUSAGE, "-c goes with confidential and strictly-confidential");
 	l->areas = (char *)(g->areas != NULL ? g->areas : "");
