@@ -61,6 +61,8 @@ static const struct {
 	[PKI_A_CIPHERTEXT_MISSING] = { "A306", "ciphertext-missing", PKI_SEV_ERROR },
 	[PKI_A_LABEL_REGISTRY] = { "A307", "label-registry-mismatch", PKI_SEV_ERROR },
 	[PKI_A_LABEL_FIELD] = { "A308", "label-field-changed", PKI_SEV_ERROR },
+	[PKI_A_DISPOSED_CIPHERTEXT] = { "A309", "disposed-with-ciphertext", PKI_SEV_ERROR },
+	[PKI_A_DISPOSAL_MISMATCH] = { "A310", "disposal-mismatch", PKI_SEV_ERROR },
 	[PKI_A_RECIPIENTS] = { "A401", "recipients-mismatch", PKI_SEV_ERROR },
 	[PKI_A_LIST_MISMATCH] = { "A402", "list-mismatch", PKI_SEV_ERROR },
 	[PKI_A_CIPHERTEXT_INVALID] = { "A403", "ciphertext-invalid", PKI_SEV_ERROR },
@@ -71,10 +73,12 @@ static const struct {
 	[PKI_A_EXPIRED_DELEGATION] = { "A502", "expired-delegation", PKI_SEV_ERROR },
 	[PKI_A_AUTHORITY] = { "A503", "authority-mismatch", PKI_SEV_WARNING },
 	[PKI_A_SUCCESSOR] = { "A504", "successor-without-delegation", PKI_SEV_ERROR },
+	[PKI_A_DISPOSE] = { "A507", "dispose-not-allowed", PKI_SEV_ERROR },
 	[PKI_A_SAFETY] = { "A601", "safety-not-undss", PKI_SEV_ERROR },
 	[PKI_A_TRANSFER_OVERDUE] = { "A701", "transfer-overdue", PKI_SEV_WARNING },
 	[PKI_A_REVIEW_OVERDUE] = { "A702", "review-overdue", PKI_SEV_WARNING },
 	[PKI_A_TRANSFER_UNACKED] = { "A703", "transfer-unacknowledged", PKI_SEV_WARNING },
+	[PKI_A_RETENTION_ENDED] = { "A704", "retention-ended", PKI_SEV_INFO },
 };
 
 static const char *const severities[PKI_SEV_N] = { "error", "warning", "info" };
