@@ -294,9 +294,11 @@ int pki_policy_dispose(const struct pki_disposal *d)
 				 "who implements the retention schedules (policy 12.6.9)",
 				 d->actor->name, pki_role_name(d->actor->role));
 	if (d->kind != PKI_KIND_MATERIAL)
-		return pki_error(PKI_EPOLICY, "%s is a %s: products, plans and requirements are "
+		return pki_error(PKI_EPOLICY, "%s is %s: products, plans and requirements are "
 				 "permanent records, transferred to the UN Archives and never "
-				 "disposed of (policy 11.5.1)", d->id, pki_kind_name(d->kind));
+				 "disposed of (policy 11.5.1)", d->id,
+				 d->kind == PKI_KIND_PLAN ? "a plan" :
+				 d->kind == PKI_KIND_IR ? "the wording of a requirement" : "a product");
 	if (d->disposed != 0) {
 		pki_date_format(d->disposed, when);
 		return pki_error(PKI_EPOLICY, "%s was disposed of on %s already (policy 12.6.9)",
