@@ -8,7 +8,6 @@
 #include "error.h"
 #include "product.h"
 #include "registry.h"
-#include "retention.h"
 #include "session.h"
 
 static const char usage[] =
@@ -336,25 +335,6 @@ static const char *stray_option(const struct args *g, int argc)
 	return NULL;
 }
 
-/* A material has a retention, and nothing else has one (policy 11.5.1,
- * 12.6.9). */
-static int check_retention(const struct args *g, struct pki_label *l)
-{
-	int rc;
-
-	if (g->retention == NULL)
-		return l->kind != PKI_KIND_MATERIAL ? 0 :
-			pki_error(PKI_EUSAGE, "--kind material needs --retention DURATION, "
-				  "e.g. P5Y");
-	if (l->kind != PKI_KIND_MATERIAL)
-		return pki_error(PKI_EUSAGE, "--retention goes with --kind material: products "
-				 "and plans are kept permanently");
-	if ((rc = pki_retention_parse("--retention", g->retention, NULL)) < 0)
-		return rc;
-	l->retention = (char *)g->retention;
-	return 0;
-}
-
 /* The words of the options into the label; usage errors are 64. */
 static int check_args(const struct args *g, struct pki_label *l)
 {
@@ -380,7 +360,7 @@ static int check_args(const struct args *g, struct pki_label *l)
 			return pki_error(PKI_EUSAGE, "--ir is empty");
 	if (l->kind == PKI_KIND_IR)
 		return pki_error(PKI_EUSAGE, "requirement wordings are filed by pki-ir add");
-	if ((rc = check_retention(g, l)) < 0)
+	if ((rc = pki_filing_retention(l, g->retention)) < 0)
 		return rc;
 	if (l->criterion != 0 && l->level == PKI_LEVEL_UNCLASSIFIED)
 		return pki_error(PKI_EUSAGE, "-c goes with confidential and strictly-confidential");

@@ -64,6 +64,24 @@ test_expect_success 'bad retentions and kinds are usage errors (64), nothing fil
 	expect_refusal 64 as jmac pki-classify -C "$REPO" --reviewed "$prod" --retention P5Y
 '
 
+test_expect_success 'pki-register --receive files a material too' '
+	recv=$(echo "raw intercept summary" | as chair pki-register -C "$REPO" --receive \
+		--from "Member State A" --ref MS-A/9 -l confidential -c a --kind material \
+		--retention P1Y) &&
+	test_tick &&
+	test "$(label_field "$recv" kind)" = material &&
+	test "$(label_field "$recv" retention)" = P1Y &&
+	expect_refusal 64 as chair pki-register -C "$REPO" --receive --from X -l confidential \
+		-c a --retention P1Y "$TRASH/raw" &&
+	expect_refusal 64 as chair pki-register -C "$REPO" --receive --from X -l confidential \
+		-c a --kind material "$TRASH/raw" &&
+	expect_refusal 64 as chair pki-register -C "$REPO" --receive --from X -l confidential \
+		-c a --kind material --retention 1Y "$TRASH/raw" &&
+	expect_refusal 64 as chair pki-register -C "$REPO" --receive --from X -l confidential \
+		-c a --kind ir "$TRASH/raw" &&
+	expect_refusal 64 as chair pki-register -C "$REPO" --kind material
+'
+
 test_expect_success 'refused before the transfer: not transferred (77, policy 11.5.1)' '
 	at 2026-06-20T08:00:00Z &&
 	expect_refusal 77 as chair pki-archive -C "$REPO" --dispose "$mat" --certificate DC-1 &&
@@ -80,6 +98,7 @@ test_expect_success 'the transfer of 2026H1 names each record with its kind and 
 	test "$(retention_of "$B" "$prod")" = permanent &&
 	test "$(retention_of "$B" "$mat")" = P90D &&
 	test "$(retention_of "$B" "$young")" = P2Y &&
+	test "$(kind_of "$B" "$recv")" = material &&
 	test -f "$B/data/$(git -C "$REPO" ls-tree -r --name-only HEAD products | grep "$mat.gpg")" &&
 	as archives pki-archive -C "$REPO" --ack 2026H1 --accession UNARMS/2026/7
 '
