@@ -9,12 +9,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-audit.sh"
 
-# at DATE: set the fixed clock.
-at() {
-	test_clock=$(date -u -d "$1" +%s)
-	test_tick 0
-}
-
 # forge_dispose NAME ID [LABEL-TIME]: what pki-archive --dispose does, by
 # hand in the clone, signed by NAME: the ciphertext removed, the label
 # marked disposed (at LABEL-TIME, the row's time unless told), a dispose

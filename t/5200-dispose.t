@@ -10,12 +10,6 @@
 
 XSD=$SRC/share/pki/transfer.xsd
 
-# at DATE: set the fixed clock.
-at() {
-	test_clock=$(date -u -d "$1" +%s)
-	test_tick 0
-}
-
 # kind_of BAG ID: the kind the transfer list gives a record.
 kind_of() {
 	xmllint --xpath "string(//*[local-name()=\"record\"][*[local-name()=\"id\"]=\"$2\"]/*[local-name()=\"kind\"])" \
@@ -137,6 +131,16 @@ test_expect_success 'usage errors (64), no such product (66)' '
 	expect_refusal 64 as chair pki-archive -C "$REPO" --period 2026H1 --certificate DC -o d &&
 	expect_refusal 64 as chair pki-archive -C "$REPO" --dispose "$mat" --certificate "$(printf "a\nb")" &&
 	expect_refusal 66 as chair pki-archive -C "$REPO" --dispose UNMISS-JMAC-2026-999999 --certificate DC
+'
+
+test_expect_success 'in a bare store too: the ciphertext leaves the tree, nothing is written beside it' '
+	git clone -q --bare "$REPO" "$TRASH/store.git" &&
+	git -C "$TRASH/store.git" config pki.root "$(git -C "$REPO" config pki.root)" &&
+	as chair pki-archive -C "$TRASH/store.git" --dispose "$mat" --certificate DC/2026/0003 &&
+	git -C "$TRASH/store.git" show --name-status --format= main >files &&
+	grep -q "^D	.*$mat.gpg$" files &&
+	test ! -e "$TRASH/store.git/index" && test ! -e "$TRASH/store.git/products" &&
+	pki-audit -C "$TRASH/store.git" >out; rc=$?; cat out; test $rc = 0
 '
 
 test_expect_success 'the Chair disposes of the material: one signed commit' '
