@@ -212,7 +212,9 @@ test_expect_success 'a later transfer carries the disposed label, without cipher
 	(cd "$F" && sha256sum -c --quiet manifest-sha256.txt)
 '
 
-test_expect_success 'pki-audit: clean at the end' '
+test_expect_success 'pki-audit: clean at the end, and since the commit before the disposal' '
+	pki-audit -C "$REPO" --since "$before" >out; rc=$?; cat out; test $rc = 0 &&
+	! grep -q "^error" out &&
 	pki-audit -C "$REPO" >out; rc=$?; cat out; test $rc = 0 &&
 	! grep -q "^error" out &&
 	! grep -q "A306\|A309\|A310\|A507" out
