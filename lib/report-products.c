@@ -32,6 +32,7 @@ static int product(struct pki_rctx *c, const struct pki_rprod *p)
 	    (rc = pki_rcount(c, PKI_RS_PRODUCTS, "received", NULL, l->received)) < 0 ||
 	    (rc = pki_rcount(c, PKI_RS_PRODUCTS, "safety", NULL, l->safety)) < 0 ||
 	    (rc = pki_rcount(c, PKI_RS_PRODUCTS, "originator-control", NULL, l->originator_control)) < 0 ||
+	    (rc = pki_rcount(c, PKI_RS_PRODUCTS, "disposed", NULL, l->disposed != 0)) < 0 ||
 	    (rc = pki_rcount(c, PKI_RS_LEVEL, pki_level_name(l->level), NULL, 1)) < 0 ||
 	    (rc = pki_rcount(c, PKI_RS_KIND, pki_kind_name(l->kind), NULL, 1)) < 0 ||
 	    (rc = pki_rcount(c, PKI_RS_MONTH, month, NULL, 1)) < 0)
@@ -117,7 +118,7 @@ int pki_report_products(struct pki_rctx *c)
 	static const char *const kinds[] = { "product", "plan", "ir", "material", NULL };
 	static const char *const keys[] = {
 		"total", "classified", "classified-percent", "originated", "received",
-		"safety", "originator-control", NULL
+		"safety", "originator-control", "disposed", NULL
 	};
 	const struct pki_report_item *total, *classified;
 	size_t i;
