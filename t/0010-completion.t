@@ -38,14 +38,14 @@ test_expect_success 'the file is plain bash and registers every tool' '
 
 test_expect_success 'pki: the tools' '
 	comp pki "" >actual &&
-	words init matrix classify register share audit archive cat show help -C -h --help --version >expect &&
+	words init matrix classify register list share audit archive cat show help -C -h --help --version >expect &&
 	test_cmp expect actual &&
 	comp pki ma >actual && words matrix >expect && test_cmp expect actual
 '
 
 test_expect_success 'pki help: the tools; pki -C DIR: then the tools' '
 	comp pki help "" >actual &&
-	words init matrix classify register share audit archive >expect &&
+	words init matrix classify register list share audit archive >expect &&
 	test_cmp expect actual &&
 	comp pki help sh >actual && words share >expect && test_cmp expect actual &&
 	comp pki help share "" >actual && test ! -s actual &&
@@ -209,5 +209,13 @@ if [ -f "$SRC/cmd/pki-audit.c" ]; then
 		words main >expect && test_cmp expect actual
 	'
 fi
+
+test_expect_success 'pki-list: its options, every kind, the formats' '
+	comp pki-list --k >actual && words --kind >expect && test_cmp expect actual &&
+	comp pki-list --kind "" >actual &&
+	words product plan ir material >expect && test_cmp expect actual &&
+	comp pki-list --format "" >actual &&
+	words csv tsv text >expect && test_cmp expect actual
+'
 
 test_done
