@@ -179,6 +179,9 @@ test_expect_success 'formulas refused at the door, for each free-text option (65
 	echo x | refuse --ir as jmac pki-classify -C "$REPO" --ir "=PIR" &&
 	refuse --ref as hom pki-matrix -C "$REPO" delegate jmac --power share-external --ref "=memo" &&
 	refuse --ref as hom pki-matrix -C "$REPO" succeed police fc --ref "-memo" &&
+	refuse --ref as hom pki-matrix -C "$REPO" undelegate DLG-0123456789 --ref "@memo" &&
+	refuse --authority as jmac pki-classify -C "$REPO" --change "$p1" -l strictly-confidential \
+		-c c --authority "=D1" &&
 	refuse --accession as archives pki-archive -C "$REPO" --ack 2026H1 --accession "=A1" &&
 	echo x | refuse -j as jmac pki-share -C "$REPO" "$p1" police -j "$(printf "\tx")" &&
 	echo x | refuse --ref as chair pki-register -C "$REPO" --receive --from A --ref "$(printf "\rx")" \
