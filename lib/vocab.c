@@ -367,9 +367,11 @@ int pki_check_text(const char *what, const char *s, size_t max)
 
 /* The first characters by which a spreadsheet takes a cell for a formula
  * (OWASP's CSV injection list). */
+static const char formula_start[] = "=+-@\t\r";
+
 bool pki_text_is_formula(const char *s)
 {
-	return s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+	return s[0] != '\0' && strchr(formula_start, s[0]) != NULL;
 }
 
 /*
@@ -379,19 +381,19 @@ bool pki_text_is_formula(const char *s)
  */
 int pki_check_free_text(const char *what, const char *s, size_t max)
 {
+	/* What to call each, in formula_start's order. */
 	static const char *const said[][2] = {
 		{ "'='", "'='" }, { "'+'", "sign" }, { "'-'", "sign" },
 		{ "'@'", "'@'" }, { "a tab", "tab" }, { "a carriage return", "carriage return" },
 	};
-	const char *c;
+	size_t k;
 
-	if (pki_text_is_formula(s)) {
-		c = strchr("=+-@\t\r", s[0]);
-		return pki_error(PKI_EDATA, "%s begins with %s, which a spreadsheet runs as a "
-				 "formula; write it without the %s or begin with a letter or digit",
-				 what, said[c - "=+-@\t\r"][0], said[c - "=+-@\t\r"][1]);
-	}
-	return pki_check_text(what, s, max);
+	if (!pki_text_is_formula(s))
+		return pki_check_text(what, s, max);
+	k = (size_t)(strchr(formula_start, s[0]) - formula_start);
+	return pki_error(PKI_EDATA, "%s begins with %s, which a spreadsheet runs as a formula; "
+			 "write it without the %s or begin with a letter or digit",
+			 what, said[k][0], said[k][1]);
 }
 
 static int is_hex(int c)
