@@ -279,6 +279,28 @@ test_expect_success 'old rows re-quoted by hand are the same rows: no finding' '
 	! grep -q "$(printf "\r")" "$REPO/$SHARD"
 '
 
+test_expect_success 'old tables rewritten by a tool: rows compared, not bytes' '
+	d1=$(as hom pki-matrix -C "$REPO" delegate jmac --power share-external --ref "HoM memo 2026/14") &&
+	test_tick &&
+	old_style "$REPO/delegations.csv" &&
+	old_style "$REPO/access-matrix.csv" &&
+	git_as hom -C "$REPO" commit -q -S -am "tables as an earlier pki wrote them" &&
+	test_tick &&
+	pki-audit -C "$REPO" >findings &&
+	test ! -s findings &&
+	d2=$(as fc pki-matrix -C "$REPO" delegate jmac --power disseminate --scope poc --ref "FC note 3") &&
+	test_tick &&
+	! grep -q "$(printf "\r")" "$REPO/delegations.csv" &&
+	grep -qx "$d1,hom,jmac,share-external,\*,[0-9TZ:-]*,,HoM memo 2026/14" "$REPO/delegations.csv" &&
+	grep -qx "$d2,fc,jmac,disseminate,poc,[0-9TZ:-]*,,FC note 3" "$REPO/delegations.csv" &&
+	as hom pki-matrix -C "$REPO" add mallory --key "$FIXTURES/keys/mallory.pub.asc" \
+		--entity FORCE --type mission --role member --clearance confidential --areas poc &&
+	test_tick &&
+	! grep -q "$(printf "\r")" "$REPO/access-matrix.csv" &&
+	pki-audit -C "$REPO" >findings &&
+	test ! -s findings
+'
+
 test_expect_success 'the old shard read by every reader' '
 	shards_read &&
 	verify_history
