@@ -374,7 +374,7 @@ static int check_ir(char *const *ir, size_t n)
 	int rc;
 
 	for (i = 0; i < n; i++)
-		if ((rc = pki_check_text("--ir", ir[i], TEXT_MAX)) < 0)
+		if ((rc = pki_check_free_text("--ir", ir[i], TEXT_MAX)) < 0)
 			return rc;
 		else if (ir[i][0] == '\0')
 			return pki_error(PKI_EUSAGE, "--ir is empty");
@@ -396,7 +396,7 @@ static int check_args(const struct args *g, struct pki_label *l)
 	    (g->kind && (rc = pki_kind_parse(g->kind, &l->kind)) < 0) ||
 	    (g->change && (rc = pki_check_product_id(g->change)) < 0) ||
 	    (g->reviewed && (rc = pki_check_product_id(g->reviewed)) < 0) ||
-	    (g->authority && (rc = pki_check_text("--authority", g->authority, TEXT_MAX)) < 0) ||
+	    (g->authority && (rc = pki_check_free_text("--authority", g->authority, TEXT_MAX)) < 0) ||
 	    (rc = check_ir(g->ir, g->nir)) < 0)
 		return rc;
 	if (l->kind == PKI_KIND_IR)
@@ -426,7 +426,11 @@ int main(int argc, char **argv)
 	argv += optind;
 	if ((stray = stray_option(&g, argc)) != NULL)
 		pki_cli_usage_error(&cli, "%s", stray);
-	if (check_args(&g, &f.label) < 0)
+	/* Free text a spreadsheet would run is bad data (65), not a bad
+	 * command line (64). */
+	if ((rc = check_args(&g, &f.label)) == -PKI_EDATA)
+		return pki_cli_exit(&cli, pki_report(cli.prog, rc));
+	if (rc < 0)
 		pki_cli_usage_error(&cli, "%s", pki_error_last());
 	rc = pki_session_open(&s, cli.prog, NULL, cli.key, PKI_SESSION_KEY);
 	if (rc == 0)

@@ -180,7 +180,7 @@ int main(int argc, char **argv)
 	struct init in = { .role = PKI_ROLE_HOM };
 	struct pki_session s;
 	const char *dir;
-	int opt, rc;
+	int opt, rc = 0;
 
 	while ((opt = pki_cli_getopt(&cli, argc, argv, PKI_CLI_SHORT "m:n:e:s:p:",
 				     longopts)) != -1) {
@@ -204,8 +204,10 @@ int main(int argc, char **argv)
 		pki_cli_usage_error(&cli, "a mission code is required (-m CODE)");
 	if (argc > 1)
 		pki_cli_usage_error(&cli, "one directory at most");
+	if (in.name != NULL && (rc = pki_check_free_text("mission name", in.name, 200)) == -PKI_EDATA)
+		return pki_cli_exit(&cli, pki_report(cli.prog, rc));
 	if (pki_check_code("mission code", in.code) < 0 ||
-	    (in.name != NULL && pki_check_text("mission name", in.name, 200) < 0) ||
+	    (in.name != NULL && rc < 0) ||
 	    (in.entity != NULL && pki_check_code("entity", in.entity) < 0) ||
 	    (in.site != NULL && pki_check_code("site", in.site) < 0) ||
 	    (in.principal != NULL && pki_check_principal("principal", in.principal) < 0))

@@ -224,9 +224,9 @@ static int check_receive(const struct args *g, struct pki_label *l)
 	size_t i;
 	int rc;
 
-	if ((rc = pki_check_text("--from", g->from, TEXT_MAX)) < 0 ||
-	    (g->via && (rc = pki_check_text("--via", g->via, TEXT_MAX)) < 0) ||
-	    (g->ref && (rc = pki_check_text("--ref", g->ref, TEXT_MAX)) < 0) ||
+	if ((rc = pki_check_free_text("--from", g->from, TEXT_MAX)) < 0 ||
+	    (g->via && (rc = pki_check_free_text("--via", g->via, TEXT_MAX)) < 0) ||
+	    (g->ref && (rc = pki_check_free_text("--ref", g->ref, TEXT_MAX)) < 0) ||
 	    (rc = pki_level_parse(g->level, &l->level)) < 0 ||
 	    (g->crit && (rc = pki_criterion_parse(g->crit, &l->criterion)) < 0) ||
 	    (g->areas && (rc = pki_check_areas("-a", g->areas)) < 0) ||
@@ -240,7 +240,7 @@ static int check_receive(const struct args *g, struct pki_label *l)
 	if ((rc = pki_filing_retention(l, g->retention)) < 0)
 		return rc;
 	for (i = 0; i < g->nir; i++)
-		if ((rc = pki_check_text("--ir", g->ir[i], TEXT_MAX)) < 0)
+		if ((rc = pki_check_free_text("--ir", g->ir[i], TEXT_MAX)) < 0)
 			return rc;
 	if (g->from[0] == '\0' || (g->via && g->via[0] == '\0') || (g->ref && g->ref[0] == '\0'))
 		return pki_error(PKI_EUSAGE, "--from, --via and --ref may not be empty");
@@ -291,7 +291,11 @@ int main(int argc, char **argv)
 	argv += optind;
 	if ((stray = stray_option(&g, argc)) != NULL)
 		pki_cli_usage_error(&cli, "%s", stray);
-	if ((g.receive ? check_receive(&g, &f.label) : check_list(&g)) < 0)
+	/* Free text a spreadsheet would run is bad data (65), not a bad
+	 * command line (64). */
+	if ((rc = (g.receive ? check_receive(&g, &f.label) : check_list(&g))) == -PKI_EDATA)
+		return pki_cli_exit(&cli, pki_report(cli.prog, rc));
+	if (rc < 0)
 		pki_cli_usage_error(&cli, "%s", pki_error_last());
 	/* Reading the registry needs no key. */
 	rc = pki_session_open(&s, cli.prog, NULL, cli.key, g.receive ? PKI_SESSION_KEY : 0);

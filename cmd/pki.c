@@ -25,6 +25,7 @@ static const char *const tools[][2] = {
 	{ "matrix", "keep the access matrix and the delegations" },
 	{ "classify", "label, encrypt and file a product; re- or declassify it" },
 	{ "register", "record receipt of a product; read the registry" },
+	{ "list", "list the products: level, kind, areas, originator, list" },
 	{ "share", "disseminate a product inside or outside the mission; revoke" },
 	{ "audit", "check the whole repository against the rules" },
 	{ "archive", "build and record a transfer to the UN Archives" },

@@ -156,7 +156,7 @@ int pki_archive_ack(struct pki_session *s, const struct pki_period *period, cons
 	if (ref == NULL || *ref == '\0')
 		return pki_error(PKI_EUSAGE, "--accession REF is required: the Archives' "
 				 "accession number");
-	if ((rc = pki_check_text("--accession", ref, ACCESSION_MAX)) < 0)
+	if ((rc = pki_check_free_text("--accession", ref, ACCESSION_MAX)) < 0)
 		return rc;
 	rc = pki_session_change(s, build, &j);
 	free(j.rows);

@@ -200,24 +200,47 @@ int pki_audit_text(const struct pki_audit *a, struct pki_buf *out)
 	return 0;
 }
 
+/*
+ * A finding may quote what a forger wrote, which no door checked: an
+ * object or message that a spreadsheet would run as a formula is written
+ * after a single quote, a spreadsheet's own text marker (pki-audit(1)).
+ */
+static int csv_defused(struct pki_buf *tmp, const char *s, const char **out)
+{
+	int rc;
+
+	*out = s;
+	if (!pki_text_is_formula(s))
+		return 0;
+	pki_buf_reset(tmp);
+	if ((rc = pki_buf_add(tmp, "'", 1)) < 0 || (rc = pki_buf_adds(tmp, s)) < 0)
+		return rc;
+	*out = tmp->ptr;
+	return 0;
+}
+
 int pki_audit_csv(const struct pki_audit *a, struct pki_buf *out)
 {
 	static const char *const header[] = { "severity", "code", "object", "message" };
+	struct pki_buf object = PKI_BUF_INIT, message = PKI_BUF_INIT;
 	const char *row[4];
 	size_t i;
 	int rc;
 
 	if ((rc = pki_csv_row(out, header, 4)) < 0)
-		return rc;
+		goto out;
 	for (i = 0; i < a->n; i++) {
 		row[0] = severities[checks[a->v[i].check].sev];
 		row[1] = checks[a->v[i].check].code;
-		row[2] = a->v[i].object;
-		row[3] = a->v[i].message;
-		if ((rc = pki_csv_row(out, row, 4)) < 0)
-			return rc;
+		if ((rc = csv_defused(&object, a->v[i].object, &row[2])) < 0 ||
+		    (rc = csv_defused(&message, a->v[i].message, &row[3])) < 0 ||
+		    (rc = pki_csv_row(out, row, 4)) < 0)
+			goto out;
 	}
-	return 0;
+out:
+	pki_buf_release(&object);
+	pki_buf_release(&message);
+	return rc;
 }
 
 /* --- the run --- */

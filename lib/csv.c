@@ -1,7 +1,14 @@
-/* csv.c: strict RFC 4180 reading and injection-safe writing.  libcsv only here.
+/* csv.c: strict RFC 4180 reading and writing.  libcsv only here.
  *
  * The tools never write a line break, nor any other control character,
  * inside a field, so every physical line of a file is exactly one record.
+ * They write LF line ends and quote a field only when it must be; what
+ * they write is the value itself (free text that a spreadsheet would run
+ * as a formula is refused before it gets here: pki_check_free_text).
+ * Files written before quoted every field, ended lines with CRLF and
+ * marked a value beginning with = + - @ or ' with one more single quote:
+ * on a CRLF line that mark is taken off again, so old rows read back as
+ * the values they were written from.
  * Each line is handed to libcsv on its own and finished with csv_fini():
  * line numbers in messages are then exact, a quote left open is caught on
  * its own line, and data row r of a table is always on line r + 2.
@@ -24,6 +31,7 @@ struct reader {
 	size_t ncols;
 	size_t line;		/* 1-based, of the record being read */
 	size_t col;		/* fields seen so far in this record */
+	bool crlf;		/* the record ends in CRLF: written by the old writer */
 	size_t nrows;		/* data rows stored */
 	bool bad_header;
 	int rc;			/* the first error; later ones are ignored */
@@ -45,7 +53,8 @@ static void on_field(void *s, size_t len, void *ctx)
 
 	if (r->rc < 0 || col >= r->ncols)
 		return;		/* the width is checked at the end of the record */
-	if (field[0] == '\'') {	/* the writer's escape, see write_field() */
+	if (r->crlf && field[0] == '\'' && field[1] != '\0' &&
+	    strchr("=+-@'", field[1]) != NULL) {	/* the old writer's mark */
 		field++;
 		len--;
 	}
@@ -137,8 +146,11 @@ static int read_lines(struct reader *r, const char *data, size_t len)
 	for (r->line = 1; s < end && rc == 0; r->line++) {
 		nl = memchr(s, '\n', (size_t)(end - s));
 		n = nl != NULL ? (size_t)(nl - s) : (size_t)(end - s);
-		if (nl != NULL && n > 0 && s[n - 1] == '\r')
-			n--;	/* CRLF */
+		/* A last line without its line end is of its file's era. */
+		if (nl != NULL)
+			r->crlf = n > 0 && s[n - 1] == '\r';
+		if (nl != NULL && r->crlf)
+			n--;
 		rc = read_line(r, &p, s, n);
 		s = nl != NULL ? nl + 1 : end;
 	}
@@ -200,16 +212,21 @@ void pki_table_free(struct pki_table *t)
 	free(t);
 }
 
-/*
- * One field, quoted, inner quotes doubled.  A field a spreadsheet would take
- * as a formula gets a leading single quote, as a spreadsheet's own text
- * marker; so does one that starts with a single quote, and the reader takes
- * exactly one off: every value reads back as it was.  The field is checked
- * as the reader checks it, which refuses TAB and CR before they matter.
- */
-static int write_field(struct pki_buf *out, const char *s, size_t col)
+/* Does s need quotes (RFC 4180 §2.6), or keep them for readers that trim
+ * spaces around a field, or would the row be a blank line without them? */
+static bool needs_quotes(const char *s, size_t nfields)
 {
-	bool mark = s[0] != '\0' && strchr("=+-@\t\r'", s[0]) != NULL;
+	size_t n = strlen(s);
+
+	if (n == 0)
+		return nfields == 1;
+	return strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || s[n - 1] == ' ';
+}
+
+/* One field, quoted only when it must be, inner quotes doubled.  It is
+ * checked as the reader checks it, which refuses TAB, CR and LF. */
+static int write_field(struct pki_buf *out, const char *s, size_t col, size_t nfields)
+{
 	char what[32];
 	const char *q;
 	int rc;
@@ -217,7 +234,9 @@ static int write_field(struct pki_buf *out, const char *s, size_t col)
 	snprintf(what, sizeof(what), "field %zu", col + 1);
 	if ((rc = pki_check_text(what, s, PKI_CSV_MAX_FIELD)) < 0)
 		return pki_error_wrap(PKI_EUSAGE, "cannot write a CSV row");
-	if ((rc = pki_buf_add(out, mark ? "\"'" : "\"", mark ? 2 : 1)) < 0)
+	if (!needs_quotes(s, nfields))
+		return pki_buf_adds(out, s);
+	if ((rc = pki_buf_add(out, "\"", 1)) < 0)
 		return rc;
 	while ((q = strchr(s, '"')) != NULL) {
 		if ((rc = pki_buf_add(out, s, (size_t)(q - s) + 1)) < 0 ||
@@ -239,10 +258,10 @@ int pki_csv_row(struct pki_buf *out, const char *const *fields, size_t n)
 		if (i > 0)
 			rc = pki_buf_add(out, ",", 1);
 		if (rc == 0)
-			rc = write_field(out, fields[i], i);
+			rc = write_field(out, fields[i], i, n);
 	}
 	if (rc == 0)
-		rc = pki_buf_add(out, "\r\n", 2);
+		rc = pki_buf_add(out, "\n", 1);
 	if (rc < 0 && out->ptr != NULL) {	/* no half row */
 		out->len = start;
 		out->ptr[start] = '\0';

@@ -1,4 +1,4 @@
-/* csv.h: strict RFC 4180 reading and injection-safe writing (libcsv only here). */
+/* csv.h: strict RFC 4180 reading and writing (libcsv only here). */
 #ifndef PKI_CSV_H
 #define PKI_CSV_H
 
@@ -32,8 +32,11 @@ static inline const char *pki_table_get(const struct pki_table *t, size_t row, s
  * PKI_CSV_MAX_ROWS rows.  An empty input (len 0) is an empty table.
  * A record is one line (LF or CRLF): control characters, line breaks in
  * quoted fields included, and blank lines are refused, so data row r is
- * always on line r + 2.  One leading single quote is taken off a field
- * (the escape pki_csv_row() writes).
+ * always on line r + 2.  On a line that ends in CRLF (as every line the
+ * tools wrote before they wrote LF), a field that begins with a single
+ * quote followed by = + - @ or a single quote loses that first quote: the
+ * mark the old writer put before a formula.  On an LF line every field is
+ * read as it stands.
  */
 int pki_table_parse(struct pki_table **out, const char *what,
 		    const char *data, size_t len,
@@ -41,12 +44,12 @@ int pki_table_parse(struct pki_table **out, const char *what,
 void pki_table_free(struct pki_table *t);
 
 /*
- * Append one RFC 4180 row (every field quoted, CRLF) to out.  A field that
- * a spreadsheet would take as a formula (starting with = + - @ TAB CR), or
- * that starts with a single quote, is prefixed with a single quote, which
- * pki_table_parse() takes off again: values read back exactly.  Fields are
- * checked as pki_table_parse() checks them (UTF-8, no control characters,
- * at most PKI_CSV_MAX_FIELD bytes): -PKI_EUSAGE and out left unchanged.
+ * Append one RFC 4180 row, LF-ended, to out: each field exactly as given,
+ * quoted (inner quotes doubled) only when it holds a comma or a quote,
+ * begins or ends with a space, or is the empty only field of its row.
+ * Fields are checked as pki_table_parse() checks them (UTF-8, no control
+ * characters, at most PKI_CSV_MAX_FIELD bytes): -PKI_EUSAGE and out left
+ * unchanged.  Formula safety is the callers' (pki_check_free_text).
  */
 int pki_csv_row(struct pki_buf *out, const char *const *fields, size_t n);
 

@@ -254,7 +254,7 @@ int pki_ir_close(struct pki_session *s, const char *ir, const char *reason)
 	int rc;
 
 	if ((rc = pki_check_ir_id("requirement", ir)) < 0 ||
-	    (rc = pki_check_text("--reason", reason, 256)) < 0)
+	    (rc = pki_check_free_text("--reason", reason, 256)) < 0)
 		return rc;
 	if (reason[0] == '\0')
 		return pki_error(PKI_EUSAGE, "--reason is empty");

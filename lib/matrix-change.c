@@ -369,7 +369,7 @@ int pki_matrix_change_delegate(struct pki_session *s, const struct pki_delegatio
 	if ((rc = pki_check_principal("grantee", g->grantee)) < 0 ||
 	    (rc = pki_power_parse(g->power, &d.x.power)) < 0 ||
 	    (rc = pki_check_scope("--scope", d.x.scope)) < 0 ||
-	    (rc = pki_check_text("--ref", g->reference, 256)) < 0 ||
+	    (rc = pki_check_free_text("--ref", g->reference, 256)) < 0 ||
 	    (g->until != NULL && (rc = pki_time_parse_until("--until", g->until, &d.x.until)) < 0))
 		return rc;
 	if (*g->reference == '\0')

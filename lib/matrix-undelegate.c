@@ -65,7 +65,7 @@ int pki_matrix_change_undelegate(struct pki_session *s, const char *id, const ch
 	if (reference == NULL)
 		return pki_error(PKI_EUSAGE, "a withdrawal needs --ref, the written instrument "
 				 "(policy 9.8)");
-	if ((rc = pki_check_text("--ref", reference, 256)) < 0 ||
+	if ((rc = pki_check_free_text("--ref", reference, 256)) < 0 ||
 	    (rc = pki_check_text("delegation", id, 64)) < 0)
 		return rc;
 	if (*reference == '\0')

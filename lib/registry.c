@@ -65,7 +65,7 @@ static int add_row(struct pki_buf *out, const struct pki_row *row, const char *n
 
 	for (i = 0; i < PKI_REGISTRY_NCOLS; i++) {
 		f[i] = row->f[i] != NULL ? row->f[i] : "";
-		if (pki_check_text(pki_registry_header[i], f[i], ROW_TEXT_MAX) < 0)
+		if (pki_check_free_text(pki_registry_header[i], f[i], ROW_TEXT_MAX) < 0)
 			return pki_error_wrap(PKI_EDATA, "registry row");
 	}
 	if (row->f[PKI_COL_EVENT] == NULL) {
@@ -95,7 +95,7 @@ int pki_registry_append(struct pki_txn *t, time_t when, struct pki_row *rows, si
 {
 	struct pki_buf shard = PKI_BUF_INIT;
 	char path[32], now[PKI_TIME_LEN];
-	size_t i;
+	size_t i, head;
 	int rc;
 
 	pki_registry_shard(when, path);
@@ -106,8 +106,11 @@ int pki_registry_append(struct pki_txn *t, time_t when, struct pki_row *rows, si
 		rc = pki_csv_row(&shard, pki_registry_header, PKI_REGISTRY_NCOLS);
 	} else if (rc == 0 && (rc = shard_check(path, &shard)) == 0 &&
 		   shard.len > 0 && shard.ptr[shard.len - 1] != '\n') {
-		/* Someone's editor dropped the last line break. */
-		rc = pki_buf_add(&shard, "\r\n", 2);
+		/* Someone's editor dropped the last line break: put back the
+		 * one the file's header ends with (CRLF in old shards). */
+		head = strcspn(shard.ptr, "\n");
+		rc = head > 0 && head < shard.len && shard.ptr[head - 1] == '\r' ?
+		     pki_buf_add(&shard, "\r\n", 2) : pki_buf_add(&shard, "\n", 1);
 	}
 	for (i = 0; i < n && rc == 0; i++)
 		rc = add_row(&shard, &rows[i], now);

@@ -291,11 +291,11 @@ int pki_share_check(const struct pki_share_req *g)
 			if (strcmp(g->names[k], g->names[i]) == 0)
 				return pki_error(PKI_EUSAGE, "recipient '%s' given twice", g->names[i]);
 	}
-	if ((g->j && (rc = pki_check_text("-j", g->j, JUSTIFICATION_MAX)) < 0) ||
-	    (g->authority && (rc = pki_check_text("--authority", g->authority, 64)) < 0) ||
-	    (g->hrddp && (rc = pki_check_text("--hrddp", g->hrddp, REF_MAX)) < 0) ||
-	    (g->arrangement && (rc = pki_check_text("--arrangement", g->arrangement, REF_MAX)) < 0) ||
-	    (g->consent && (rc = pki_check_text("--consent", g->consent, REF_MAX)) < 0))
+	if ((g->j && (rc = pki_check_free_text("-j", g->j, JUSTIFICATION_MAX)) < 0) ||
+	    (g->authority && (rc = pki_check_free_text("--authority", g->authority, 64)) < 0) ||
+	    (g->hrddp && (rc = pki_check_free_text("--hrddp", g->hrddp, REF_MAX)) < 0) ||
+	    (g->arrangement && (rc = pki_check_free_text("--arrangement", g->arrangement, REF_MAX)) < 0) ||
+	    (g->consent && (rc = pki_check_free_text("--consent", g->consent, REF_MAX)) < 0))
 		return rc;
 	if (g->n > PKI_SHARE_RECIPIENTS_MAX)
 		return pki_error(PKI_EUSAGE, "at most %d recipients in one call",

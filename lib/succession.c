@@ -288,7 +288,7 @@ int pki_succession_make(struct pki_session *s, const struct pki_succession_req *
 	if (r->reference == NULL || *r->reference == '\0')
 		return pki_error(PKI_EUSAGE, "a succession needs --ref, the written instrument "
 				 "(policy 19)");
-	if ((rc = pki_check_text("--ref", r->reference, 256)) < 0)
+	if ((rc = pki_check_free_text("--ref", r->reference, 256)) < 0)
 		return rc;
 	u.req = r;
 	pki_date_format(s->now, u.today);

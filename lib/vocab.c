@@ -367,6 +367,37 @@ int pki_check_text(const char *what, const char *s, size_t max)
 	return 0;
 }
 
+/* The first characters by which a spreadsheet takes a cell for a formula
+ * (OWASP's CSV injection list). */
+static const char formula_start[] = "=+-@\t\r";
+
+bool pki_text_is_formula(const char *s)
+{
+	return s[0] != '\0' && strchr(formula_start, s[0]) != NULL;
+}
+
+/*
+ * Free text is stored exactly as typed, so what would run as a formula in
+ * a spreadsheet cannot come in: a data error (65), told apart from text
+ * that is not text at all (64, pki_check_text).
+ */
+int pki_check_free_text(const char *what, const char *s, size_t max)
+{
+	/* What to call each, in formula_start's order. */
+	static const char *const said[][2] = {
+		{ "'='", "'='" }, { "'+'", "sign" }, { "'-'", "sign" },
+		{ "'@'", "'@'" }, { "a tab", "tab" }, { "a carriage return", "carriage return" },
+	};
+	size_t k;
+
+	if (!pki_text_is_formula(s))
+		return pki_check_text(what, s, max);
+	k = (size_t)(strchr(formula_start, s[0]) - formula_start);
+	return pki_error(PKI_EDATA, "%s begins with %s, which a spreadsheet runs as a formula; "
+			 "write it without the %s or begin with a letter or digit",
+			 what, said[k][0], said[k][1]);
+}
+
 static int is_hex(int c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');

@@ -114,6 +114,12 @@ struct pki_product_id {
 int pki_product_id_parse(const char *s, struct pki_product_id *out);
 int pki_check_areas(const char *what, const char *s);
 int pki_check_text(const char *what, const char *s, size_t max);
+/* Free text an actor types (a justification, a reference, an origin, a
+ * reason ...): pki_check_text, and first -PKI_EDATA when it begins with
+ * = + - @ TAB or CR, which a spreadsheet would run as a formula: the
+ * registry stores text exactly, so such text is refused, not altered. */
+int pki_check_free_text(const char *what, const char *s, size_t max);
+bool pki_text_is_formula(const char *s);
 /* The length of the UTF-8 sequence at s with its code point, 0 when it is
  * invalid (overlong, a surrogate, past U+10FFFF: RFC 3629). */
 size_t pki_utf8_len(const unsigned char *s, uint32_t *cp);

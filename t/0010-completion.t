@@ -38,14 +38,14 @@ test_expect_success 'the file is plain bash and registers every tool' '
 
 test_expect_success 'pki: the tools' '
 	comp pki "" >actual &&
-	words init ir matrix classify register share audit archive report cat show help -C -h --help --version >expect &&
+	words init ir matrix classify register list share audit archive report cat show help -C -h --help --version >expect &&
 	test_cmp expect actual &&
 	comp pki ma >actual && words matrix >expect && test_cmp expect actual
 '
 
 test_expect_success 'pki help: the tools; pki -C DIR: then the tools' '
 	comp pki help "" >actual &&
-	words init ir matrix classify register share audit archive report >expect &&
+	words init ir matrix classify register list share audit archive report >expect &&
 	test_cmp expect actual &&
 	comp pki help sh >actual && words share >expect && test_cmp expect actual &&
 	comp pki help share "" >actual && test ! -s actual &&
@@ -271,6 +271,14 @@ test_expect_success 'pki-report: options, formats, periods' '
 	words $((y - 1))H1 $((y - 1))H2 ${y}H1 ${y}H2 >expect && test_cmp expect actual &&
 	comp pki-report --no >actual &&
 	words --no-audit >expect && test_cmp expect actual
+'
+
+test_expect_success 'pki-list: its options, every kind, the formats' '
+	comp pki-list --k >actual && words --kind >expect && test_cmp expect actual &&
+	comp pki-list --kind "" >actual &&
+	words product plan ir material >expect && test_cmp expect actual &&
+	comp pki-list --format "" >actual &&
+	words csv tsv text >expect && test_cmp expect actual
 '
 
 test_done

@@ -96,7 +96,7 @@ test_expect_success '5.1.3: --safety adds UNDSS, recorded as a share under undss
 	test "$(label_field "$id3" safety)" = true &&
 	row share "$id3" >share &&
 	test "$(cat share)" = "fc|undss|undss-rule|may bear on the safety and security of UN personnel (policy 11.3.2)|" &&
-	git -C "$REPO" show HEAD -- registry/2026-03.csv | grep "^+\"" >added &&
+	git -C "$REPO" show HEAD -- registry/2026-03.csv | grep "^+[0-9a-f]" >added &&
 	test "$(wc -l <added)" -eq 2
 '
 

@@ -10,8 +10,8 @@ test_expect_success 'setup: three months of work' '
 
 test_expect_success 'the whole registry as CSV, with no key, in time order' '
 	list -C "$REPO" >all.csv &&
-	head -1 all.csv | tr -d "\r" >head &&
-	grep -qx "\"event\",\"time\",\"action\",\"product\",\"level\",\"actor\",\"recipient\",\"authority\",\"justification\",\"hrddp\",\"arrangement\",\"reference\"" head &&
+	head -1 all.csv >head &&
+	grep -qx "event,time,action,product,level,actor,recipient,authority,justification,hrddp,arrangement,reference" head &&
 	python3 - all.csv <<-\EOF &&
 	import csv, sys
 	rows = list(csv.DictReader(open(sys.argv[1], newline="")))
@@ -35,7 +35,7 @@ test_expect_success '--product: one product'"'"'s rows' '
 test_expect_success '--action: one kind of event' '
 	list -C "$REPO" --action share >share.csv &&
 	test "$(wc -l <share.csv)" -eq 2 &&
-	grep -q "\"undss-rule\"" share.csv &&
+	grep -q ",undss-rule," share.csv &&
 	list -C "$REPO" --action archive >none.csv &&
 	test "$(wc -l <none.csv)" -eq 1
 '
@@ -47,7 +47,7 @@ test_expect_success '--since and --until: a bare --until date takes in the whole
 	test "$(wc -l <until.csv)" -eq 4 &&
 	list -C "$REPO" --since 2026-04-01 --until 2026-04-30 --action receive >both.csv &&
 	test "$(wc -l <both.csv)" -eq 2 &&
-	grep -q "\"$r1\"" both.csv &&
+	grep -q ",$r1," both.csv &&
 	list -C "$REPO" --since 2026-03-02T09:12:00Z --until 2026-03-02T09:59:00Z >instant.csv &&
 	test "$(wc -l <instant.csv)" -eq 3
 '
@@ -63,11 +63,11 @@ test_expect_success '--format xml: valid against registry.xsd, one recipient ele
 
 test_expect_success 'rows a union merge interleaved come out in time order' '
 	git clone -q "$REPO" merged &&
-	line=$(sed -n 2p merged/registry/2026-03.csv | sed "s/,\"2026-03-02T[0-9:]*Z\",/,\"2026-03-02T08:00:00Z\",/; s/^\"[0-9a-f-]*\"/\"00000000-0000-4000-8000-000000000000\"/") &&
+	line=$(sed -n 2p merged/registry/2026-03.csv | sed "s/,2026-03-02T[0-9:]*Z,/,2026-03-02T08:00:00Z,/; s/^[0-9a-f-]*,/00000000-0000-4000-8000-000000000000,/") &&
 	printf "%s\n" "$line" >>merged/registry/2026-03.csv &&
 	git -C merged -c user.name=x -c user.email=x@x commit -qam "merged" &&
 	list -C merged --since 2026-03-01 --until 2026-03-31 >m.csv &&
-	sed -n 2p m.csv | grep -q "^\"00000000-0000-4000-8000-000000000000\",\"2026-03-02T08:00:00Z\""
+	sed -n 2p m.csv | grep -q "^00000000-0000-4000-8000-000000000000,2026-03-02T08:00:00Z,"
 '
 
 test_expect_success 'only the shards asked for are read' '

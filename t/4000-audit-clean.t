@@ -16,7 +16,7 @@ test_expect_success 'a clean history audits clean: exit 0, nothing said' '
 
 test_expect_success 'csv: only the header, RFC 4180, read by mlr and python' '
 	pki-audit -C "$REPO" --format csv >out.csv &&
-	printf "\"severity\",\"code\",\"object\",\"message\"\r\n" >expect &&
+	printf "severity,code,object,message\n" >expect &&
 	test_cmp expect out.csv &&
 	mlr --icsv --ojson cat out.csv >out.json &&
 	python3 -c "

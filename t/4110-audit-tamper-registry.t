@@ -19,7 +19,7 @@ test_expect_success 'setup: a clean history' '
 
 test_expect_success 'a row deleted (A201), by a principal with every right to append' '
 	tamper &&
-	n=$(row_line "\"export\",\"$A\",\"confidential\",\"hom\",\"fama\"") &&
+	n=$(row_line ",export,$A,confidential,hom,fama,") &&
 	sed -i "${n}d" "c/$SHARD" &&
 	git_as chair -C c commit -q -S -am "tidy the registry" &&
 	expect_finding A201 &&
@@ -29,7 +29,7 @@ test_expect_success 'a row deleted (A201), by a principal with every right to ap
 
 test_expect_success 'a row edited in place (A202)' '
 	tamper &&
-	n=$(row_line "\"export\",\"$A\",\"confidential\",\"hom\",\"fama\"") &&
+	n=$(row_line ",export,$A,confidential,hom,fama,") &&
 	sed -i "${n}s/HRDDP-2026-01/HRDDP-2026-99/" "c/$SHARD" &&
 	git_as hom -C c commit -q -S -am "fix a reference" &&
 	expect_finding A202 &&
@@ -47,7 +47,7 @@ test_expect_success 'a whole shard deleted (A201)' '
 
 test_expect_success 'a row whose actor is not who signed it (A203)' '
 	tamper &&
-	grep "\"export\",\"$X\"" "c/$SHARD" | sed "s/^\"[0-9a-f-]*\"/\"0badc0de-0000-4000-8000-000000000001\"/; s/\"2026-03-02T[0-9:]*Z\"/\"$PKI_DATE\"/" >>"c/$SHARD" &&
+	grep ",export,$X," "c/$SHARD" | sed "s/^[0-9a-f-]*,/0badc0de-0000-4000-8000-000000000001,/; s/,2026-03-02T[0-9:]*Z,/,$PKI_DATE,/" >>"c/$SHARD" &&
 	git_as chair -C c commit -q -S -am "record an export" &&
 	expect_finding A203 &&
 	grep -q "names .hom. as actor, but .chair. signed commit" findings
@@ -63,7 +63,7 @@ test_expect_success 'a classify row with no product filed (A204, A304)' '
 
 test_expect_success 'an event recorded twice (A208)' '
 	tamper &&
-	grep "\"revoke\",\"$A\"" "c/$SHARD" >row &&
+	grep ",revoke,$A," "c/$SHARD" >row &&
 	cat row >>"c/$SHARD" &&
 	git_as jmac -C c commit -q -S -am "again" &&
 	expect_finding A208 &&

@@ -47,7 +47,7 @@ test_expect_success 'the state of products the new commits did not touch is not 
 '
 
 test_expect_success 'a row removed after REV from an old month is found' '
-	n=$(grep -n "\"export\",\"$A\",\"confidential\",\"hom\"" c/registry/2026-03.csv | cut -d: -f1) &&
+	n=$(grep -n ",export,$A,confidential,hom," c/registry/2026-03.csv | cut -d: -f1) &&
 	sed -i "${n}d" c/registry/2026-03.csv &&
 	git_as chair -C c commit -q -S -am "tidy" &&
 	test_expect_code 1 pki-audit -C c --since HEAD~1 >out &&

@@ -25,8 +25,8 @@ audit_warns() {
 # end_by_hand NAME: NAME's validity ends on 2026-03-03, in the clone's
 # matrix, edited as a text file.
 end_by_hand() {
-	sed -i "/^\"$1\",/s/,\"\"\(\r\?\)\$/,\"2026-03-03\"\1/" "$TRASH/c/access-matrix.csv" &&
-	grep -q "^\"$1\",.*\"2026-03-03\"" "$TRASH/c/access-matrix.csv"
+	sed -i "/^$1,/s/,\(\r\?\)\$/,2026-03-03\1/" "$TRASH/c/access-matrix.csv" &&
+	grep -q "^$1,.*,2026-03-03\$" "$TRASH/c/access-matrix.csv"
 }
 
 # newcomer ROLE ENTITY: the hom adds mallory in the clone, in ROLE, on

@@ -109,7 +109,8 @@ test_expect_success 'a rekey that changes a label beyond its binding (A205)' '
 test_expect_success 'a matrix edit that is no rekey does not excuse a rewrite (A205)' '
 	tamper &&
 	JMAC=$(fpr jmac) &&
-	sed -i "s/\"JMAC\"/\"JMAC2\"/" c/access-matrix.csv &&
+	sed -i "s/,JMAC,/,JMAC2,/" c/access-matrix.csv &&
+	grep -q ",JMAC2," c/access-matrix.csv &&
 	reenc "$A" $(list "$A") &&
 	git_as hom -C c commit -q -S -am "entity, and A" &&
 	expect_finding A205 &&

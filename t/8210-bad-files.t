@@ -38,14 +38,14 @@ matrix_broken() {
 }
 
 chair_row() {
-	sed "/^\"chair\"/$1" $M
+	sed "/^chair,/$1" $M
 }
 m_header() { printf '"principal","fingerprint"\r\n'; }
 m_bom() { printf '\357\273\277'; cat $M; }
 m_open_quote() { cat $M; printf '"x\r\n'; }
 m_width() { cat $M; printf '"a","b"\r\n'; }
-m_dup() { cat $M; sed -n '/^"chair"/p' $M; }
-m_dup_key() { cat $M; sed -n '/^"chair"/s/^"chair"/"chair2"/p' $M; }
+m_dup() { cat $M; sed -n '/^chair,/p' $M; }
+m_dup_key() { cat $M; sed -n '/^chair,/s/^chair,/chair2,/p' $M; }
 m_long() { chair_row "s/CMPIC/$(printf '%5000s' | tr ' ' A)/"; }
 
 test_expect_success 'access-matrix.csv: broken CSV (65; audit A108)' '
@@ -57,7 +57,7 @@ test_expect_success 'access-matrix.csv: broken CSV (65; audit A108)' '
 	matrix_broken chair_row "s/CMPIC/CM\rPIC/" &&
 	matrix_broken chair_row "s/^/\r\n/" &&
 	matrix_broken m_open_quote &&
-	matrix_broken chair_row "s/^\"chair\"/\"chair\"x/" &&
+	matrix_broken chair_row "s/^chair,/\"chair\"x,/" &&
 	matrix_broken m_width &&
 	matrix_broken chair_row "s/CMPIC/CM\xffPIC/" &&
 	matrix_broken chair_row "s/CMPIC/CM\x1b[2JPIC/" &&
@@ -65,18 +65,18 @@ test_expect_success 'access-matrix.csv: broken CSV (65; audit A108)' '
 '
 
 test_expect_success 'access-matrix.csv: rows that break its rules (65; audit A108)' '
-	matrix_broken chair_row "s/,\"[0-9A-F]\{40\}\",/,\"00\",/" &&
+	matrix_broken chair_row "s/,[0-9A-F]\{40\},/,00,/" &&
 	matrix_broken chair_row "s/strictly-confidential/secret/" &&
 	audit_finds A108 &&
-	matrix_broken chair_row "s/\"mission\"/\"martian\"/" &&
-	matrix_broken chair_row "s/\"chair\",\"strictly/\"king\",\"strictly/" &&
-	matrix_broken chair_row "s/\"2026-03-02\"/\"2026-02-30\"/" &&
-	matrix_broken chair_row "s/,\"\"\r\$/,\"2020-01-01\"\r/" &&
+	matrix_broken chair_row "s/,mission,/,martian,/" &&
+	matrix_broken chair_row "s/,chair,strictly/,king,strictly/" &&
+	matrix_broken chair_row "s/,2026-03-02,/,2026-02-30,/" &&
+	matrix_broken chair_row "s/,\$/,2020-01-01/" &&
 	matrix_broken m_dup &&
 	audit_finds A108 &&
 	matrix_broken m_dup_key &&
-	matrix_broken chair_row "s/^\"chair\"/\"..\/x\"/" &&
-	matrix_broken chair_row "s/^\"chair\"/\"=cmd\"/" &&
+	matrix_broken chair_row "s/^chair,/..\/x,/" &&
+	matrix_broken chair_row "s/^chair,/=cmd,/" &&
 	matrix_broken chair_row "s/CMPIC/cmpic/"
 '
 
@@ -133,7 +133,7 @@ shard_broken() {
 s_width() { cat "$S"; printf '"a","b"\r\n'; }
 s_open_quote() { cat "$S"; printf '"a\r\n'; }
 s_nul() { cat "$S"; printf 'x\000y\r\n'; }
-s_bad_time() { cat "$S"; sed -n 2p "$S" | sed 's/,"2026-[0-9T:-]*Z",/,"2026-13-45T00:00:00Z",/'; }
+s_bad_time() { cat "$S"; sed -n 2p "$S" | sed 's/,2026-[0-9T:-]*Z,/,2026-13-45T00:00:00Z,/'; }
 
 test_expect_success 'registry shards: broken CSV is appended to by no one (65; audit A206)' '
 	shard_broken s_width &&
@@ -145,7 +145,7 @@ test_expect_success 'registry shards: broken CSV is appended to by no one (65; a
 	shard_broken sed "1s/event/evt/" "$S"
 '
 
-s_bad_product() { cat "$S"; sed -n 2p "$S" | sed 's/,"UNMISS-[A-Z0-9-]*",/,"..\/x",/'; }
+s_bad_product() { cat "$S"; sed -n 2p "$S" | sed 's/,UNMISS-[A-Z0-9-]*,/,..\/x,/'; }
 
 test_expect_success 'registry shards: a row with a bad time or product is refused, or a finding' '
 	tamper "$S" s_bad_time &&

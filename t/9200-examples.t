@@ -18,7 +18,7 @@ for f in glob.glob(sys.argv[1] + "/products/*/*.xml"):
 	if get("review") and get("review") <= sys.argv[2]:
 		rows.append((get("id"), get("classification"), get("originator"), get("review")))
 print("product,level,originator,review")
-w = csv.writer(sys.stdout, lineterminator="\n", quoting=csv.QUOTE_ALL)
+w = csv.writer(sys.stdout, lineterminator="\n")
 for row in sorted(rows, key=lambda x: (x[3], x[0])):
 	w.writerow(row)
 ' "$REPO" "$1"
@@ -65,7 +65,7 @@ test_expect_success 'awaiting-review: the products due by a date, oldest first' 
 	py_labels 2026-03-15 >expect &&
 	test_cmp expect actual &&
 	test "$(wc -l <actual)" = 2 &&
-	grep -q "^\"$p1\",\"confidential\",\"jmac\",\"2026-03-10\"$" actual
+	grep -q "^$p1,confidential,jmac,2026-03-10$" actual
 '
 
 test_expect_success 'awaiting-review: a later date brings more; python reads it' '
@@ -92,6 +92,19 @@ test_expect_success 'awaiting-review: usage errors exit 64' '
 	grep -q "invalid date" err &&
 	test_expect_code 64 "$EX/awaiting-review" -x 2>err &&
 	test_expect_code 64 "$EX/awaiting-review" a b 2>err
+'
+
+test_expect_success 'every example fails outside a repository: one line on stderr' '
+	mkdir -p outside &&
+	for ex in awaiting-review dissemination-report exports-by-recipient; do
+		(cd outside && test_must_fail "$EX/$ex") >out 2>err &&
+		test "$(wc -l <err)" = 1 &&
+		test ! -s out || { echo "$ex: $(cat err out)"; return 1; }
+	done &&
+	grep -q "not in a pki repository" err &&
+	git init -q plain-git &&
+	test_must_fail "$EX/awaiting-review" -C plain-git 2>err &&
+	grep -qx "awaiting-review: .plain-git. is not in a pki repository" err
 '
 
 test_expect_success 'exports-by-recipient: one line per recipient of the month' '

@@ -6,7 +6,7 @@
 # follows the tools; values come from the words of the policy, from the
 # access matrix (pki-matrix list) and from the products in git.
 
-_pki_tools="init ir matrix classify register share audit archive report"
+_pki_tools="init ir matrix classify register list share audit archive report"
 _pki_levels="unclassified confidential strictly-confidential"
 _pki_roles="hom chair member undss archives auditor external"
 _pki_types="mission un non-un security-force"
@@ -109,7 +109,7 @@ _pki_values() {
 	--type) echo "$_pki_types" ;;
 	--power) echo "$_pki_powers" ;;
 	--action) echo "$_pki_actions" ;;
-	--kind) echo "product plan material" ;;
+	--kind) [[ $1 == pki-list ]] && echo "product plan ir material" || echo "product plan material" ;;
 	--retention) echo "P90D P6M P1Y P2Y P5Y P10Y" ;;
 	-a|--areas) _pki_areas ;;
 	--scope) echo '*'; _pki_areas; _pki_products ;;
@@ -267,4 +267,4 @@ _pki() {
 }
 
 complete -F _pki pki pki-init pki-matrix pki-classify pki-register \
-	pki-share pki-audit pki-archive pki-ir pki-report
+	pki-list pki-share pki-audit pki-archive pki-ir pki-report

@@ -185,9 +185,9 @@ static void test_write_refusals(struct pki_buf *b)
 	f[1] = big;
 	pki_buf_reset(b);
 	pki_csv_row(b, h2, 2);
-	is_int(pki_csv_row(b, f, 2), 0, "a formula of PKI_CSV_MAX_FIELD bytes");
+	is_int(pki_csv_row(b, f, 2), 0, "a field of PKI_CSV_MAX_FIELD bytes");
 	ok(pki_table_parse(&t, "w.csv", b->ptr, b->len, h2, 2) == 0 && t != NULL &&
-	   strcmp(t->cells[1], big) == 0, "reads back whole, its mark not counted");
+	   strcmp(t->cells[1], big) == 0, "reads back whole");
 	if ((longer = realloc(big, PKI_CSV_MAX_FIELD + 2)) != NULL) {
 		big = longer;
 		strcpy(big + PKI_CSV_MAX_FIELD, "x");
@@ -201,22 +201,29 @@ static void test_write_refusals(struct pki_buf *b)
 static void test_write(void)
 {
 	static const char *const f[] = {
-		"plain", "a,b", "say \"hi\"", "", "=cmd|' /C calc'!A0", "+1", "-1", "@SUM(A1)",
-		"'quoted", "日本",
+		"plain", "a,b", "say \"hi\"", "", " padded", "trailing ", "+ARR/2026",
+		"'quoted", "日本", "UNMISS-JMAC-2026-000001",
 	};
-	static const char *const g[] = { "=1", "+2", "-3" };
+	static const char *const g[] = { "export", "hoststate", "fc;undss" };
 	struct pki_buf b = PKI_BUF_INIT, again = PKI_BUF_INIT;
 	struct pki_table *t = NULL;
 	static const char *const h10[] = { "a", "b", "c", "d", "e", "f", "g", "h", "i", "j" };
+	static const char *const one[] = { "a" };
+	const char *empty[] = { "" };
+	const char *old = "\"a\",\"b\",\"c\"\r\n"
+			  "\"'=1\",\"'+ARR/2026\",\"''y\"\r\n"
+			  "\"'-3\",\"'@x\",\"'x\"\r\n"
+			  "'=1,'+2,''y\n";
+	const char *cut = "\"a\",\"b\",\"c\"\r\n\"'=1\",\"x\",\"y\"";
 	size_t i;
 	int rc;
 
 	is_int(pki_csv_row(&b, h10, 10), 0, "header row");
 	is_int(pki_csv_row(&b, f, 10), 0, "row");
-	is_str(b.ptr, "\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\",\"j\"\r\n"
-	       "\"plain\",\"a,b\",\"say \"\"hi\"\"\",\"\",\"'=cmd|' /C calc'!A0\",\"'+1\","
-	       "\"'-1\",\"'@SUM(A1)\",\"''quoted\",\"日本\"\r\n",
-	       "every field quoted, quotes doubled, formulas and quotes marked, CRLF");
+	is_str(b.ptr, "a,b,c,d,e,f,g,h,i,j\n"
+	       "plain,\"a,b\",\"say \"\"hi\"\"\",,\" padded\",\"trailing \",+ARR/2026,"
+	       "'quoted,日本,UNMISS-JMAC-2026-000001\n",
+	       "quoted only for a comma, a quote or an outer space; values exact; LF");
 	rc = pki_table_parse(&t, "w.csv", b.ptr, b.len, h10, 10);
 	is_int(rc, 0, "what is written reads back");
 	if (t != NULL) {
@@ -229,15 +236,41 @@ static void test_write(void)
 	pki_table_free(t);
 
 	pki_buf_reset(&b);
-	pki_buf_adds(&b, "keep");
+	pki_buf_adds(&b, "keep\r\n");
 	is_int(pki_csv_row(&b, g, 3), 0, "appends");
-	is_str(b.ptr, "keep\"'=1\",\"'+2\",\"'-3\"\r\n", "appended after what was there");
+	is_str(b.ptr, "keep\r\nexport,hoststate,fc;undss\n",
+	       "appended after what was there, which is untouched");
 
+	pki_buf_reset(&b);
+	pki_csv_row(&b, one, 1);
+	is_int(pki_csv_row(&b, empty, 1), 0, "the empty only field of a row");
+	is_str(b.ptr, "a\n\"\"\n", "is quoted: a row is never a blank line");
 	t = NULL;
-	rc = pki_table_parse(&t, "h.csv", "a,b,c\n'=1,'x,''y\n", 17, h10, 3);
-	ok(rc == 0 && t != NULL && strcmp(t->cells[0], "=1") == 0 &&
-	   strcmp(t->cells[1], "x") == 0 && strcmp(t->cells[2], "'y") == 0,
-	   "the reader takes exactly one leading quote off");
+	ok(pki_table_parse(&t, "one.csv", b.ptr, b.len, one, 1) == 0 && t != NULL &&
+	   t->nrows == 1 && strcmp(t->cells[0], "") == 0, "and reads back");
+	pki_table_free(t);
+
+	/* Rows the old writer wrote: CRLF, every field quoted, formulas and
+	 * leading quotes marked with one more quote. */
+	t = NULL;
+	rc = pki_table_parse(&t, "old.csv", old, strlen(old), h10, 3);
+	ok(rc == 0 && t != NULL && t->nrows == 3, "old rows and new rows in one file");
+	if (t != NULL && t->nrows == 3) {
+		is_str(t->cells[0], "=1", "old: the mark before = is taken off");
+		is_str(t->cells[1], "+ARR/2026", "old: the mark before + is taken off");
+		is_str(t->cells[2], "'y", "old: a doubled leading quote is one");
+		is_str(t->cells[3], "-3", "old: the mark before - is taken off");
+		is_str(t->cells[4], "@x", "old: the mark before @ is taken off");
+		is_str(t->cells[5], "'x", "old: a quote the old writer never marked stays");
+		is_str(t->cells[6], "'=1", "LF: a field reads as it stands");
+		is_str(t->cells[7], "'+2", "LF: a leading quote is data");
+		is_str(t->cells[8], "''y", "LF: two leading quotes are data");
+	}
+	pki_table_free(t);
+	t = NULL;
+	rc = pki_table_parse(&t, "cut.csv", cut, strlen(cut), h10, 3);
+	ok(rc == 0 && t != NULL && strcmp(t->cells[0], "=1") == 0,
+	   "an old file's last line without its CRLF is still old");
 	pki_table_free(t);
 	test_write_refusals(&b);
 	pki_buf_release(&again);

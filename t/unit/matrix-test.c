@@ -157,14 +157,14 @@ static void test_format(void)
 	if (matrix(&m, good) < 0)
 		return;
 	is_int(pki_matrix_format(&m, &b), 0, "format");
-	is_str(b.ptr, "\"principal\",\"fingerprint\",\"entity\",\"type\",\"role\","
-	       "\"clearance\",\"areas\",\"valid_from\",\"valid_until\"\r\n"
-	       "\"fc\",\"" FPR_FC "\",\"FORCE\",\"mission\",\"member\",\"strictly-confidential\","
-	       "\"force-protection;poc\",\"2026-01-01\",\"2026-06-30\"\r\n"
-	       "\"hom\",\"" FPR_HOM "\",\"UNMISS\",\"mission\",\"hom\",\"strictly-confidential\","
-	       "\"*\",\"2026-01-01\",\"\"\r\n"
-	       "\"undss\",\"" FPR_UNDSS "\",\"UNDSS\",\"mission\",\"undss\",\"confidential\","
-	       "\"\",\"2026-01-01T08:00:00Z\",\"2026-12-31T17:00:00Z\"\r\n",
+	is_str(b.ptr, "principal,fingerprint,entity,type,role,"
+	       "clearance,areas,valid_from,valid_until\n"
+	       "fc," FPR_FC ",FORCE,mission,member,strictly-confidential,"
+	       "force-protection;poc,2026-01-01,2026-06-30\n"
+	       "hom," FPR_HOM ",UNMISS,mission,hom,strictly-confidential,"
+	       "*,2026-01-01,\n"
+	       "undss," FPR_UNDSS ",UNDSS,mission,undss,confidential,"
+	       ",2026-01-01T08:00:00Z,2026-12-31T17:00:00Z\n",
 	       "sorted by name, dates as written");
 	is_int(pki_matrix_parse(&again, b.ptr, b.len), 0, "what is written reads back");
 	pki_matrix_format(&again, &c);
@@ -234,7 +234,7 @@ static void test_put_end(void)
 	is_int(pki_principal_end(q, JAN1 - 1), -PKI_EUSAGE, "nor before");
 	q->until = JAN1 + 20 * DAY;	/* changed without its text: the value is written */
 	pki_matrix_format(&m, &b);
-	ok(strstr(b.ptr, "\"2026-01-21T00:00:00Z\"") != NULL, "a stale text is not written");
+	ok(strstr(b.ptr, ",2026-01-21T00:00:00Z\n") != NULL, "a stale text is not written");
 	pki_buf_release(&b);
 	pki_matrix_release(&m);
 }
@@ -278,8 +278,8 @@ static void test_delegations(void)
 	   "validity window");
 	ok(pki_delegations_find(&d, "D-9") == NULL, "absent");
 	is_int(pki_delegations_format(&d, &b), 0, "format");
-	ok(strstr(b.ptr, "\"D-2026-001\"") < strstr(b.ptr, "\"D-2026-003\"") &&
-	   strstr(b.ptr, "\"D-2026-003\"") < strstr(b.ptr, "\"D-2026-002\""),
+	ok(strstr(b.ptr, "\nD-2026-001,") < strstr(b.ptr, "\nD-2026-003,") &&
+	   strstr(b.ptr, "\nD-2026-003,") < strstr(b.ptr, "\nD-2026-002,"),
 	   "in insertion order");
 	ok(strstr(b.ptr, "\"UNMISS/HOM/2026/17, §3\"") != NULL, "reference kept");
 	is_int(pki_delegations_parse(&again, b.ptr, b.len), 0, "reads back");
@@ -301,10 +301,12 @@ static void test_delegations(void)
 	is_int(pki_delegations_add(&d, &x), -PKI_EUSAGE, "the same ID twice refused");
 	x.id = (char *)"D-2026-005";
 	x.reference = (char *)"=HYPERLINK(\"http://x\")";
+	/* The door (pki_check_free_text in pki-matrix) refuses it; the
+	 * table itself holds text exactly. */
 	is_int(pki_delegations_add(&d, &x), 0, "a reference a spreadsheet would run");
 	pki_buf_reset(&b);
 	pki_delegations_format(&d, &b);
-	ok(strstr(b.ptr, "\"'=HYPERLINK(\"\"http://x\"\")\"") != NULL, "is written defused");
+	ok(strstr(b.ptr, ",\"=HYPERLINK(\"\"http://x\"\")\"\n") != NULL, "is written exactly");
 	is_int(pki_delegations_parse(&again, b.ptr, b.len), 0, "and reads back");
 	y = pki_delegations_find(&again, "D-2026-005");
 	is_str(y != NULL ? y->reference : NULL, x.reference, "as it was");

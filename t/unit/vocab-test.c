@@ -160,6 +160,30 @@ static void test_areas(void)
 	ok(!pki_areas_meet("", ""), "nothing meets nothing not");
 }
 
+/* Free text: what a spreadsheet runs is bad data (65), not bad text (64). */
+static void test_free_text(void)
+{
+	static const char *const formula[] = { "=1+1", "+ARR/2026", "-2", "@SUM(A1)", "\tx", "\rx" };
+	size_t i;
+
+	for (i = 0; i < sizeof(formula) / sizeof(*formula); i++)
+		is_int(pki_check_free_text("-j", formula[i], 256), -PKI_EDATA,
+		       "formula %zu refused as data", i);
+	is_str(pki_error_last(), "-j begins with a carriage return, which a spreadsheet runs "
+	       "as a formula; write it without the carriage return or begin with a letter or digit",
+	       "message for CR");
+	is_int(pki_check_free_text("-j", "+ARR/2026", 256), -PKI_EDATA, "+");
+	is_str(pki_error_last(), "-j begins with '+', which a spreadsheet runs as a formula; "
+	       "write it without the sign or begin with a letter or digit", "message for +");
+	is_int(pki_check_free_text("-j", "ARR/2026 +1 -2 =3 @4", 256), 0, "signs inside are text");
+	is_int(pki_check_free_text("-j", "'quoted", 256), 0, "a leading quote is text");
+	is_int(pki_check_free_text("-j", "", 256), 0, "empty text");
+	is_int(pki_check_free_text("-j", "a\tb", 256), -PKI_EUSAGE, "a tab inside: not text (64)");
+	is_int(pki_check_free_text("-j", "\xff", 256), -PKI_EUSAGE, "invalid UTF-8: 64");
+	ok(pki_text_is_formula("=") && !pki_text_is_formula("") && !pki_text_is_formula("a=b"),
+	   "pki_text_is_formula");
+}
+
 static void test_text(void)
 {
 	char big[300];
@@ -365,6 +389,7 @@ int main(void)
 	test_names();
 	test_areas();
 	test_text();
+	test_free_text();
 	test_time();
 	test_scope();
 	test_product_id();
