@@ -75,6 +75,12 @@ static const struct {
 	[PKI_A_TRANSFER_OVERDUE] = { "A701", "transfer-overdue", PKI_SEV_WARNING },
 	[PKI_A_REVIEW_OVERDUE] = { "A702", "review-overdue", PKI_SEV_WARNING },
 	[PKI_A_TRANSFER_UNACKED] = { "A703", "transfer-unacknowledged", PKI_SEV_WARNING },
+	[PKI_A_ARRANGEMENT_REMOVED] = { "A117", "arrangement-removed", PKI_SEV_ERROR },
+	[PKI_A_ARRANGEMENT_INVALID] = { "A118", "arrangement-invalid", PKI_SEV_ERROR },
+	[PKI_A_MEDIUM_INVALID] = { "A210", "medium-invalid", PKI_SEV_ERROR },
+	[PKI_A_MEDIUM_CHANGE] = { "A211", "medium-changes-product", PKI_SEV_ERROR },
+	[PKI_A_ARRANGEMENT_RULE] = { "A505", "arrangement-not-holding", PKI_SEV_ERROR },
+	[PKI_A_KEYLESS_ON_LIST] = { "A506", "keyless-on-list", PKI_SEV_ERROR },
 };
 
 static const char *const severities[PKI_SEV_N] = { "error", "warning", "info" };
