@@ -15,7 +15,7 @@
 #include "succession.h"
 
 static const char usage[] =
-	"pki-matrix [-C DIR] [-u KEY] add NAME --key FILE|FPR --entity E --type T --role R --clearance L [--areas A] [--from D] [--until D]\n"
+	"pki-matrix [-C DIR] [-u KEY] add NAME [--key FILE|FPR] --entity E --type T --role R --clearance L [--areas A] [--from D] [--until D]\n"
 	"pki-matrix [-C DIR] [-u KEY] remove NAME\n"
 	"pki-matrix [-C DIR] [-u KEY] delegate GRANTEE --power P [--scope S] [--until D] --ref REF\n"
 	"pki-matrix [-C DIR] [-u KEY] undelegate DLG --ref REF\n"
