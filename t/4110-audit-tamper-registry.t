@@ -76,7 +76,7 @@ test_expect_success 'a row that is no registry row (A206)' '
 	git_as chair -C c commit -q -S -am "note" &&
 	n=$(wc -l <"c/$SHARD") &&
 	expect_finding A206 &&
-	grep -q "^error A206 $SHARD: as of commit $(git -C c rev-parse HEAD): $SHARD: line $n: expected 12 fields, found 2" findings &&
+	grep -q "^error A206 $SHARD: as of commit $(git -C c rev-parse HEAD): $SHARD: line $n: expected 13 fields, found 2" findings &&
 	test "$(grep -c "^error" findings)" = 1
 '
 
