@@ -352,8 +352,9 @@ int pki_policy_criterion(enum pki_level level, char criterion);
  * the originator, every valid hom and chair, the archives principal(s);
  * for an unclassified product every valid mission principal; for a
  * safety product the undss principal(s) -- refused when there is none
- * (policy 11.3.2).  Only principals valid at `at` and cleared to the
- * level are on it.  Names are borrowed from m; out is added to.
+ * (policy 11.3.2).  Only principals valid at `at`, cleared to the level
+ * and with a key are on it: one without a key receives only on another
+ * medium (policy 24).  Names are borrowed from m; out is added to.
  */
 int pki_policy_initial_list(const struct pki_matrix *m, const char *originator,
 			    enum pki_level level, bool safety, time_t at,
@@ -372,7 +373,7 @@ int pki_policy_may_reclassify(const struct pki_delegations *d, const struct pki_
 
 /*
  * The list a new level implies: the initial list for that level, with
- * every current recipient still valid and cleared to it.
+ * every current recipient still valid, with a key and cleared to it.
  */
 int pki_policy_reclassified_list(const struct pki_matrix *m, const struct pki_product *p,
 				 char *const *current, size_t ncurrent, enum pki_level level,

@@ -11,7 +11,9 @@
  * archive rows the archives principal; archive-ack rows (the archives'
  * receipt of a transfer, one per product) leave it empty.  So the
  * registry alone implies each
- * product's distribution list (audit check 4).
+ * product's distribution list (audit check 4).  A share or an export
+ * with a medium (paper, oral, display) was no encrypted file: its
+ * recipient was briefed or handed a copy, and joins no list.
  */
 #ifndef PKI_REGISTRY_H
 #define PKI_REGISTRY_H
