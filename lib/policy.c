@@ -345,6 +345,9 @@ int pki_policy_may_succeed(const struct pki_principal *actor, const char *new_na
 	if (nw->type != PKI_TYPE_MISSION)
 		return pki_error(PKI_EPOLICY, "'%s' is outside the mission: a successor in "
 				 "function is of the mission (policy 19, 9.8)", nw->name);
+	if (nw->fpr[0] == '\0')
+		return pki_error(PKI_EPOLICY, "'%s' has no key: a successor joins its "
+				 "predecessor's distribution lists (policy 19, 24)", nw->name);
 	return 0;
 }
 

@@ -298,7 +298,7 @@ bool pki_policy_stands_for(const struct pki_delegations *d, const char *originat
  * May the actor name nw (as given: new_name; NULL when no such principal)
  * successor in function of a principal (pki-matrix(1) succeed)?  The
  * actor keeps the matrix (hom or chair, policy 12.10); nw is a principal
- * of the mission valid at `at` (policy 19).
+ * of the mission valid at `at`, with a key: it joins lists (policy 19, 24).
  */
 int pki_policy_may_succeed(const struct pki_principal *actor, const char *new_name,
 			   const struct pki_principal *nw, time_t at);
