@@ -53,9 +53,11 @@ static int check_recipient(const struct pki_share_ctx *c)
 		return pki_error(PKI_EPOLICY, "'%s' is not a valid principal at %s "
 				 "(policy 11.3.3)", r->name, when);
 	}
+	if (!c->recipient_key && !given(c->medium) && r->fpr[0] == '\0')
+		return pki_error(PKI_EPOLICY, "'%s' has no key: it receives only on paper, orally "
+				 "or on a display (--medium, policy 9.8, 24)", r->name);
 	if (!c->recipient_key && !given(c->medium))
-		return pki_error(PKI_EPOLICY, "'%s' has no key in the repository: it receives "
-				 "only on paper, orally or on a display (--medium, policy 9.8, 24)",
+		return pki_error(PKI_EPOLICY, "'%s' has no key in the repository (policy 9.8)",
 				 r->name);
 	if (r->clearance < c->product->level)
 		return pki_error(PKI_EPOLICY, "'%s' is cleared to %s, the product is %s "

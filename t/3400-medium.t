@@ -70,12 +70,14 @@ test_expect_success 'on paper and on a display outside the mission: export rows,
 test_expect_success 'refused: an encrypted file for a principal without a key' '
 	expect_refusal 77 as hom pki-share -C "$REPO" "$P" elder -j "$J" --arrangement "x" \
 		-o "$TRASH/e.gpg" &&
-	grep -q "has no key in the repository: it receives only on paper, orally or on a display" err &&
+	grep -q "refused: .elder. has no key: it receives only on paper, orally or on a display (--medium, policy 9.8, 24)$" err &&
 	test ! -e "$TRASH/e.gpg" &&
 	expect_refusal 77 as fc pki-share -C "$REPO" "$P" sector &&
 	grep -q "(--medium, policy 9.8, 24)" err &&
 	expect_refusal 64 as hom pki-matrix -C "$REPO" add chief2 --entity OSRSG --type mission \
-		--role chair --clearance strictly-confidential --areas "*"
+		--role chair --clearance strictly-confidential --areas "*" &&
+	expect_refusal 77 as hom pki-matrix -C "$REPO" succeed police sector --ref "note" &&
+	grep -q "refused: .sector. has no key: a successor joins its predecessor.s distribution lists (policy 19, 24)$" err
 '
 
 test_expect_success 'refused: the same rules as an encrypted share' '
