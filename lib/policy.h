@@ -8,8 +8,9 @@
  * No I/O: everything a rule needs is passed in, so that pki-audit can
  * judge a past action with the matrix and delegations of its time.
  *
- * The rule book is three files: policy.c (the matrix, the delegations,
- * succession), policy-share.c (dissemination, narrowing) and
+ * The rule book is four files: policy.c (the matrix, the delegations,
+ * succession), policy-share.c (dissemination, narrowing, media),
+ * policy-arrange.c (the register of written arrangements) and
  * policy-classify.c (a product's filing, classification, transfer and
  * label); each section below names its file.
  */
