@@ -21,6 +21,7 @@ static const char usage[] =
 
 static const char *const tools[][2] = {
 	{ "init", "make a mission repository" },
+	{ "ir", "set intelligence requirements; review, close, list; coverage" },
 	{ "matrix", "keep the access matrix and the delegations" },
 	{ "classify", "label, encrypt and file a product; re- or declassify it" },
 	{ "register", "record receipt of a product; read the registry" },

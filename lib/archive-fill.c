@@ -4,9 +4,9 @@
  * object store into the bag and hashed on the way; a product the archives
  * cannot read is first re-encrypted to include them (policy 11.5.1), which
  * the registry records as a share by the custodian.  Then the registry
- * shards of the window, the access matrix and delegations as they stand,
- * the principals' public keys, and the transfer list, written as the
- * records pass.  Everything is in a fixed order, and nothing depends on
+ * shards of the window, the access matrix, delegations and requirements
+ * as they stand, the principals' public keys, and the transfer list,
+ * written as the records pass.  Everything is in a fixed order, and nothing depends on
  * the clock but the transfer's date: the same inputs give the same bytes.
  */
 #include <stdio.h>
@@ -16,6 +16,7 @@
 #include "crypto.h"
 #include "error.h"
 #include "registry.h"
+#include "requirements.h"
 #include "repo.h"
 #include "rows.h"
 #include "session.h"
@@ -217,6 +218,11 @@ static int fill_docs(struct pki_xfer_job *j, struct pki_txn *t, struct pki_xfer 
 		return rc;
 	if (pki_txn_exists(t, PKI_DELEGATIONS_FILE) &&
 	    (rc = fill_doc(j, t, x, "delegations", PKI_DELEGATIONS_FILE)) < 0)
+		return rc;
+	/* The requirements the collection answered; their wordings are
+	 * records of kind ir, transferred with the products (policy 11.5.1). */
+	if (pki_txn_exists(t, PKI_REQUIREMENTS_FILE) &&
+	    (rc = fill_doc(j, t, x, "requirements", PKI_REQUIREMENTS_FILE)) < 0)
 		return rc;
 	return fill_dir(j, t, x, "key", KEYS_DIR, ".asc");
 }

@@ -213,6 +213,7 @@ static int judge_role(struct pki_auditor *au, struct pki_acommit *ac,
 	};
 	char merge[64];
 	size_t i;
+	int rc;
 
 	pki_audit_at_merge(jc, merge);
 	if (ac->c.nparents == 0 && pki_policy_may_change_matrix(who) < 0)
@@ -227,6 +228,9 @@ static int judge_role(struct pki_auditor *au, struct pki_acommit *ac,
 	if ((ac->changes & PKI_CH_ARRANGEMENTS) && pki_policy_may_arrange(who) < 0)
 		return pki_audit_add(au->a, PKI_A_ROLE, ac->c.id, "changes the register of "
 				     "arrangements: %s%s", pki_error_last(), merge);
+	if ((ac->changes & PKI_CH_REQUIREMENTS) && jc->d != NULL &&
+	    (rc = pki_audit_requirements_change(au, ac, who, jc)) < 0)
+		return rc;
 	if ((ac->changes & PKI_CH_DELEGATIONS) && jc->d != NULL)
 		return judge_delegations(au, ac, who, jc);
 	return 0;
@@ -359,8 +363,8 @@ static const struct pki_atouch *touched(const struct pki_acommit *ac, const char
 
 /* Which file changes a row's action makes: 'A' adds both files, 'W'
  * writes them (adds or rewrites), 'L' rewrites the label and leaves the
- * ciphertext as it was (a review), 0 none (export, archive, archive-ack,
- * and a share on paper, orally or on a display). */
+ * ciphertext as it was (a review, a relabel), 0 none (export, archive,
+ * archive-ack, and a share on paper, orally or on a display). */
 static char row_writes(const struct pki_arow *r)
 {
 	const char *action = r->f[PKI_COL_ACTION];
@@ -369,7 +373,7 @@ static char row_writes(const struct pki_arow *r)
 		return 0;
 	if (strcmp(action, "classify") == 0 || strcmp(action, "receive") == 0)
 		return 'A';
-	if (strcmp(action, "review") == 0)
+	if (strcmp(action, "review") == 0 || strcmp(action, "relabel") == 0)
 		return 'L';
 	if (strcmp(action, "reclassify") == 0 || strcmp(action, "share") == 0 ||
 	    strcmp(action, "revoke") == 0)
@@ -437,8 +441,9 @@ static int rekey_rewrite(struct pki_auditor *au, const struct pki_acommit *ac,
 	return rc;
 }
 
-/* A review row: its commit rewrites the label, and the ciphertext only
- * when another of its rows for the product re-encrypts it. */
+/* A review or relabel row: its commit rewrites the label, and the
+ * ciphertext only when another of its rows for the product re-encrypts
+ * it (the undss shares of a relabel that sets the safety flag). */
 static int judge_review_files(struct pki_auditor *au, const struct pki_acommit *ac,
 			      const struct pki_arow *r, const struct pki_atouch *t)
 {
@@ -449,8 +454,8 @@ static int judge_review_files(struct pki_auditor *au, const struct pki_acommit *
 	snprintf(object, sizeof(object), "%s:%zu", r->shard, r->line);
 	if (t == NULL || t->xml != 'M')
 		return pki_audit_add(au->a, PKI_A_ROW_NO_CHANGE, object,
-				     "a review row for %s, but commit %s does not rewrite its label",
-				     id, ac->c.id);
+				     "a %s row for %s, but commit %s does not rewrite its label",
+				     r->f[PKI_COL_ACTION], id, ac->c.id);
 	if (t->gpg == 0)
 		return 0;
 	for (j = ac->row0; j < ac->row0 + ac->nrows; j++)
@@ -458,8 +463,9 @@ static int judge_review_files(struct pki_auditor *au, const struct pki_acommit *
 		    row_writes(&au->rows[j]) == 'W')
 			return 0;
 	return pki_audit_add(au->a, PKI_A_CHANGE_NO_ROW, ac->c.id,
-			     "rewrites the ciphertext of %s with only a review row: a review "
-			     "changes the label alone (policy 11.2.1, 11.3.3)", id);
+			     "rewrites the ciphertext of %s with only a %s row: a %s "
+			     "changes the label alone (policy 11.2.1, 11.3.3)", id,
+			     r->f[PKI_COL_ACTION], r->f[PKI_COL_ACTION]);
 }
 
 /* Each row's product files changed as its action says, and no product
@@ -551,7 +557,8 @@ int pki_audit_sign(struct pki_auditor *au)
 			break;
 		if ((rc = pki_audit_table_rules(au, &au->cv[i])) < 0)
 			break;
-		if ((rc = pki_audit_label_fields(au, &au->cv[i])) < 0)
+		if ((rc = pki_audit_label_fields(au, &au->cv[i])) < 0 ||
+		    (rc = pki_audit_ir_cited(au, &au->cv[i])) < 0)
 			break;
 		rc = judge_files(au, &au->cv[i]);
 	}

@@ -273,7 +273,8 @@ static int check_rows(struct state *st, struct pki_aproduct *p)
 		a = p->rows[i]->f[PKI_COL_ACTION];
 		if (strcmp(a, "classify") == 0 || strcmp(a, "receive") == 0)
 			origin = level = p->rows[i];
-		else if (strcmp(a, "reclassify") == 0 || strcmp(a, "review") == 0)
+		else if (strcmp(a, "reclassify") == 0 || strcmp(a, "review") == 0 ||
+			 strcmp(a, "relabel") == 0)
 			level = p->rows[i];
 	}
 	p->origin = origin != NULL;
@@ -300,7 +301,8 @@ static int check_product(struct state *st, struct pki_aproduct *p)
 	    (rc = check_rows(st, p)) == 0 &&
 	    (rc = pki_audit_lists(st->au, st->m, p, &st->pool)) == 0 &&
 	    (rc = pki_audit_safety(st->au, st->m, p, &st->pool)) == 0 &&
-	    (rc = pki_audit_keepers(st->au, st->m, p)) == 0)
+	    (rc = pki_audit_keepers(st->au, st->m, p)) == 0 &&
+	    (rc = pki_audit_unheld(st->au, st->m, p)) == 0)
 		rc = pki_audit_review(st->au, p);
 	if (st->ended != NULL)
 		pki_audit_ended_count(st->au, st->m, p, st->ended);
@@ -363,6 +365,8 @@ int pki_audit_state(struct pki_auditor *au)
 		rc = pki_audit_transfers(au, st.rows, st.nrows);
 	if (rc == 0)
 		rc = pki_audit_acks(au, st.rows, st.nrows);
+	if (rc == 0)
+		rc = pki_audit_requirements_due(au);
 out:
 	state_free(&st);
 	return rc;

@@ -46,6 +46,8 @@ static const struct {
 	[PKI_A_DELEGATION_INVALID] = { "A116", "delegation-invalid", PKI_SEV_ERROR },
 	[PKI_A_ARRANGEMENT_REMOVED] = { "A117", "arrangement-removed", PKI_SEV_ERROR },
 	[PKI_A_ARRANGEMENT_INVALID] = { "A118", "arrangement-invalid", PKI_SEV_ERROR },
+	[PKI_A_REQUIREMENTS_ACTOR] = { "A119", "requirements-actor", PKI_SEV_ERROR },
+	[PKI_A_REQUIREMENT_REMOVED] = { "A120", "requirement-removed", PKI_SEV_ERROR },
 	[PKI_A_ROW_REMOVED] = { "A201", "registry-row-removed", PKI_SEV_ERROR },
 	[PKI_A_ROW_CHANGED] = { "A202", "registry-row-changed", PKI_SEV_ERROR },
 	[PKI_A_ROW_ACTOR] = { "A203", "row-actor-not-signer", PKI_SEV_ERROR },
@@ -65,6 +67,8 @@ static const struct {
 	[PKI_A_CIPHERTEXT_MISSING] = { "A306", "ciphertext-missing", PKI_SEV_ERROR },
 	[PKI_A_LABEL_REGISTRY] = { "A307", "label-registry-mismatch", PKI_SEV_ERROR },
 	[PKI_A_LABEL_FIELD] = { "A308", "label-field-changed", PKI_SEV_ERROR },
+	[PKI_A_AREA_UNHELD] = { "A311", "area-unheld", PKI_SEV_WARNING },
+	[PKI_A_IR_UNKNOWN] = { "A312", "ir-unknown", PKI_SEV_ERROR },
 	[PKI_A_RECIPIENTS] = { "A401", "recipients-mismatch", PKI_SEV_ERROR },
 	[PKI_A_LIST_MISMATCH] = { "A402", "list-mismatch", PKI_SEV_ERROR },
 	[PKI_A_CIPHERTEXT_INVALID] = { "A403", "ciphertext-invalid", PKI_SEV_ERROR },
@@ -77,10 +81,12 @@ static const struct {
 	[PKI_A_SUCCESSOR] = { "A504", "successor-without-delegation", PKI_SEV_ERROR },
 	[PKI_A_ARRANGEMENT_RULE] = { "A505", "arrangement-not-holding", PKI_SEV_ERROR },
 	[PKI_A_KEYLESS_ON_LIST] = { "A506", "keyless-on-list", PKI_SEV_ERROR },
+	[PKI_A_RELABEL_UNDSS] = { "A508", "relabel-safety-without-undss", PKI_SEV_ERROR },
 	[PKI_A_SAFETY] = { "A601", "safety-not-undss", PKI_SEV_ERROR },
 	[PKI_A_TRANSFER_OVERDUE] = { "A701", "transfer-overdue", PKI_SEV_WARNING },
 	[PKI_A_REVIEW_OVERDUE] = { "A702", "review-overdue", PKI_SEV_WARNING },
 	[PKI_A_TRANSFER_UNACKED] = { "A703", "transfer-unacknowledged", PKI_SEV_WARNING },
+	[PKI_A_REQUIREMENT_REVIEW] = { "A705", "requirement-review-overdue", PKI_SEV_WARNING },
 };
 
 static const char *const severities[PKI_SEV_N] = { "error", "warning", "info" };
@@ -235,6 +241,7 @@ static void auditor_free(struct pki_auditor *au)
 	for (i = 0; i < PKI_SHARD_CACHE; i++)
 		pki_buf_release(&au->shards[i].data);
 	pki_audit_tables_free(au);
+	pki_audit_requirements_free(au);
 }
 
 int pki_audit_run(struct pki_audit *a, struct pki_repo *r, struct pki_gpg *g,

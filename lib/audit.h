@@ -21,8 +21,11 @@
  *   audit-rules.c     each row against lib/policy.c as of its time (check 5)
  *   audit-succession.c  the rows of a succession beside their delegation (5)
  *   audit-state.c     products at the tip: label, binding, origin (check 3)
- *   audit-lists.c     distribution lists and recipients, safety (checks 4, 6)
+ *   audit-lists.c     distribution lists and recipients, safety, areas no one
+ *                     holds (checks 4, 6)
  *   audit-overdue.c   transfers and reviews overdue (check 7)
+ *   audit-requirements.c  requirements.csv: who changes it, rows kept,
+ *                     what labels cite, reviews overdue
  *   xml-audit.c       XML output (share/pki/audit.xsd)
  */
 #ifndef PKI_AUDIT_H
@@ -63,6 +66,8 @@ enum pki_audit_check {
 	PKI_A_DELEGATION_INVALID,	/* A116 */
 	PKI_A_ARRANGEMENT_REMOVED,	/* A117 */
 	PKI_A_ARRANGEMENT_INVALID,	/* A118 */
+	PKI_A_REQUIREMENTS_ACTOR,	/* A119 */
+	PKI_A_REQUIREMENT_REMOVED,	/* A120 */
 	PKI_A_ROW_REMOVED,	/* A201 */
 	PKI_A_ROW_CHANGED,	/* A202 */
 	PKI_A_ROW_ACTOR,	/* A203 */
@@ -82,6 +87,8 @@ enum pki_audit_check {
 	PKI_A_CIPHERTEXT_MISSING,	/* A306 */
 	PKI_A_LABEL_REGISTRY,	/* A307 */
 	PKI_A_LABEL_FIELD,	/* A308 */
+	PKI_A_AREA_UNHELD,	/* A311 */
+	PKI_A_IR_UNKNOWN,	/* A312 */
 	PKI_A_RECIPIENTS,	/* A401 */
 	PKI_A_LIST_MISMATCH,	/* A402 */
 	PKI_A_CIPHERTEXT_INVALID,	/* A403 */
@@ -94,10 +101,12 @@ enum pki_audit_check {
 	PKI_A_SUCCESSOR,	/* A504 */
 	PKI_A_ARRANGEMENT_RULE,	/* A505 */
 	PKI_A_KEYLESS_ON_LIST,	/* A506 */
+	PKI_A_RELABEL_UNDSS,	/* A508 */
 	PKI_A_SAFETY,		/* A601 */
 	PKI_A_TRANSFER_OVERDUE,	/* A701 */
 	PKI_A_REVIEW_OVERDUE,	/* A702 */
 	PKI_A_TRANSFER_UNACKED,	/* A703 */
+	PKI_A_REQUIREMENT_REVIEW,	/* A705 */
 	PKI_A_N
 };
 

@@ -358,7 +358,7 @@ static int read_label(struct pki_label *l, xmlDoc *doc)
 	return rc;
 }
 
-int pki_label_parse(struct pki_label *out, const char *data, size_t len)
+static int parse(struct pki_label *out, const char *schema, const char *data, size_t len)
 {
 	struct pki_label l;
 	xmlDoc *doc = NULL;
@@ -368,7 +368,7 @@ int pki_label_parse(struct pki_label *out, const char *data, size_t len)
 	memset(&l, 0, sizeof(l));
 	if (len > PKI_LABEL_MAX)
 		return pki_error(PKI_EDATA, "label: larger than %d bytes", PKI_LABEL_MAX);
-	if ((rc = pki_xml_read(&doc, "label", "label.xsd", data, len)) < 0 ||
+	if ((rc = pki_xml_read(&doc, "label", schema, data, len)) < 0 ||
 	    (rc = read_label(&l, doc)) < 0 ||
 	    (rc = check_label(&l)) < 0)
 		goto out;
@@ -378,6 +378,16 @@ out:
 	pki_label_release(&l);
 	xmlFreeDoc(doc);
 	return rc;
+}
+
+int pki_label_parse(struct pki_label *out, const char *data, size_t len)
+{
+	return parse(out, "label.xsd", data, len);
+}
+
+int pki_label_scan(struct pki_label *out, const char *data, size_t len)
+{
+	return parse(out, NULL, data, len);
 }
 
 void pki_label_release(struct pki_label *l)

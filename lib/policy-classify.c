@@ -287,8 +287,10 @@ int pki_policy_archives_recipient(const struct pki_principal *r, const char *nam
 /*
  * Which fields of a label each action changes (policy 11.2.1, 11.4.3).
  * The originator's marking -- originator, registrar, creation time,
- * areas, caveats, safety, IR references -- is set once, when the product
- * is classified or received.  A reclassification changes the level and
+ * areas, caveats, safety, IR references -- is set when the product is
+ * classified or received; a relabel corrects its areas, safety flag and
+ * IR references (policy-relabel.c), with the list and binding when the
+ * safety flag brings UNDSS onto it.  A reclassification changes the level and
  * criterion and may set the next review date; a review that keeps the
  * level moves the review date only.  Each re-encryption (reclassify,
  * share, revoke, and the custodian's shares to the archives) changes the

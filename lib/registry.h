@@ -3,9 +3,9 @@
  * One shard per month, registry/YYYY-MM.csv, append-only.  Rows are
  * written in the same transaction as the change they record.
  *
- * The recipient column: for classify, receive, reclassify and review rows
- * it holds the whole distribution list the product is (re-)encrypted to
- * (a review keeps it), as
+ * The recipient column: for classify, receive, reclassify, review and
+ * relabel rows it holds the whole distribution list the product is
+ * (re-)encrypted to (a review keeps it), as
  * principal names separated by ';'; for share and revoke rows the one
  * principal added or removed; for export rows the external recipient; for
  * archive rows the archives principal; archive-ack rows (the archives'

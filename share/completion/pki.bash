@@ -6,11 +6,11 @@
 # follows the tools; values come from the words of the policy, from the
 # access matrix (pki-matrix list) and from the products in git.
 
-_pki_tools="init matrix classify register share audit archive"
+_pki_tools="init ir matrix classify register share audit archive"
 _pki_levels="unclassified confidential strictly-confidential"
 _pki_roles="hom chair member undss archives auditor external"
 _pki_types="mission un non-un security-force"
-_pki_powers="share-external disseminate declassify"
+_pki_powers="share-external disseminate declassify direct"
 _pki_arrangement_kinds="orcon hrddp legal consent"
 _pki_actions="receive classify reclassify share export revoke archive review archive-ack dispose relabel"
 _pki_criteria="a b c d e f g third-party-confidence personal-safety operations-security legal-privilege deliberative commercial other"
@@ -55,6 +55,12 @@ _pki_arrangements() {
 _pki_entities() {
 	"${_pki_bin:-pki-matrix}" ${_pki_dir:+-C "$_pki_dir"} list 2>/dev/null |
 		awk -F, 'NR > 1 { gsub(/"/, "", $3); print $3 }' | sort -u
+}
+
+# Requirement IDs, from requirements.csv on the branch (open ones with open).
+_pki_requirements() {
+	_pki_git show HEAD:requirements.csv |
+		awk -F, -v open="$1" 'NR > 1 { gsub(/"/, ""); if (open == "" || $6 == "open") print $1 }'
 }
 
 # E-mail addresses of the secret keys at hand, for -u.
@@ -125,6 +131,9 @@ _pki_values() {
 	--arrangement) _pki_arrangements orcon ;;
 	--hrddp) _pki_arrangements hrddp ;;
 	--consent) _pki_arrangements consent ;;
+	--owner) _pki_principals ;;
+	--parent|--ir) _pki_requirements open ;;
+	-p) [[ $1 == pki-ir ]] && echo "1 2 3" ;;
 	-u) _pki_keys ;;
 	--period|--ack) _pki_periods ;;
 	--since|--root)
@@ -156,6 +165,12 @@ _pki_positional() {
 		fi ;;
 	pki-share)
 		if ((n == 0)); then _pki_products; else _pki_principals; fi ;;
+	pki-ir)
+		if ((n == 0)); then
+			echo "add review close list coverage"
+		elif ((n == 1)) && [[ $1 == review || $1 == close ]]; then
+			_pki_requirements open
+		fi ;;
 	esac
 }
 
@@ -198,7 +213,8 @@ _pki_tool() {
 		[[ -z $mode ]] && mode=$w
 		((n++))
 	done
-	[[ $tool == *pki-matrix && -n $mode ]] && usage=$(_pki_usage "$tool" "$mode")
+	[[ ($tool == *pki-matrix || $tool == *pki-ir) && -n $mode ]] &&
+		usage=$(_pki_usage "$tool" "$mode")
 
 	case ${tool##*/}:$prev in
 	*:-C|pki-archive:-o|pki-archive:--output)
@@ -220,7 +236,7 @@ _pki_tool() {
 		return
 	fi
 	case ${tool##*/} in
-	pki-matrix|pki-share)
+	pki-matrix|pki-share|pki-ir)
 		COMPREPLY=($(compgen -W "$(_pki_positional "${tool##*/}" "$n" "$mode")" -- "$cur")) ;;
 	pki-init)
 		_pki_files -d ;;
@@ -273,4 +289,4 @@ _pki() {
 }
 
 complete -F _pki pki pki-init pki-matrix pki-classify pki-register \
-	pki-share pki-audit pki-archive
+	pki-share pki-audit pki-archive pki-ir
