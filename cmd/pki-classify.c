@@ -14,7 +14,7 @@
 #include "session.h"
 
 static const char usage[] =
-	"pki-classify [-C DIR] [-u KEY] [-l LEVEL] [-c CRIT] [-a AREAS] [--ir IR[;IR...]] [--safety] [--review DATE] [--kind KIND] [-e ENTITY] [-s SITE] [FILE|-]\n"
+	"pki-classify [-C DIR] [-u KEY] [-l LEVEL] [-c CRIT] [-a AREAS] [--ir IR[;IR...]] [--safety] [--review DATE] [--kind KIND] [--retention DURATION] [-e ENTITY] [-s SITE] [FILE|-]\n"
 	"pki-classify [-C DIR] [-u KEY] --change ID -l LEVEL [-c CRIT] [--review DATE] [--authority DELEGATION]\n"
 	"pki-classify [-C DIR] [-u KEY] --change ID [-a AREAS] [--safety] [--ir IR] [--authority DELEGATION]\n"
 	"pki-classify [-C DIR] [-u KEY] --reviewed ID [--next DATE] [--authority DELEGATION]";
@@ -24,12 +24,12 @@ static const char usage[] =
 
 enum {
 	OPT_IR = PKI_OPT_FIRST_FREE, OPT_SAFETY, OPT_REVIEW, OPT_CHANGE, OPT_AUTHORITY,
-	OPT_REVIEWED, OPT_NEXT, OPT_KIND,
+	OPT_REVIEWED, OPT_NEXT, OPT_KIND, OPT_RETENTION,
 };
 
 struct args {
 	const char *level, *crit, *areas, *review, *entity, *site, *change, *authority;
-	const char *reviewed, *next, *kind;
+	const char *reviewed, *next, *kind, *retention;
 	char *ir[IR_MAX];
 	size_t nir;
 	bool safety;
@@ -303,6 +303,7 @@ static const struct option longopts[] = {
 	{ "reviewed", required_argument, NULL, OPT_REVIEWED },
 	{ "next", required_argument, NULL, OPT_NEXT },
 	{ "kind", required_argument, NULL, OPT_KIND },
+	{ "retention", required_argument, NULL, OPT_RETENTION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -327,6 +328,7 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 		case OPT_REVIEWED: g->reviewed = optarg; break;
 		case OPT_NEXT: g->next = optarg; break;
 		case OPT_KIND: g->kind = optarg; break;
+		case OPT_RETENTION: g->retention = optarg; break;
 		case OPT_IR:
 			/* IR[;IR...], checked against requirements.csv under the lock */
 			if (pki_requirements_split(optarg, g->ir, &g->nir, IR_MAX) < 0)
@@ -399,8 +401,8 @@ static int check_args(const struct args *g, struct pki_label *l)
 		return rc;
 	if (l->kind == PKI_KIND_IR)
 		return pki_error(PKI_EUSAGE, "requirement wordings are filed by pki-ir add");
-	if (l->kind == PKI_KIND_MATERIAL)
-		return pki_error(PKI_EUSAGE, "--kind material is not supported yet");
+	if ((rc = pki_filing_retention(l, g->retention)) < 0)
+		return rc;
 	if (l->criterion != 0 && l->level == PKI_LEVEL_UNCLASSIFIED)
 		return pki_error(PKI_EUSAGE, "-c goes with confidential and strictly-confidential");
 	l->areas = (char *)(g->areas != NULL ? g->areas : "");

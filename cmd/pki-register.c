@@ -12,7 +12,7 @@
 #include "session.h"
 
 static const char usage[] =
-	"pki-register [-C DIR] [-u KEY] --receive --from ORIGIN [--via CHANNEL] [--ref REF] -l LEVEL [-c CRIT] [-a AREAS] [--originator-control|--no-originator-control] [--safety] [--ir IR[;IR...]] [--review DATE] [-e ENTITY] [-s SITE] [FILE|-]\n"
+	"pki-register [-C DIR] [-u KEY] --receive --from ORIGIN [--via CHANNEL] [--ref REF] -l LEVEL [-c CRIT] [-a AREAS] [--originator-control|--no-originator-control] [--safety] [--ir IR[;IR...]] [--review DATE] [--kind KIND] [--retention DURATION] [-e ENTITY] [-s SITE] [FILE|-]\n"
 	"pki-register [-C DIR] [--product ID] [--action A] [--since D] [--until D] [--format csv|tsv|xml] [--no-header]";
 
 #define TEXT_MAX 256
@@ -20,14 +20,14 @@ static const char usage[] =
 enum {
 	OPT_RECEIVE = PKI_OPT_FIRST_FREE, OPT_FROM, OPT_VIA, OPT_REF, OPT_ORCON, OPT_NO_ORCON,
 	OPT_SAFETY, OPT_PRODUCT, OPT_ACTION, OPT_SINCE, OPT_UNTIL, OPT_FORMAT, OPT_REVIEW, OPT_NO_HEADER,
-	OPT_IR,
+	OPT_IR, OPT_KIND, OPT_RETENTION,
 };
 
 struct args {
 	bool receive, safety, no_header;
 	int orcon;		/* -1: the default (on), 0 off, 1 on */
 	const char *from, *via, *ref, *level, *crit, *areas, *entity, *site, *review;
-	const char *product, *action, *since, *until, *format;
+	const char *product, *action, *since, *until, *format, *kind, *retention;
 	char *ir[PKI_IR_CITED_MAX];
 	size_t nir;
 };
@@ -154,6 +154,8 @@ static const struct option longopts[] = {
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "no-header", no_argument, NULL, OPT_NO_HEADER },
+	{ "kind", required_argument, NULL, OPT_KIND },
+	{ "retention", required_argument, NULL, OPT_RETENTION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -186,6 +188,8 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 		case OPT_UNTIL: g->until = optarg; break;
 		case OPT_FORMAT: g->format = optarg; break;
 		case OPT_NO_HEADER: g->no_header = true; break;
+		case OPT_KIND: g->kind = optarg; break;
+		case OPT_RETENTION: g->retention = optarg; break;
 		case OPT_IR:
 			/* IR[;IR...], checked against requirements.csv under the lock */
 			if (pki_requirements_split(optarg, g->ir, &g->nir, PKI_IR_CITED_MAX) < 0)
@@ -199,9 +203,10 @@ static const char *stray_option(const struct args *g, int argc)
 {
 	if (!g->receive) {
 		if (g->from || g->via || g->ref || g->level || g->crit || g->areas ||
-		    g->entity || g->site || g->orcon >= 0 || g->safety || g->review || g->nir)
-			return "--from, --via, --ref, -l, -c, -a, -e, -s, --safety, --ir, --review "
-			       "and --[no-]originator-control go with --receive";
+		    g->entity || g->site || g->orcon >= 0 || g->safety || g->review || g->nir ||
+		    g->kind || g->retention)
+			return "--from, --via, --ref, -l, -c, -a, -e, -s, --safety, --ir, --review, "
+			       "--kind, --retention and --[no-]originator-control go with --receive";
 		return argc > 0 ? "listing takes no arguments" : NULL;
 	}
 	if (g->product || g->action || g->since || g->until || g->format || g->no_header)
@@ -227,7 +232,12 @@ static int check_receive(const struct args *g, struct pki_label *l)
 	    (g->areas && (rc = pki_check_areas("-a", g->areas)) < 0) ||
 	    (g->review && (rc = pki_time_parse("--review", g->review, &l->review)) < 0) ||
 	    (g->entity && (rc = pki_check_code("entity", g->entity)) < 0) ||
-	    (g->site && (rc = pki_check_code("site", g->site)) < 0))
+	    (g->site && (rc = pki_check_code("site", g->site)) < 0) ||
+	    (g->kind && (rc = pki_kind_parse(g->kind, &l->kind)) < 0))
+		return rc;
+	if (l->kind == PKI_KIND_IR)
+		return pki_error(PKI_EUSAGE, "requirement wordings are filed by pki-ir add");
+	if ((rc = pki_filing_retention(l, g->retention)) < 0)
 		return rc;
 	for (i = 0; i < g->nir; i++)
 		if ((rc = pki_check_text("--ir", g->ir[i], TEXT_MAX)) < 0)

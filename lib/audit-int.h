@@ -313,6 +313,18 @@ int pki_audit_succession(struct pki_auditor *au, const struct pki_acommit *ac,
 			 const struct pki_ajudge *jc, const struct pki_principal *actor,
 			 const struct pki_arow *r, enum pki_action action);
 
+/* audit-dispose.c: a dispose row judged by pki_policy_dispose with the
+ * label before it (A507), the label after it marked at the row's time
+ * (A310); a commit whose tree holds a ciphertext beside a label marked
+ * disposed (A309); a transferred material whose retention has ended (A704,
+ * by --at).  pki_audit_dispose_row is called by audit-rules.c. */
+int pki_audit_dispose_row(struct pki_auditor *au, const struct pki_acommit *ac,
+			  const struct pki_ajudge *jc, const struct pki_principal *actor,
+			  const struct pki_arow *r, const struct pki_label *before);
+int pki_audit_disposed_files(struct pki_auditor *au, const struct pki_acommit *ac);
+struct pki_aproduct;
+int pki_audit_retention(struct pki_auditor *au, const struct pki_aproduct *p);
+
 /* A product at the tip, as the state checks see it. */
 struct pki_aproduct {
 	const char *id;

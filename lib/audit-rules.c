@@ -446,6 +446,8 @@ static int judge_row(struct pki_auditor *au, const struct pki_acommit *ac,
 	if (rc < 0)
 		return rc;
 	pki_product_of_label(j.label, &j.p);
+	if (action == PKI_ACTION_DISPOSE)
+		return pki_audit_dispose_row(au, ac, jc, j.actor, r, j.label);
 	if (action == PKI_ACTION_REVOKE && strcmp(r->f[PKI_COL_AUTHORITY], "matrix") == 0)
 		return judge_narrowing(&j);
 	if (action == PKI_ACTION_SHARE || action == PKI_ACTION_EXPORT || action == PKI_ACTION_REVOKE)

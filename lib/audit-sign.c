@@ -363,7 +363,8 @@ static const struct pki_atouch *touched(const struct pki_acommit *ac, const char
 
 /* Which file changes a row's action makes: 'A' adds both files, 'W'
  * writes them (adds or rewrites), 'L' rewrites the label and leaves the
- * ciphertext as it was (a review, a relabel), 0 none (export, archive,
+ * ciphertext as it was (a review, a relabel), 'X' removes the ciphertext
+ * and rewrites the label (a disposal), 0 none (export, archive,
  * archive-ack, and a share on paper, orally or on a display). */
 static char row_writes(const struct pki_arow *r)
 {
@@ -375,6 +376,8 @@ static char row_writes(const struct pki_arow *r)
 		return 'A';
 	if (strcmp(action, "review") == 0 || strcmp(action, "relabel") == 0)
 		return 'L';
+	if (strcmp(action, "dispose") == 0)
+		return 'X';
 	if (strcmp(action, "reclassify") == 0 || strcmp(action, "share") == 0 ||
 	    strcmp(action, "revoke") == 0)
 		return 'W';
@@ -384,6 +387,19 @@ static char row_writes(const struct pki_arow *r)
 static bool wrote(char how, char want)
 {
 	return want == 'A' ? how == 'A' : how == 'A' || how == 'M';
+}
+
+/* Does the commit record a row of action for product id? */
+static bool has_row(const struct pki_auditor *au, const struct pki_acommit *ac, const char *id,
+		    const char *action)
+{
+	size_t j;
+
+	for (j = ac->row0; j < ac->row0 + ac->nrows; j++)
+		if (strcmp(au->rows[j].f[PKI_COL_PRODUCT], id) == 0 &&
+		    strcmp(au->rows[j].f[PKI_COL_ACTION], action) == 0)
+			return true;
+	return false;
 }
 
 /* The principal a commit rekeys (pki_policy_rekeyed: the one matrix row
@@ -491,13 +507,20 @@ static int judge_files(struct pki_auditor *au, const struct pki_acommit *ac)
 			rc = judge_review_files(au, ac, r, t);
 			continue;
 		}
-		if (t != NULL && wrote(t->gpg, want) && wrote(t->xml, want))
+		if (want == 'X' ? t != NULL && t->gpg == 'D' && t->xml == 'M' :
+		    t != NULL && wrote(t->gpg, want) && wrote(t->xml, want))
 			continue;
 		snprintf(object, sizeof(object), "%s:%zu", r->shard, r->line);
-		rc = pki_audit_add(au->a, PKI_A_ROW_NO_CHANGE, object,
-				   "a %s row for %s, but commit %s does not %s its ciphertext and label",
-				   r->f[PKI_COL_ACTION], r->f[PKI_COL_PRODUCT], ac->c.id,
-				   want == 'A' ? "add" : "write");
+		if (want == 'X')
+			rc = pki_audit_add(au->a, PKI_A_ROW_NO_CHANGE, object,
+					   "a dispose row for %s, but commit %s does not remove its "
+					   "ciphertext and rewrite its label", r->f[PKI_COL_PRODUCT],
+					   ac->c.id);
+		else
+			rc = pki_audit_add(au->a, PKI_A_ROW_NO_CHANGE, object,
+					   "a %s row for %s, but commit %s does not %s its ciphertext "
+					   "and label", r->f[PKI_COL_ACTION], r->f[PKI_COL_PRODUCT],
+					   ac->c.id, want == 'A' ? "add" : "write");
 	}
 	for (i = 0; i < ac->ntouch && rc == 0; i++) {
 		t = &ac->touch[i];
@@ -509,6 +532,10 @@ static int judge_files(struct pki_auditor *au, const struct pki_acommit *ac)
 			if (au->rows[j].f[PKI_COL_MEDIUM][0] != '\0')
 				medium = &au->rows[j];
 		}
+		/* A material's ciphertext leaves the tree by its disposal alone
+		 * (pki-archive --dispose, judged by audit-dispose.c). */
+		if (t->gpg == 'D' && t->xml == 'M' && has_row(au, ac, t->id, "dispose"))
+			continue;
 		if (j == ac->row0 + ac->nrows && medium != NULL && t->gpg != 'D' && t->xml != 'D') {
 			snprintf(object, sizeof(object), "%s:%zu", medium->shard, medium->line);
 			rc = pki_audit_add(au->a, PKI_A_MEDIUM_CHANGE, object,
@@ -558,6 +585,7 @@ int pki_audit_sign(struct pki_auditor *au)
 		if ((rc = pki_audit_table_rules(au, &au->cv[i])) < 0)
 			break;
 		if ((rc = pki_audit_label_fields(au, &au->cv[i])) < 0 ||
+		    (rc = pki_audit_disposed_files(au, &au->cv[i])) < 0 ||
 		    (rc = pki_audit_ir_cited(au, &au->cv[i])) < 0)
 			break;
 		rc = judge_files(au, &au->cv[i]);

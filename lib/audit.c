@@ -67,6 +67,8 @@ static const struct {
 	[PKI_A_CIPHERTEXT_MISSING] = { "A306", "ciphertext-missing", PKI_SEV_ERROR },
 	[PKI_A_LABEL_REGISTRY] = { "A307", "label-registry-mismatch", PKI_SEV_ERROR },
 	[PKI_A_LABEL_FIELD] = { "A308", "label-field-changed", PKI_SEV_ERROR },
+	[PKI_A_DISPOSED_CIPHERTEXT] = { "A309", "disposed-with-ciphertext", PKI_SEV_ERROR },
+	[PKI_A_DISPOSAL_MISMATCH] = { "A310", "disposal-mismatch", PKI_SEV_ERROR },
 	[PKI_A_AREA_UNHELD] = { "A311", "area-unheld", PKI_SEV_WARNING },
 	[PKI_A_IR_UNKNOWN] = { "A312", "ir-unknown", PKI_SEV_ERROR },
 	[PKI_A_RECIPIENTS] = { "A401", "recipients-mismatch", PKI_SEV_ERROR },
@@ -81,11 +83,13 @@ static const struct {
 	[PKI_A_SUCCESSOR] = { "A504", "successor-without-delegation", PKI_SEV_ERROR },
 	[PKI_A_ARRANGEMENT_RULE] = { "A505", "arrangement-not-holding", PKI_SEV_ERROR },
 	[PKI_A_KEYLESS_ON_LIST] = { "A506", "keyless-on-list", PKI_SEV_ERROR },
+	[PKI_A_DISPOSE] = { "A507", "dispose-not-allowed", PKI_SEV_ERROR },
 	[PKI_A_RELABEL_UNDSS] = { "A508", "relabel-safety-without-undss", PKI_SEV_ERROR },
 	[PKI_A_SAFETY] = { "A601", "safety-not-undss", PKI_SEV_ERROR },
 	[PKI_A_TRANSFER_OVERDUE] = { "A701", "transfer-overdue", PKI_SEV_WARNING },
 	[PKI_A_REVIEW_OVERDUE] = { "A702", "review-overdue", PKI_SEV_WARNING },
 	[PKI_A_TRANSFER_UNACKED] = { "A703", "transfer-unacknowledged", PKI_SEV_WARNING },
+	[PKI_A_RETENTION_ENDED] = { "A704", "retention-ended", PKI_SEV_INFO },
 	[PKI_A_REQUIREMENT_REVIEW] = { "A705", "requirement-review-overdue", PKI_SEV_WARNING },
 };
 

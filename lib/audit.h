@@ -20,6 +20,7 @@
  *   audit-labels.c    each label field changed only by the action owning it (3)
  *   audit-rules.c     each row against lib/policy.c as of its time (check 5)
  *   audit-succession.c  the rows of a succession beside their delegation (5)
+ *   audit-dispose.c   a material's disposal: its row, its files (3, 5)
  *   audit-state.c     products at the tip: label, binding, origin (check 3)
  *   audit-lists.c     distribution lists and recipients, safety, areas no one
  *                     holds (checks 4, 6)
@@ -87,6 +88,8 @@ enum pki_audit_check {
 	PKI_A_CIPHERTEXT_MISSING,	/* A306 */
 	PKI_A_LABEL_REGISTRY,	/* A307 */
 	PKI_A_LABEL_FIELD,	/* A308 */
+	PKI_A_DISPOSED_CIPHERTEXT,	/* A309 */
+	PKI_A_DISPOSAL_MISMATCH,	/* A310 */
 	PKI_A_AREA_UNHELD,	/* A311 */
 	PKI_A_IR_UNKNOWN,	/* A312 */
 	PKI_A_RECIPIENTS,	/* A401 */
@@ -101,11 +104,13 @@ enum pki_audit_check {
 	PKI_A_SUCCESSOR,	/* A504 */
 	PKI_A_ARRANGEMENT_RULE,	/* A505 */
 	PKI_A_KEYLESS_ON_LIST,	/* A506 */
+	PKI_A_DISPOSE,		/* A507 */
 	PKI_A_RELABEL_UNDSS,	/* A508 */
 	PKI_A_SAFETY,		/* A601 */
 	PKI_A_TRANSFER_OVERDUE,	/* A701 */
 	PKI_A_REVIEW_OVERDUE,	/* A702 */
 	PKI_A_TRANSFER_UNACKED,	/* A703 */
+	PKI_A_RETENTION_ENDED,	/* A704 */
 	PKI_A_REQUIREMENT_REVIEW,	/* A705 */
 	PKI_A_N
 };

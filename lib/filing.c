@@ -15,6 +15,7 @@
 #include "ir.h"
 #include "product.h"
 #include "registry.h"
+#include "retention.h"
 #include "session.h"
 
 void pki_filing_release(struct pki_filing *f)
@@ -182,6 +183,23 @@ int pki_filing_build(struct pki_session *s, struct pki_txn *t, struct pki_state 
 out:
 	pki_names_release(&list);
 	return rc;
+}
+
+int pki_filing_retention(struct pki_label *l, const char *retention)
+{
+	int rc;
+
+	if (retention == NULL)
+		return l->kind != PKI_KIND_MATERIAL ? 0 :
+			pki_error(PKI_EUSAGE, "--kind material needs --retention DURATION, "
+				  "e.g. P5Y");
+	if (l->kind != PKI_KIND_MATERIAL)
+		return pki_error(PKI_EUSAGE, "--retention goes with --kind material: products "
+				 "and plans are kept permanently");
+	if ((rc = pki_retention_parse("--retention", retention, NULL)) < 0)
+		return rc;
+	l->retention = (char *)retention;
+	return 0;
 }
 
 /* The plaintext: FILE, or standard input (*fd 0) for NULL or "-". */

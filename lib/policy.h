@@ -402,6 +402,34 @@ int pki_policy_may_acknowledge(const struct pki_principal *actor);
 int pki_policy_archives_recipient(const struct pki_principal *r, const char *name,
 				  bool has_key, time_t at);
 
+/* --- materials and their disposal (policy-classify.c; pki-archive(1) --dispose) --- */
+
+/* What a disposal is judged on: the material's label as it stood before,
+ * whether an archive row recorded its transfer before `at`, and the
+ * reference of the certificate of destruction. */
+struct pki_disposal {
+	const struct pki_principal *actor;	/* valid at `at` */
+	const char *id;
+	enum pki_kind kind;
+	const char *retention;	/* the label's ISO 8601 duration; NULL: none */
+	time_t created;
+	time_t disposed;	/* 0: not disposed of yet */
+	bool transferred;
+	const char *certificate;	/* NULL or "": none */
+	time_t at;
+};
+
+/*
+ * May the material be disposed of (its ciphertext taken out of the tree)?
+ * Only by the Chair, who implements the retention schedules and oversees
+ * the destruction of materials (policy 12.6.9); never a product, a plan or
+ * a requirement's wording, which are permanent records (11.5.1); once; only
+ * when created + retention <= at (12.6.9), after a transfer to the UN
+ * Archives included it (11.5.1), and with a certificate of destruction
+ * named (12.6.9).
+ */
+int pki_policy_dispose(const struct pki_disposal *d);
+
 /* --- areas and relabelling (policy-relabel.c; pki-classify(1)) --- */
 
 /*

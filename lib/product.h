@@ -158,6 +158,14 @@ struct pki_filing {
  */
 int pki_filing_build(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
 		     struct pki_buf *msg, struct pki_filing *f);
+
+/*
+ * The retention given with the label's kind (--retention; NULL: none): a
+ * material needs one, and nothing else has one (products and plans are
+ * permanent, policy 11.5.1, 12.6.9); a valid ISO 8601 duration
+ * (retention.h), borrowed into l->retention.  -PKI_EUSAGE otherwise.
+ */
+int pki_filing_retention(struct pki_label *l, const char *retention);
 void pki_filing_release(struct pki_filing *f);
 
 /*

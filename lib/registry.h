@@ -9,7 +9,8 @@
  * principal names separated by ';'; for share and revoke rows the one
  * principal added or removed; for export rows the external recipient; for
  * archive rows the archives principal; archive-ack rows (the archives'
- * receipt of a transfer, one per product) leave it empty.  So the
+ * receipt of a transfer, one per product) and dispose rows (a material
+ * destroyed, its reference the certificate) leave it empty.  So the
  * registry alone implies each
  * product's distribution list (audit check 4).  A share or an export
  * with a medium (paper, oral, display) was no encrypted file: its

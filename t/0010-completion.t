@@ -227,6 +227,18 @@ if [ -f "$SRC/cmd/pki-archive.c" ]; then
 		comp pki-archive --period "" >actual &&
 		words $((y - 1))H1 $((y - 1))H2 ${y}H1 ${y}H2 >expect && test_cmp expect actual
 	'
+	test_expect_success 'pki-archive --dispose: products; pki-classify --kind, --retention' '
+		cd "$REPO" &&
+		comp pki-archive --disp >actual &&
+		words --dispose >expect && test_cmp expect actual &&
+		comp pki-archive --dispose "" >actual &&
+		git ls-files "products/*.xml" | sed "s,.*/,,; s,\.xml\$,," | sort >expect &&
+		test -s expect && test_cmp expect actual &&
+		comp pki-classify --kind "" >actual &&
+		words material plan product >expect && test_cmp expect actual &&
+		comp pki-classify --retention P1 >actual &&
+		words P10Y P1Y >expect && test_cmp expect actual
+	'
 fi
 
 if [ -f "$SRC/cmd/pki-ir.c" ]; then

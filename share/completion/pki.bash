@@ -123,10 +123,11 @@ _pki_values() {
 	--type) echo "$_pki_types" ;;
 	--power) echo "$_pki_powers" ;;
 	--action) echo "$_pki_actions" ;;
-	--kind) echo "product plan" ;;
+	--kind) echo "product plan material" ;;
+	--retention) echo "P90D P6M P1Y P2Y P5Y P10Y" ;;
 	-a|--areas) _pki_areas ;;
 	--scope) echo '*'; _pki_areas; _pki_products ;;
-	--change|--reviewed|--product) _pki_products ;;
+	--change|--reviewed|--product|--dispose) _pki_products ;;
 	--authority) _pki_delegations ;;
 	--arrangement) _pki_arrangements orcon ;;
 	--hrddp) _pki_arrangements hrddp ;;
