@@ -28,6 +28,7 @@ static const char *const tools[][2] = {
 	{ "share", "disseminate a product inside or outside the mission; revoke" },
 	{ "audit", "check the whole repository against the rules" },
 	{ "archive", "build and record a transfer to the UN Archives" },
+	{ "report", "the statistics of the records, for the Head of Mission and HQ" },
 };
 
 static void help(void)

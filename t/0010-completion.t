@@ -38,14 +38,14 @@ test_expect_success 'the file is plain bash and registers every tool' '
 
 test_expect_success 'pki: the tools' '
 	comp pki "" >actual &&
-	words init ir matrix classify register share audit archive cat show help -C -h --help --version >expect &&
+	words init ir matrix classify register share audit archive report cat show help -C -h --help --version >expect &&
 	test_cmp expect actual &&
 	comp pki ma >actual && words matrix >expect && test_cmp expect actual
 '
 
 test_expect_success 'pki help: the tools; pki -C DIR: then the tools' '
 	comp pki help "" >actual &&
-	words init ir matrix classify register share audit archive >expect &&
+	words init ir matrix classify register share audit archive report >expect &&
 	test_cmp expect actual &&
 	comp pki help sh >actual && words share >expect && test_cmp expect actual &&
 	comp pki help share "" >actual && test ! -s actual &&
@@ -278,5 +278,18 @@ if [ -f "$SRC/cmd/pki-audit.c" ]; then
 		words main >expect && test_cmp expect actual
 	'
 fi
+
+test_expect_success 'pki-report: options, formats, periods' '
+	cd "$REPO" &&
+	comp pki-report --p >actual &&
+	words --period >expect && test_cmp expect actual &&
+	comp pki-report --format "" >actual &&
+	words text csv xml html >expect && test_cmp expect actual &&
+	y=$(date -u +%Y) &&
+	comp pki report --period "" >actual &&
+	words $((y - 1))H1 $((y - 1))H2 ${y}H1 ${y}H2 >expect && test_cmp expect actual &&
+	comp pki-report --no >actual &&
+	words --no-audit >expect && test_cmp expect actual
+'
 
 test_done

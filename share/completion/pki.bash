@@ -6,7 +6,7 @@
 # follows the tools; values come from the words of the policy, from the
 # access matrix (pki-matrix list) and from the products in git.
 
-_pki_tools="init ir matrix classify register share audit archive"
+_pki_tools="init ir matrix classify register share audit archive report"
 _pki_levels="unclassified confidential strictly-confidential"
 _pki_roles="hom chair member undss archives auditor external"
 _pki_types="mission un non-un security-force"
@@ -290,4 +290,4 @@ _pki() {
 }
 
 complete -F _pki pki pki-init pki-matrix pki-classify pki-register \
-	pki-share pki-audit pki-archive pki-ir
+	pki-share pki-audit pki-archive pki-ir pki-report
