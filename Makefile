@@ -34,7 +34,7 @@ DEBS    = build-essential pkg-config libgit2-dev libgpgme-dev libcsv-dev \
           libxml2-dev libxslt1-dev libxml2-utils xsltproc gnupg git groff-base miller python3 time \
           clang libclang-rt-14-dev
 # The fuzz targets of fuzz/ (make fuzz); make check replays their corpora.
-FUZZERS = csv matrix delegations registry label recipients
+FUZZERS = csv matrix delegations arrangements registry label recipients
 REPLAYS = $(FUZZERS:%=$(BUILD)/replay/%)
 ifeq ($(VALGRIND),1)
 DEBS   += valgrind

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "matrix-arrange.h"
 #include "error.h"
 #include "matrix-change.h"
 #include "matrix-list.h"
@@ -14,10 +15,12 @@
 #include "succession.h"
 
 static const char usage[] =
-	"pki-matrix [-C DIR] [-u KEY] add NAME --key FILE|FPR --entity E --type T --role R --clearance L [--areas A] [--from D] [--until D]\n"
+	"pki-matrix [-C DIR] [-u KEY] add NAME [--key FILE|FPR] --entity E --type T --role R --clearance L [--areas A] [--from D] [--until D]\n"
 	"pki-matrix [-C DIR] [-u KEY] remove NAME\n"
 	"pki-matrix [-C DIR] [-u KEY] delegate GRANTEE --power P [--scope S] [--until D] --ref REF\n"
 	"pki-matrix [-C DIR] [-u KEY] undelegate DLG --ref REF\n"
+	"pki-matrix [-C DIR] [-u KEY] arrange KIND PARTNER --ref REF [--until D] [--review D]\n"
+	"pki-matrix [-C DIR] [-u KEY] unarrange ARR\n"
 	"pki-matrix [-C DIR] [-u KEY] rekey NAME --key FILE|FPR\n"
 	"pki-matrix [-C DIR] [-u KEY] succeed OLD NEW [--keep] --ref REF\n"
 	"pki-matrix [-C DIR] list [--format csv|text] [--at DATE] [--all]";
@@ -25,13 +28,13 @@ static const char usage[] =
 enum {
 	OPT_KEY = PKI_OPT_FIRST_FREE, OPT_ENTITY, OPT_TYPE, OPT_ROLE, OPT_CLEARANCE,
 	OPT_AREAS, OPT_FROM, OPT_UNTIL, OPT_POWER, OPT_SCOPE, OPT_REF, OPT_FORMAT,
-	OPT_AT, OPT_ALL, OPT_KEEP,
+	OPT_AT, OPT_REVIEW, OPT_ALL, OPT_KEEP,
 };
 
 /* Everything the subcommands take, as given. */
 struct args {
 	const char *key, *entity, *type, *role, *clearance, *areas, *from, *until;
-	const char *power, *scope, *ref, *format, *at;
+	const char *power, *scope, *ref, *format, *at, *review;
 	int all, keep;
 };
 
@@ -51,6 +54,17 @@ static int cmd_delegate(struct pki_session *s, const char *grantee, const struct
 	int rc;
 
 	if ((rc = pki_matrix_change_delegate(s, &r, id)) == 0)
+		printf("%s\n", id);
+	return rc;
+}
+
+static int cmd_arrange(struct pki_session *s, char **words, const struct args *g)
+{
+	struct pki_arrangement_req r = { words[0], words[1], g->ref, g->until, g->review };
+	char id[PKI_ARRANGEMENT_ID_LEN];
+	int rc;
+
+	if ((rc = pki_matrix_change_arrange(s, &r, id)) == 0)
 		printf("%s\n", id);
 	return rc;
 }
@@ -106,6 +120,7 @@ static const struct option longopts[] = {
 	{ "ref", required_argument, NULL, OPT_REF },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "at", required_argument, NULL, OPT_AT },
+	{ "review", required_argument, NULL, OPT_REVIEW },
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "keep", no_argument, NULL, OPT_KEEP },
 	{ NULL, 0, NULL, 0 },
@@ -120,7 +135,7 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 		[OPT_FROM - OPT_KEY] = &g->from, [OPT_UNTIL - OPT_KEY] = &g->until,
 		[OPT_POWER - OPT_KEY] = &g->power, [OPT_SCOPE - OPT_KEY] = &g->scope,
 		[OPT_REF - OPT_KEY] = &g->ref, [OPT_FORMAT - OPT_KEY] = &g->format,
-		[OPT_AT - OPT_KEY] = &g->at,
+		[OPT_AT - OPT_KEY] = &g->at, [OPT_REVIEW - OPT_KEY] = &g->review,
 	};
 	int opt;
 
@@ -143,17 +158,20 @@ static const char *stray_option(const char *cmd, const struct args *g)
 	bool add = strcmp(cmd, "add") == 0, del = strcmp(cmd, "delegate") == 0;
 	bool list = strcmp(cmd, "list") == 0, undel = strcmp(cmd, "undelegate") == 0;
 	bool rekey = strcmp(cmd, "rekey") == 0, succeed = strcmp(cmd, "succeed") == 0;
+	bool arr = strcmp(cmd, "arrange") == 0;
 
 	if (!add && !rekey && g->key)
 		return "--key goes with add and rekey";
 	if (!add && (g->entity || g->type || g->role || g->clearance || g->areas || g->from))
 		return "--entity, --type, --role, --clearance, --areas and --from go with add";
-	if (!add && !del && g->until)
-		return "--until goes with add and delegate";
+	if (!add && !del && !arr && g->until)
+		return "--until goes with add, delegate and arrange";
+	if (!arr && g->review)
+		return "--review goes with arrange";
 	if (!del && (g->power || g->scope))
 		return "--power and --scope go with delegate";
-	if (!del && !undel && !succeed && g->ref)
-		return "--ref goes with delegate, undelegate and succeed";
+	if (!del && !undel && !succeed && !arr && g->ref)
+		return "--ref goes with delegate, undelegate, succeed and arrange";
 	if (!succeed && g->keep)
 		return "--keep goes with succeed";
 	if (!list && (g->format || g->at || g->all))
@@ -174,19 +192,23 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1)
 		pki_cli_usage_error(&cli, "a subcommand is required (add, remove, delegate, "
-				    "undelegate, rekey, succeed, list)");
+				    "undelegate, arrange, unarrange, rekey, succeed, list)");
 	cmd = argv[0];
-	nargs = strcmp(cmd, "list") == 0 ? 1 : strcmp(cmd, "succeed") == 0 ? 3 : 2;
+	nargs = strcmp(cmd, "list") == 0 ? 1 :
+		strcmp(cmd, "succeed") == 0 || strcmp(cmd, "arrange") == 0 ? 3 : 2;
 	if (strcmp(cmd, "add") != 0 && strcmp(cmd, "remove") != 0 &&
 	    strcmp(cmd, "delegate") != 0 && strcmp(cmd, "list") != 0 &&
 	    strcmp(cmd, "undelegate") != 0 && strcmp(cmd, "rekey") != 0 &&
-	    strcmp(cmd, "succeed") != 0)
+	    strcmp(cmd, "succeed") != 0 && strcmp(cmd, "arrange") != 0 &&
+	    strcmp(cmd, "unarrange") != 0)
 		pki_cli_usage_error(&cli, "unknown subcommand '%s'", cmd);
 	if (argc != nargs)
 		pki_cli_usage_error(&cli, nargs == 1 ? "list takes no arguments" :
+				    nargs == 3 && strcmp(cmd, "arrange") == 0 ?
+				    "arrange takes a KIND and a PARTNER" :
 				    nargs == 3 ? "succeed takes two names, OLD and NEW" :
 				    "%s takes one name", cmd);
-	if (nargs == 3 && strcmp(argv[1], argv[2]) == 0)
+	if (strcmp(cmd, "succeed") == 0 && strcmp(argv[1], argv[2]) == 0)
 		pki_cli_usage_error(&cli, "'%s' cannot succeed itself", argv[1]);
 	if ((stray = stray_option(cmd, &g)) != NULL)
 		pki_cli_usage_error(&cli, "%s", stray);
@@ -206,6 +228,10 @@ int main(int argc, char **argv)
 			rc = pki_matrix_change_rekey(&s, argv[1], g.key, NULL);
 		else if (strcmp(cmd, "succeed") == 0)
 			rc = cmd_succeed(&s, argv + 1, &g);
+		else if (strcmp(cmd, "arrange") == 0)
+			rc = cmd_arrange(&s, argv + 1, &g);
+		else if (strcmp(cmd, "unarrange") == 0)
+			rc = pki_matrix_change_unarrange(&s, argv[1]);
 		else
 			rc = cmd_list(&s, &g);
 	}

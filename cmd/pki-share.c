@@ -9,11 +9,12 @@
 
 static const char usage[] =
 	"pki-share [-C DIR] [-u KEY] ID RECIPIENT... [-j TEXT] [--authority DELEGATION] [--hrddp REF] [--arrangement REF] [--consent REF] [-o FILE] [--label FILE] [-a]\n"
+	"pki-share [-C DIR] [-u KEY] --medium paper|oral|display ID RECIPIENT... [-j TEXT] [--authority DELEGATION] [--hrddp REF] [--arrangement REF] [--consent REF]\n"
 	"pki-share [-C DIR] [-u KEY] --revoke ID RECIPIENT... [-j TEXT]";
 
 enum {
 	OPT_AUTHORITY = PKI_OPT_FIRST_FREE, OPT_HRDDP, OPT_ARRANGEMENT, OPT_CONSENT,
-	OPT_LABEL, OPT_REVOKE,
+	OPT_LABEL, OPT_REVOKE, OPT_MEDIUM,
 };
 
 static const struct option longopts[] = {
@@ -24,6 +25,7 @@ static const struct option longopts[] = {
 	{ "consent", required_argument, NULL, OPT_CONSENT },
 	{ "label", required_argument, NULL, OPT_LABEL },
 	{ "revoke", no_argument, NULL, OPT_REVOKE },
+	{ "medium", required_argument, NULL, OPT_MEDIUM },
 	{ "armor", no_argument, NULL, 'a' },
 	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
@@ -47,6 +49,7 @@ static void parse_options(struct pki_cli *cli, struct pki_share_req *g, int argc
 		case OPT_CONSENT: g->consent = optarg; break;
 		case OPT_LABEL: g->label = optarg; break;
 		case OPT_REVOKE: g->revoke = true; break;
+		case OPT_MEDIUM: g->medium = optarg; break;
 		default: break;
 		}
 	}
@@ -68,8 +71,10 @@ int main(int argc, char **argv)
 		pki_cli_usage_error(&cli, "at most %d recipients in one call",
 				    PKI_SHARE_RECIPIENTS_MAX);
 	if (g.revoke && (g.authority || g.hrddp || g.arrangement || g.consent || g.out ||
-			 g.label || g.armor))
+			 g.label || g.armor || g.medium))
 		pki_cli_usage_error(&cli, "--revoke takes recipients and -j only");
+	if (g.medium && (g.out || g.label || g.armor))
+		pki_cli_usage_error(&cli, "--medium records no file: it takes no -o, --label or -a");
 	if (g.out != NULL && strcmp(g.out, "-") == 0)
 		g.out = NULL;	/* -o -: standard output */
 	g.id = argv[0];

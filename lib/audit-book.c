@@ -8,7 +8,8 @@
  * access-matrix.csv or delegations.csv is judged on the tables after it,
  * at its time -- the keeper rule against each parent's matrix (A114),
  * every principal whose role, type, clearance or areas it sets (A115),
- * every delegation it adds or edits (A116).  Rows it leaves as its
+ * every delegation it adds or edits (A116), every arrangement it removes
+ * (A117), adds or edits (A118).  Rows it leaves as its
  * parents had them are history, judged by the commit that wrote them.
  */
 #include <stdlib.h>
@@ -146,11 +147,82 @@ static int judge_delegations(struct pki_auditor *au, const struct pki_acommit *a
 	return rc;
 }
 
+/* --- the arrangements --- */
+
+/* The register at a commit: *out NULL when there is none; *bad when it
+ * does not parse (A108 said why). */
+static int arrangements_at(struct pki_auditor *au, const char *commit, const char *where,
+			   const struct pki_arrangements **out, bool *bad)
+{
+	char id[41];
+	int rc;
+
+	*out = NULL;
+	*bad = false;
+	if ((rc = pki_audit_table_id(au, commit, PKI_ARRANGEMENTS_FILE, id)) < 0)
+		return rc;
+	*out = pki_audit_arrangements(au, id, where);
+	*bad = id[0] != '\0' && *out == NULL;
+	return 0;
+}
+
+/* A row of the register is ended, never removed or rewritten (A117, A118);
+ * a new one names a partner the matrix knows (A118). */
+static int judge_arrangements(struct pki_auditor *au, const struct pki_acommit *ac)
+{
+	static const struct pki_arrangements none;
+	const struct pki_arrangements *after, *before;
+	const struct pki_arrangement *x, *y;
+	const struct pki_matrix *m;
+	const char *id = ac->c.id;
+	size_t i, k;
+	bool bad, known;
+	int rc;
+
+	if ((rc = arrangements_at(au, id, id, &after, &bad)) < 0 || bad ||
+	    (rc = matrix_at(au, id, id, &m)) < 0 || m == NULL)
+		return rc;	/* A108 */
+	if (after == NULL)
+		after = &none;
+	for (k = 0; k < ac->c.nparents && rc == 0; k++) {
+		if ((rc = arrangements_at(au, ac->c.parents[k], id, &before, &bad)) < 0)
+			return rc;
+		for (i = 0; before != NULL && i < before->n && rc == 0; i++)
+			if (pki_arrangements_find(after, before->v[i].id) == NULL)
+				rc = pki_audit_add(au->a, PKI_A_ARRANGEMENT_REMOVED, id, "removes "
+						   "arrangement %s (%s with '%s'): a recorded arrangement "
+						   "is ended, never removed (policy 11.4.3, 12.10)",
+						   before->v[i].id,
+						   pki_arrangement_kind_name(before->v[i].kind),
+						   before->v[i].partner);
+	}
+	for (i = 0; i < after->n && rc == 0; i++) {
+		x = &after->v[i];
+		for (k = 0, known = false, y = NULL; k < ac->c.nparents && rc == 0 && !known; k++) {
+			if ((rc = arrangements_at(au, ac->c.parents[k], id, &before, &bad)) < 0)
+				return rc;
+			if (before != NULL && (y = pki_arrangements_find(before, x->id)) != NULL)
+				known = pki_arrangement_same(x, y) ||
+					pki_policy_arrangement_edit(y, x) == 0;
+		}
+		if (known)
+			continue;
+		if (y != NULL)
+			(void)pki_policy_arrangement_edit(y, x);
+		if (y != NULL || pki_policy_arrangement_ok(x, m) < 0)
+			rc = pki_audit_add(au->a, PKI_A_ARRANGEMENT_INVALID, id, "records "
+					   "arrangement %s: %s", x->id, pki_error_last());
+	}
+	return rc;
+}
+
 int pki_audit_table_rules(struct pki_auditor *au, struct pki_acommit *ac)
 {
 	int rc;
 
 	if ((ac->changes & PKI_CH_MATRIX) && (rc = judge_matrix(au, ac)) < 0)
+		return rc;
+	if ((ac->changes & PKI_CH_ARRANGEMENTS) && (rc = judge_arrangements(au, ac)) < 0)
 		return rc;
 	if (ac->changes & PKI_CH_DELEGATIONS)
 		return judge_delegations(au, ac);

@@ -203,6 +203,7 @@ static int judge_by(struct pki_auditor *au, const char *ours, const char *theirs
 		    const char *merge, struct pki_ajudge *out)
 {
 	char base[41] = "", bm[41], bd[41], om[41], od[41], tm[41], td[41];
+	char ba[41], oa[41], ta[41];
 	int rc;
 
 	out->at = at;
@@ -210,15 +211,20 @@ static int judge_by(struct pki_auditor *au, const char *ours, const char *theirs
 	if (theirs != NULL && (rc = pki_repo_merge_base(au->repo, ours, theirs, base)) < 0)
 		return rc;
 	table_ids(au, ours, om, od);
+	(void)pki_audit_table_id(au, ours, PKI_ARRANGEMENTS_FILE, oa);
 	if (base[0] == '\0') {
 		out->m = pki_audit_matrix(au, om, ours);
 		out->d = pki_audit_delegations(au, od, ours);
+		out->a = pki_audit_arrangements(au, oa, ours);
 		return 0;
 	}
 	table_ids(au, base, bm, bd);
 	table_ids(au, theirs, tm, td);
+	(void)pki_audit_table_id(au, base, PKI_ARRANGEMENTS_FILE, ba);
+	(void)pki_audit_table_id(au, theirs, PKI_ARRANGEMENTS_FILE, ta);
 	out->m = pki_audit_matrix_merged(au, bm, om, tm, ours);
 	out->d = pki_audit_delegations_merged(au, bd, od, td, ours);
+	out->a = pki_audit_arrangements_merged(au, ba, oa, ta, ours);
 	return 0;
 }
 
@@ -232,6 +238,7 @@ int pki_audit_own(struct pki_auditor *au, struct pki_acommit *ac)
 	ac->own.merge = NULL;
 	ac->own.m = pki_audit_matrix(au, ac->matrix_id, c->id);
 	ac->own.d = pki_audit_delegations(au, ac->deleg_id, c->id);
+	ac->own.a = pki_audit_arrangements(au, ac->arr_id, c->id);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "arrangement.h"
 #include "audit.h"
 #include "crypto.h"
 #include "label.h"
@@ -27,6 +28,7 @@ enum {
 	PKI_CH_PRODUCTS = 1 << 4,	/* products/<bucket>/<ID>.{gpg,xml} */
 	PKI_CH_REGISTRY = 1 << 5,	/* registry/<YYYY>-<MM>.csv */
 	PKI_CH_REQUIREMENTS = 1 << 6,	/* requirements.csv */
+	PKI_CH_ARRANGEMENTS = 1 << 7,	/* arrangements.csv */
 };
 
 #define PKI_NO_COMMIT SIZE_MAX	/* a row read at the tip, not added by a walked commit */
@@ -57,6 +59,9 @@ struct pki_atouch {
 struct pki_ajudge {
 	const struct pki_matrix *m;		/* NULL: none to judge by */
 	const struct pki_delegations *d;	/* NULL: none that can be read */
+	/* arrangements.csv; NULL when there is none (the references are
+	 * free text then) or it cannot be read (A108) */
+	const struct pki_arrangements *a;
 	time_t at;
 	const char *merge;			/* the merge judging it; NULL: its own */
 };
@@ -71,6 +76,7 @@ struct pki_acommit {
 	char deleg_new_id[41];		/* delegations.csv after it */
 	char req_old_id[41];		/* requirements.csv before and after it, */
 	char req_new_id[41];		/* when it changes it ("" absent) */
+	char arr_id[41];		/* arrangements.csv it is judged by; "" none */
 	struct pki_atouch *touch;
 	size_t ntouch, captouch;
 	size_t row0, nrows;		/* the rows it added, in rows[] */
@@ -80,13 +86,15 @@ struct pki_acommit {
 	const struct pki_principal *who;	/* the signer's row, when a valid principal */
 };
 
-/* The matrix or the delegations of one blob, parsed once. */
+/* The matrix, the delegations or the arrangements of one blob, parsed once. */
+enum pki_atable_kind { PKI_AT_DELEGATIONS, PKI_AT_MATRIX, PKI_AT_ARRANGEMENTS };
 struct pki_atable {
 	char id[3 * 41];	/* a blob's ID; merged: base, ours and theirs' */
-	bool matrix;
+	enum pki_atable_kind kind;
 	bool ok;
 	struct pki_matrix m;
 	struct pki_delegations d;
+	struct pki_arrangements a;
 };
 
 /* A key file seen in history, and the key once looked up. */
@@ -227,6 +235,12 @@ const struct pki_matrix *pki_audit_matrix(struct pki_auditor *au, const char *id
 					 const char *where);
 const struct pki_delegations *pki_audit_delegations(struct pki_auditor *au, const char *id,
 						     const char *where);
+/* The arrangements of a blob ID: NULL for "" (no register) and when it
+ * does not parse (A108 at where); merged as the matrix is. */
+const struct pki_arrangements *pki_audit_arrangements(struct pki_auditor *au, const char *id,
+						      const char *where);
+const struct pki_arrangements *pki_audit_arrangements_merged(struct pki_auditor *au,
+	const char *base, const char *ours, const char *theirs, const char *where);
 /* The blob ID of a table (path) at a commit: "" when the commit (or
  * commit "") has none, and 0; < 0, with "", when it cannot be read. */
 int pki_audit_table_id(struct pki_auditor *au, const char *commit, const char *path,

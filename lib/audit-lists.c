@@ -2,8 +2,8 @@
  *
  * Three accounts of who may read a product must agree: the list its label
  * carries, the list the registry implies (classify, receive and
- * reclassify rows give the whole list, shares add to it, revokes take off
- * it), and the keys its ciphertext is encrypted to.  The whole ciphertext
+ * reclassify rows give the whole list, shares add to it -- but for a
+ * share on paper, orally or on a display -- revokes take off it), and the keys its ciphertext is encrypted to.  The whole ciphertext
  * is read, packet by packet as it streams (pgp-packets.h: no secret key,
  * no decryption): its session key packets name the keys; every principal
  * on the list must hold one of them, and no key may be there that no
@@ -79,7 +79,8 @@ static int implied_list(struct pki_apool *pool, const struct pki_arow *const *r,
 		    strcmp(a, "relabel") == 0) {
 			out->n = 0;
 			rc = pool_split(pool, r[i]->f[PKI_COL_RECIPIENT], out);
-		} else if (strcmp(a, "share") == 0) {
+		} else if (strcmp(a, "share") == 0 && r[i]->f[PKI_COL_MEDIUM][0] == '\0') {
+			/* A share on another medium leaves the list be. */
 			rc = pool_split(pool, r[i]->f[PKI_COL_RECIPIENT], out);
 		} else if (strcmp(a, "revoke") == 0) {
 			names_remove(out, r[i]->f[PKI_COL_RECIPIENT]);
@@ -225,6 +226,11 @@ static int recipients(struct pki_auditor *au, const struct pki_matrix *m, const 
 			rc = pki_audit_add(au->a, PKI_A_RECIPIENTS, id, "'%s' is on %s distribution "
 					   "list but not in the access matrix (policy 11.3.3)",
 					   list->v[i], whose);
+		} else if (q->fpr[0] == '\0') {
+			/* A principal without a key receives no encrypted file (24). */
+			rc = pki_audit_add(au->a, PKI_A_KEYLESS_ON_LIST, id, "'%s' has no key and is "
+					   "on %s distribution list: it receives only on paper, orally "
+					   "or on a display (policy 9.8, 24)", q->name, whose);
 		} else if (k == NULL) {
 			unknown = true;
 			rc = pki_audit_add(au->a, PKI_A_KEY_UNAVAILABLE, id, "cannot check its "

@@ -48,8 +48,7 @@ int pki_audit_rows_parse(const char *shard, const char *data, size_t len, size_t
 	size_t i;
 	int rc;
 
-	if ((rc = pki_table_parse(&t, shard, data, len, pki_registry_header,
-				  PKI_REGISTRY_NCOLS)) < 0)
+	if ((rc = pki_registry_parse(&t, shard, data, len, NULL)) < 0)
 		return rc;
 	for (i = 0; i < t->nrows; i++) {
 		if ((grown = pki_row_grow(*rows, *n, cap, sizeof(*grown))) == NULL) {

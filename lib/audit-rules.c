@@ -90,6 +90,16 @@ static int judge_share(struct judge *j, enum pki_action action)
 	c.hrddp = j->r->f[PKI_COL_HRDDP];
 	c.arrangement = j->r->f[PKI_COL_ARRANGEMENT];
 	c.consent = j->r->f[PKI_COL_REFERENCE];
+	c.medium = j->r->f[PKI_COL_MEDIUM];
+	/* The register is judged below, with a finding of its own. */
+	c.arrangements = NULL;
+	if (c.medium[0] != '\0' &&
+	    (pki_policy_medium(c.medium) < 0 || action == PKI_ACTION_REVOKE))
+		return pki_audit_add(j->au->a, PKI_A_MEDIUM_INVALID, j->object,
+				     "row %s records medium '%s' for a %s: paper, oral or display "
+				     "go with a share or an export (policy 11.3.3, 24)%s",
+				     j->r->f[PKI_COL_EVENT], c.medium, j->r->f[PKI_COL_ACTION],
+				     j->merge);
 	if (action == PKI_ACTION_REVOKE)
 		rc = pki_policy_may_revoke(&auth, &c);
 	else
@@ -99,6 +109,14 @@ static int judge_share(struct judge *j, enum pki_action action)
 		rc = pki_policy_channel(c.recipient, action == PKI_ACTION_EXPORT);
 	if (rc < 0)
 		return violation(j);
+	/* Once the register exists, the references name its rows (11.4.3, 11.4.4). */
+	c.arrangements = j->jc->a;
+	if (action == PKI_ACTION_EXPORT && pki_policy_share_arrangements(&c) < 0 &&
+	    (rc = pki_audit_add(j->au->a, PKI_A_ARRANGEMENT_RULE, j->object,
+				"export of %s to '%s' by '%s' in commit %s: %s%s",
+				j->r->f[PKI_COL_PRODUCT], c.recipient_name, j->actor->name,
+				j->ac->c.id, pki_error_last(), j->merge)) < 0)
+		return rc;
 	return granted(j, auth);
 }
 

@@ -224,6 +224,10 @@ static int judge_role(struct pki_auditor *au, struct pki_acommit *ac,
 		    pki_policy_may_change_matrix(who) < 0)
 			return pki_audit_add(au->a, PKI_A_ROLE, ac->c.id, "changes %s: %s%s",
 					     kinds[i].what, pki_error_last(), merge);
+	/* The register of arrangements: kept as the matrix is (policy 11.4.3). */
+	if ((ac->changes & PKI_CH_ARRANGEMENTS) && pki_policy_may_arrange(who) < 0)
+		return pki_audit_add(au->a, PKI_A_ROLE, ac->c.id, "changes the register of "
+				     "arrangements: %s%s", pki_error_last(), merge);
 	if ((ac->changes & PKI_CH_REQUIREMENTS) && jc->d != NULL &&
 	    (rc = pki_audit_requirements_change(au, ac, who, jc)) < 0)
 		return rc;
@@ -361,9 +365,13 @@ static const struct pki_atouch *touched(const struct pki_acommit *ac, const char
  * writes them (adds or rewrites), 'L' rewrites the label and leaves the
  * ciphertext as it was (a review, a relabel), 'X' removes the ciphertext
  * and rewrites the label (a disposal), 0 none (export, archive,
- * archive-ack). */
-static char row_writes(const char *action)
+ * archive-ack, and a share on paper, orally or on a display). */
+static char row_writes(const struct pki_arow *r)
 {
+	const char *action = r->f[PKI_COL_ACTION];
+
+	if (r->f[PKI_COL_MEDIUM][0] != '\0')
+		return 0;
 	if (strcmp(action, "classify") == 0 || strcmp(action, "receive") == 0)
 		return 'A';
 	if (strcmp(action, "review") == 0 || strcmp(action, "relabel") == 0)
@@ -468,7 +476,7 @@ static int judge_review_files(struct pki_auditor *au, const struct pki_acommit *
 		return 0;
 	for (j = ac->row0; j < ac->row0 + ac->nrows; j++)
 		if (strcmp(au->rows[j].f[PKI_COL_PRODUCT], id) == 0 &&
-		    row_writes(au->rows[j].f[PKI_COL_ACTION]) == 'W')
+		    row_writes(&au->rows[j]) == 'W')
 			return 0;
 	return pki_audit_add(au->a, PKI_A_CHANGE_NO_ROW, ac->c.id,
 			     "rewrites the ciphertext of %s with only a %s row: a %s "
@@ -481,6 +489,7 @@ static int judge_review_files(struct pki_auditor *au, const struct pki_acommit *
 static int judge_files(struct pki_auditor *au, const struct pki_acommit *ac)
 {
 	const struct pki_atouch *t;
+	const struct pki_arow *medium;
 	const char *rekeyed;
 	char object[64], want;
 	size_t i, j;
@@ -491,7 +500,7 @@ static int judge_files(struct pki_auditor *au, const struct pki_acommit *ac)
 	for (i = ac->row0; i < ac->row0 + ac->nrows && rc == 0; i++) {
 		const struct pki_arow *r = &au->rows[i];
 
-		if ((want = row_writes(r->f[PKI_COL_ACTION])) == 0)
+		if ((want = row_writes(r)) == 0)
 			continue;
 		t = touched(ac, r->f[PKI_COL_PRODUCT]);
 		if (want == 'L') {
@@ -515,15 +524,27 @@ static int judge_files(struct pki_auditor *au, const struct pki_acommit *ac)
 	}
 	for (i = 0; i < ac->ntouch && rc == 0; i++) {
 		t = &ac->touch[i];
-		for (j = ac->row0; j < ac->row0 + ac->nrows; j++)
-			if (strcmp(au->rows[j].f[PKI_COL_PRODUCT], t->id) == 0 &&
-			    row_writes(au->rows[j].f[PKI_COL_ACTION]) != 0)
+		for (j = ac->row0, medium = NULL; j < ac->row0 + ac->nrows; j++) {
+			if (strcmp(au->rows[j].f[PKI_COL_PRODUCT], t->id) != 0)
+				continue;
+			if (row_writes(&au->rows[j]) != 0)
 				break;
+			if (au->rows[j].f[PKI_COL_MEDIUM][0] != '\0')
+				medium = &au->rows[j];
+		}
 		/* A material's ciphertext leaves the tree by its disposal alone
 		 * (pki-archive --dispose, judged by audit-dispose.c). */
 		if (t->gpg == 'D' && t->xml == 'M' && has_row(au, ac, t->id, "dispose"))
 			continue;
-		if (t->gpg == 'D' || t->xml == 'D')
+		if (j == ac->row0 + ac->nrows && medium != NULL && t->gpg != 'D' && t->xml != 'D') {
+			snprintf(object, sizeof(object), "%s:%zu", medium->shard, medium->line);
+			rc = pki_audit_add(au->a, PKI_A_MEDIUM_CHANGE, object,
+					   "a %s of %s on %s, but commit %s rewrites the product: a "
+					   "dissemination on another medium changes neither its "
+					   "ciphertext nor its list (policy 11.3.3, 24)",
+					   medium->f[PKI_COL_ACTION], t->id, medium->f[PKI_COL_MEDIUM],
+					   ac->c.id);
+		} else if (t->gpg == 'D' || t->xml == 'D')
 			rc = pki_audit_add(au->a, PKI_A_CHANGE_NO_ROW, ac->c.id,
 					   "deletes files of %s: products are kept for the archives (policy 11.5.1)",
 					   t->id);

@@ -16,15 +16,15 @@
 
 /* --- the tables of a blob, parsed once --- */
 
-static struct pki_atable *table_find(struct pki_auditor *au, const char *id, bool matrix)
+static struct pki_atable *table_find(struct pki_auditor *au, const char *id, enum pki_atable_kind kind)
 {
 	size_t i;
 
-	if (au->last_table < au->ntables && au->tables[au->last_table]->matrix == matrix &&
+	if (au->last_table < au->ntables && au->tables[au->last_table]->kind == kind &&
 	    strcmp(au->tables[au->last_table]->id, id) == 0)
 		return au->tables[au->last_table];
 	for (i = 0; i < au->ntables; i++)
-		if (au->tables[i]->matrix == matrix && strcmp(au->tables[i]->id, id) == 0) {
+		if (au->tables[i]->kind == kind && strcmp(au->tables[i]->id, id) == 0) {
 			au->last_table = i;
 			return au->tables[i];
 		}
@@ -32,7 +32,7 @@ static struct pki_atable *table_find(struct pki_auditor *au, const char *id, boo
 }
 
 /* A new entry of the cache, under key (a blob ID, or three). */
-static struct pki_atable *table_new(struct pki_auditor *au, const char *key, bool matrix)
+static struct pki_atable *table_new(struct pki_auditor *au, const char *key, enum pki_atable_kind kind)
 {
 	struct pki_atable *t, **grown;
 
@@ -42,24 +42,26 @@ static struct pki_atable *table_new(struct pki_auditor *au, const char *key, boo
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
 	snprintf(t->id, sizeof(t->id), "%s", key);
-	t->matrix = matrix;
+	t->kind = kind;
 	au->tables[au->ntables++] = t;
 	return t;
 }
 
-static struct pki_atable *table_load(struct pki_auditor *au, const char *id, bool matrix,
+static struct pki_atable *table_load(struct pki_auditor *au, const char *id, enum pki_atable_kind kind,
 				     const char *where)
 {
 	struct pki_buf b = PKI_BUF_INIT;
 	struct pki_atable *t;
-	const char *file = matrix ? PKI_MATRIX_FILE : PKI_DELEGATIONS_FILE;
+	const char *file = kind == PKI_AT_MATRIX ? PKI_MATRIX_FILE :
+			   kind == PKI_AT_ARRANGEMENTS ? PKI_ARRANGEMENTS_FILE : PKI_DELEGATIONS_FILE;
 	int rc;
 
-	if ((t = table_new(au, id, matrix)) == NULL)
+	if ((t = table_new(au, id, kind)) == NULL)
 		return NULL;
 	if ((rc = pki_repo_blob(au->repo, id, TABLE_MAX, false, &b)) == 0)
-		rc = matrix ? pki_matrix_parse(&t->m, b.ptr, b.len) :
-			      pki_delegations_parse(&t->d, b.ptr, b.len);
+		rc = kind == PKI_AT_MATRIX ? pki_matrix_parse(&t->m, b.ptr, b.len) :
+		     kind == PKI_AT_ARRANGEMENTS ? pki_arrangements_parse(&t->a, b.ptr, b.len) :
+						   pki_delegations_parse(&t->d, b.ptr, b.len);
 	pki_buf_release(&b);
 	t->ok = rc == 0;
 	/* Reported once, at the first commit judged by it. */
@@ -70,22 +72,22 @@ static struct pki_atable *table_load(struct pki_auditor *au, const char *id, boo
 	return t;
 }
 
-static struct pki_atable *table(struct pki_auditor *au, const char *id, bool matrix,
+static struct pki_atable *table(struct pki_auditor *au, const char *id, enum pki_atable_kind kind,
 				const char *where)
 {
 	struct pki_atable *t;
 
 	if (id[0] == '\0')
 		return NULL;
-	if ((t = table_find(au, id, matrix)) == NULL)
-		t = table_load(au, id, matrix, where);
+	if ((t = table_find(au, id, kind)) == NULL)
+		t = table_load(au, id, kind, where);
 	return t != NULL && t->ok ? t : NULL;
 }
 
 const struct pki_matrix *pki_audit_matrix(struct pki_auditor *au, const char *id,
 					 const char *where)
 {
-	struct pki_atable *t = table(au, id, true, where);
+	struct pki_atable *t = table(au, id, PKI_AT_MATRIX, where);
 
 	return t != NULL ? &t->m : NULL;
 }
@@ -98,8 +100,16 @@ const struct pki_delegations *pki_audit_delegations(struct pki_auditor *au, cons
 
 	if (id[0] == '\0')
 		return &none;	/* no delegations.csv: none granted */
-	t = table(au, id, false, where);
+	t = table(au, id, PKI_AT_DELEGATIONS, where);
 	return t != NULL ? &t->d : NULL;
+}
+
+const struct pki_arrangements *pki_audit_arrangements(struct pki_auditor *au, const char *id,
+						      const char *where)
+{
+	struct pki_atable *t = table(au, id, PKI_AT_ARRANGEMENTS, where);
+
+	return t != NULL ? &t->a : NULL;
 }
 
 int pki_audit_table_id(struct pki_auditor *au, const char *commit, const char *path,
@@ -128,7 +138,7 @@ static int read_table(struct pki_auditor *au, const char *id, struct pki_buf *ou
 }
 
 static struct pki_atable *merged_load(struct pki_auditor *au, const char *key, const char *ids[3],
-				      bool matrix)
+				      enum pki_atable_kind kind)
 {
 	struct pki_buf b = PKI_BUF_INIT, o = PKI_BUF_INIT, th = PKI_BUF_INIT;
 	struct pki_atable *t;
@@ -137,13 +147,15 @@ static struct pki_atable *merged_load(struct pki_auditor *au, const char *key, c
 	size_t conflicts;
 	int rc;
 
-	if ((t = table_new(au, key, matrix)) == NULL)
+	if ((t = table_new(au, key, kind)) == NULL)
 		return NULL;
 	if ((rc = read_table(au, ids[0], &b)) == 0 && (rc = read_table(au, ids[1], &o)) == 0 &&
 	    (rc = read_table(au, ids[2], &th)) == 0) {
 		in = (struct pki_merge3){ b.ptr, o.ptr, th.ptr, b.len, o.len, th.len };
-		rc = matrix ? pki_matrix_merge3(&t->m, &in, &conflicts, first) :
-			      pki_delegations_merge3(&t->d, &in, &conflicts, first);
+		rc = kind == PKI_AT_MATRIX ? pki_matrix_merge3(&t->m, &in, &conflicts, first) :
+		     kind == PKI_AT_ARRANGEMENTS ?
+			     pki_arrangements_merge3(&t->a, &in, &conflicts, first) :
+			     pki_delegations_merge3(&t->d, &in, &conflicts, first);
 	}
 	/* A side's table that does not parse was reported where it was
 	 * written (A108); a merge of them judges nothing. */
@@ -155,7 +167,7 @@ static struct pki_atable *merged_load(struct pki_auditor *au, const char *key, c
 }
 
 static struct pki_atable *merged(struct pki_auditor *au, const char *base, const char *ours,
-				 const char *theirs, bool matrix, const char *where)
+				 const char *theirs, enum pki_atable_kind kind, const char *where)
 {
 	const char *ids[3] = { base, ours, theirs };
 	char key[sizeof(((struct pki_atable *)0)->id)];
@@ -163,12 +175,12 @@ static struct pki_atable *merged(struct pki_auditor *au, const char *base, const
 
 	/* One side changed nothing since the common state: the other's. */
 	if (strcmp(theirs, base) == 0 || strcmp(theirs, ours) == 0)
-		return table(au, ours, matrix, where);
+		return table(au, ours, kind, where);
 	if (strcmp(ours, base) == 0)
-		return table(au, theirs, matrix, where);
+		return table(au, theirs, kind, where);
 	snprintf(key, sizeof(key), "%s:%s:%s", base, ours, theirs);
-	if ((t = table_find(au, key, matrix)) == NULL)
-		t = merged_load(au, key, ids, matrix);
+	if ((t = table_find(au, key, kind)) == NULL)
+		t = merged_load(au, key, ids, kind);
 	return t != NULL && t->ok ? t : NULL;
 }
 
@@ -176,7 +188,7 @@ const struct pki_matrix *pki_audit_matrix_merged(struct pki_auditor *au, const c
 						const char *ours, const char *theirs,
 						const char *where)
 {
-	struct pki_atable *t = merged(au, base, ours, theirs, true, where);
+	struct pki_atable *t = merged(au, base, ours, theirs, PKI_AT_MATRIX, where);
 
 	return t != NULL ? &t->m : NULL;
 }
@@ -189,8 +201,19 @@ const struct pki_delegations *pki_audit_delegations_merged(struct pki_auditor *a
 
 	if (ours[0] == '\0' && theirs[0] == '\0')
 		return &none;
-	t = merged(au, base, ours, theirs, false, where);
+	t = merged(au, base, ours, theirs, PKI_AT_DELEGATIONS, where);
 	return t != NULL ? &t->d : NULL;
+}
+
+const struct pki_arrangements *pki_audit_arrangements_merged(struct pki_auditor *au,
+	const char *base, const char *ours, const char *theirs, const char *where)
+{
+	struct pki_atable *t;
+
+	if (ours[0] == '\0' && theirs[0] == '\0')
+		return NULL;	/* no register on either side */
+	t = merged(au, base, ours, theirs, PKI_AT_ARRANGEMENTS, where);
+	return t != NULL ? &t->a : NULL;
 }
 
 /* --- labels, by blob --- */
@@ -308,7 +331,11 @@ struct pki_akey *pki_audit_akey(struct pki_auditor *au, const char *fpr, bool ad
 
 const struct pki_key *pki_audit_key(struct pki_auditor *au, const char *fpr)
 {
-	struct pki_akey *k = pki_audit_akey(au, fpr, true);
+	struct pki_akey *k;
+
+	if (fpr[0] == '\0')
+		return NULL;	/* a principal without a key */
+	k = pki_audit_akey(au, fpr, true);
 
 	if (k == NULL)
 		return NULL;
@@ -367,7 +394,7 @@ static int key_removed(struct pki_auditor *au, const struct pki_acommit *ac, con
 	if (ac->matrix_id[0] != '\0')
 		(void)pki_audit_matrix(au, ac->matrix_id, ac->c.id);
 	for (i = 0; i < au->ntables && p == NULL; i++)
-		if (au->tables[i]->matrix && au->tables[i]->ok)
+		if (au->tables[i]->kind == PKI_AT_MATRIX && au->tables[i]->ok)
 			p = pki_matrix_find_fpr(&au->tables[i]->m, fpr);
 	if (p == NULL)
 		return 0;
@@ -588,6 +615,7 @@ void pki_audit_tables_free(struct pki_auditor *au)
 	for (i = 0; i < au->ntables; i++) {
 		pki_matrix_release(&au->tables[i]->m);
 		pki_delegations_release(&au->tables[i]->d);
+		pki_arrangements_release(&au->tables[i]->a);
 		free(au->tables[i]);
 	}
 	free(au->tables);

@@ -2,7 +2,7 @@
  *
  * Each commit is read once, oldest first, with the paths it changed
  * against its first parent.  They are sorted into kinds (matrix,
- * delegations, keys, settings, products, registry) for the signer checks;
+ * delegations, arrangements, keys, settings, products, registry) for the signer checks;
  * the registry shards it changed go to audit-registry.c for the rows it
  * added.  A merge is judged by what it changed against every parent:
  * what it took whole from another side is that side's change, already
@@ -133,6 +133,10 @@ static int sort_path(struct pki_auditor *au, size_t ci, const struct pki_delta *
 		ac->changes |= PKI_CH_DELEGATIONS;
 		memcpy(ac->deleg_new_id, d->new_id, 41);
 		(void)pki_audit_delegations(au, d->new_id, ac->c.id);
+	} else if (strcmp(d->path, PKI_ARRANGEMENTS_FILE) == 0) {
+		ac->changes |= PKI_CH_ARRANGEMENTS;
+		if (d->new_id[0] != '\0')
+			(void)pki_audit_arrangements(au, d->new_id, ac->c.id);
 	} else if (strcmp(d->path, PKI_REQUIREMENTS_FILE) == 0) {
 		ac->changes |= PKI_CH_REQUIREMENTS;
 		memcpy(ac->req_old_id, d->old_id, 41);
@@ -227,6 +231,7 @@ static int walk_commit(struct pki_auditor *au, size_t ci)
 	/* Unreadable is absent here: the checks that read them say why. */
 	(void)pki_audit_table_id(au, judge, PKI_MATRIX_FILE, ac->matrix_id);
 	(void)pki_audit_table_id(au, judge, PKI_DELEGATIONS_FILE, ac->deleg_id);
+	(void)pki_audit_table_id(au, judge, PKI_ARRANGEMENTS_FILE, ac->arr_id);
 	memcpy(ac->deleg_new_id, ac->deleg_id, 41);
 	ac->row0 = au->nrows;
 	if (c->nparents > 1) {

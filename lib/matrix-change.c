@@ -125,8 +125,6 @@ static int merge_row(struct add *a, struct pki_principal *p, const struct pki_pr
 		for (i = 0; i < 4; i++)
 			if (!a->has[i])
 				return pki_error(PKI_EUSAGE, "a new principal needs %s", add_needs[i]);
-		if (p->fpr[0] == '\0')
-			return pki_error(PKI_EUSAGE, "a new principal needs --key");
 		if (p->from_text == NULL) {
 			/* From today, unless told. */
 			pki_date_format(a->now, a->today);
@@ -187,7 +185,8 @@ static int build_add(struct pki_session *s, struct pki_txn *t, struct pki_state 
 	    (rc = pki_msg_trailer(msg, "Pki-Principal", row.name)) < 0 ||
 	    (rc = pki_msg_trailer(msg, "Pki-Role", pki_role_name(row.role))) < 0 ||
 	    (rc = pki_msg_trailer(msg, "Pki-Clearance", pki_level_name(row.clearance))) < 0 ||
-	    (rc = pki_msg_trailer(msg, "Pki-Fingerprint", row.fpr)) < 0 ||
+	    (row.fpr[0] != '\0' &&
+	     (rc = pki_msg_trailer(msg, "Pki-Fingerprint", row.fpr)) < 0) ||
 	    (rc = pki_msg_trailer(msg, "Pki-Actor", st->actor->name)) < 0 ||
 	    (narrows && (rc = pki_matrix_narrow(s, t, st, row.name, msg)) < 0))
 		goto out;

@@ -23,6 +23,13 @@ static const char *str(const char *s)
 	return s != NULL ? s : "";
 }
 
+/* A fingerprint, or none: a principal without a key receives only on
+ * paper, orally or on a display (pki-share --medium, policy 24). */
+static int check_fpr(char *fpr)
+{
+	return fpr[0] == '\0' ? 0 : pki_check_fingerprint("fingerprint", fpr);
+}
+
 static int check_principal(const struct pki_principal *p)
 {
 	char fpr[sizeof(p->fpr)];
@@ -31,7 +38,7 @@ static int check_principal(const struct pki_principal *p)
 	memcpy(fpr, p->fpr, sizeof(fpr));
 	fpr[sizeof(fpr) - 1] = '\0';
 	if ((rc = pki_check_principal("principal", str(p->name))) < 0 ||
-	    (rc = pki_check_fingerprint("fingerprint", fpr)) < 0 ||
+	    (rc = check_fpr(fpr)) < 0 ||
 	    (rc = pki_check_code("entity", str(p->entity))) < 0 ||
 	    (rc = pki_check_areas("areas", str(p->areas))) < 0 ||
 	    (rc = pki_row_check_window(p->from, p->until)) < 0)
@@ -68,7 +75,7 @@ static int principal_copy(struct pki_principal *dst, const struct pki_principal 
 				 pki_row_time_text(src->from_text, src->from, false, from))) < 0 ||
 	    (rc = pki_row_strdup(&p.until_text, src->until == 0 ? "" :
 				 pki_row_time_text(src->until_text, src->until, true, until))) < 0 ||
-	    (rc = pki_check_fingerprint("fingerprint", p.fpr)) < 0) {
+	    (rc = check_fpr(p.fpr)) < 0) {
 		principal_free(&p);
 		return rc;
 	}
@@ -84,7 +91,7 @@ static int principal_row(struct pki_principal *p, struct pki_table *t, size_t r)
 	int rc;
 
 	if ((rc = pki_check_principal("principal", c[M_NAME])) < 0 ||
-	    (rc = pki_check_fingerprint("fingerprint", c[M_FPR])) < 0 ||
+	    (rc = check_fpr(c[M_FPR])) < 0 ||
 	    (rc = pki_type_parse(c[M_TYPE], &v.type)) < 0 ||
 	    (rc = pki_role_parse(c[M_ROLE], &v.role)) < 0 ||
 	    (rc = pki_level_parse(c[M_LEVEL], &v.clearance)) < 0 ||
@@ -104,7 +111,7 @@ static int principal_row(struct pki_principal *p, struct pki_table *t, size_t r)
 static int matrix_unique(const struct pki_matrix *m)
 {
 	struct pki_row_key *k = NULL;
-	size_t i;
+	size_t i, n;
 	int rc = 0;
 
 	if (m->n < 2)
@@ -115,9 +122,10 @@ static int matrix_unique(const struct pki_matrix *m)
 		k[i] = (struct pki_row_key){ m->v[i].name, PKI_ROW_LINE(i) };
 	if ((rc = pki_row_dups(PKI_MATRIX_FILE, "principal", k, m->n)) < 0)
 		goto out;
-	for (i = 0; i < m->n; i++)
-		k[i] = (struct pki_row_key){ m->v[i].fpr, PKI_ROW_LINE(i) };
-	rc = pki_row_dups(PKI_MATRIX_FILE, "fingerprint", k, m->n);
+	for (i = n = 0; i < m->n; i++)
+		if (m->v[i].fpr[0] != '\0')	/* keyless rows share no key */
+			k[n++] = (struct pki_row_key){ m->v[i].fpr, PKI_ROW_LINE(i) };
+	rc = pki_row_dups(PKI_MATRIX_FILE, "fingerprint", k, n);
 out:
 	free(k);
 	return rc;
@@ -232,6 +240,8 @@ struct pki_principal *pki_matrix_find_fpr(const struct pki_matrix *m, const char
 {
 	size_t i;
 
+	if (fpr[0] == '\0')
+		return NULL;	/* no key is nobody's */
 	for (i = 0; i < m->n; i++)
 		if (strcasecmp(m->v[i].fpr, fpr) == 0)
 			return &m->v[i];

@@ -171,7 +171,8 @@ int pki_policy_initial_list(const struct pki_matrix *m, const char *originator,
 	for (i = 0; i < m->n; i++) {
 		const struct pki_principal *p = &m->v[i];
 
-		if (!pki_principal_valid(p, at) || p->clearance < level ||
+		/* A principal without a key receives no encrypted file (24). */
+		if (!pki_principal_valid(p, at) || p->clearance < level || p->fpr[0] == '\0' ||
 		    !initially(p, originator, level, safety))
 			continue;
 		if ((rc = pki_names_add(out, p->name)) < 0)
@@ -217,7 +218,8 @@ int pki_policy_reclassified_list(const struct pki_matrix *m, const struct pki_pr
 		return rc;
 	for (i = 0; i < ncurrent; i++) {
 		r = pki_matrix_find(m, current[i]);
-		if (r == NULL || !pki_principal_valid(r, at) || r->clearance < level)
+		if (r == NULL || !pki_principal_valid(r, at) || r->clearance < level ||
+		    r->fpr[0] == '\0')
 			continue;
 		if ((rc = pki_names_add(out, r->name)) < 0)
 			return rc;

@@ -53,7 +53,10 @@ static int check_recipient(const struct pki_share_ctx *c)
 		return pki_error(PKI_EPOLICY, "'%s' is not a valid principal at %s "
 				 "(policy 11.3.3)", r->name, when);
 	}
-	if (!c->recipient_key)
+	if (!c->recipient_key && !given(c->medium) && r->fpr[0] == '\0')
+		return pki_error(PKI_EPOLICY, "'%s' has no key: it receives only on paper, orally "
+				 "or on a display (--medium, policy 9.8, 24)", r->name);
+	if (!c->recipient_key && !given(c->medium))
 		return pki_error(PKI_EPOLICY, "'%s' has no key in the repository (policy 9.8)",
 				 r->name);
 	if (r->clearance < c->product->level)
@@ -200,11 +203,21 @@ int pki_policy_may_share(const char **authority, const struct pki_share_ctx *c)
 	if (!outside && c->product->safety && c->recipient->role == PKI_ROLE_UNDSS)
 		auth = "undss-rule";
 	else if ((rc = share_authority(&auth, c, outside)) < 0 ||
-		 (rc = outside ? check_references(c) : check_need_to_know(c)) < 0)
+		 (rc = outside ? check_references(c) : check_need_to_know(c)) < 0 ||
+		 (outside && (rc = pki_policy_share_arrangements(c)) < 0))
 		return rc;
 	if (authority != NULL)
 		*authority = auth;
 	return 0;
+}
+
+int pki_policy_medium(const char *medium)
+{
+	if (!given(medium) || strcmp(medium, "paper") == 0 || strcmp(medium, "oral") == 0 ||
+	    strcmp(medium, "display") == 0)
+		return 0;
+	return pki_error(PKI_EUSAGE, "invalid medium '%.32s' (expected paper, oral or display)",
+			 medium);
 }
 
 /* Who stays on a distribution list while valid. */

@@ -88,6 +88,11 @@ int pki_policy_role_fits(const struct pki_principal *p)
 	case PKI_ROLE_AUDITOR:
 		break;
 	}
+	/* Those on every list by role are encrypted to (10.7, 12.6.9, 11.5.1). */
+	if (p->fpr[0] == '\0' && (p->role == PKI_ROLE_HOM || p->role == PKI_ROLE_CHAIR ||
+				  p->role == PKI_ROLE_ARCHIVES))
+		return pki_error(PKI_EUSAGE, "a %s principal is on every distribution list: it "
+				 "needs a key (policy 10.7, 12.6.9, 11.5.1)", pki_role_name(p->role));
 	return 0;
 }
 
@@ -347,6 +352,9 @@ int pki_policy_may_succeed(const struct pki_principal *actor, const char *new_na
 	if (nw->type != PKI_TYPE_MISSION)
 		return pki_error(PKI_EPOLICY, "'%s' is outside the mission: a successor in "
 				 "function is of the mission (policy 19, 9.8)", nw->name);
+	if (nw->fpr[0] == '\0')
+		return pki_error(PKI_EPOLICY, "'%s' has no key: a successor joins its "
+				 "predecessor's distribution lists (policy 19, 24)", nw->name);
 	return 0;
 }
 

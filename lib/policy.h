@@ -8,8 +8,9 @@
  * No I/O: everything a rule needs is passed in, so that pki-audit can
  * judge a past action with the matrix and delegations of its time.
  *
- * The rule book is five files: policy.c (the matrix, the delegations,
- * succession), policy-share.c (dissemination, narrowing),
+ * The rule book is six files: policy.c (the matrix, the delegations,
+ * succession), policy-share.c (dissemination, narrowing, media),
+ * policy-arrange.c (the register of written arrangements),
  * policy-classify.c (a product's filing, classification, transfer and
  * label), policy-relabel.c (areas, and the correction of a label) and
  * policy-ir.c (direction: requirements); each section below names its file.
@@ -150,6 +151,11 @@ struct pki_share_ctx {
 	const char *authority;			/* --authority: a delegation ID */
 	const char *justification;		/* -j */
 	const char *hrddp, *arrangement, *consent;
+	/* arrangements.csv of the time; NULL while there is none: then the
+	 * three references above are free text, judged given or not, as
+	 * before the register existed (pki-share(1)). */
+	const struct pki_arrangements *arrangements;
+	const char *medium;			/* --medium; NULL or "": an encrypted file */
 };
 
 /* Is p outside the mission (un, non-un, security-force)? */
@@ -162,8 +168,9 @@ int pki_policy_channel(const struct pki_principal *recipient, bool export);
 
 /*
  * May the actor give the recipient the product (pki-share(1))?
- *   1. the recipient is a valid principal with a key, cleared to the level
- *      (policy 9.8, 11.3.3);
+ *   1. the recipient is a valid principal with a key (but for a
+ *      dissemination on another medium), cleared to the level (policy 9.8,
+ *      11.3.3, 24);
  *   2. inside the mission: a safety product always reaches a undss
  *      principal (11.3.2); otherwise the actor is the originator, the hom,
  *      or holds a valid disseminate delegation from the originator
@@ -174,7 +181,9 @@ int pki_policy_channel(const struct pki_principal *recipient, bool export);
  *      delegation granted by a hom (11.4.1), with a justification (11.4.3),
  *      an HRDDP risk assessment for a security force (11.4.4), a written
  *      arrangement for non-un and security-force recipients (11.4.3), and
- *      the originator's consent for an originator-control product (11.4.3).
+ *      the originator's consent for an originator-control product (11.4.3);
+ *      with a register of arrangements (c->arrangements), each reference
+ *      names a row of it that holds (pki_policy_share_arrangements).
  * On success *authority (when not NULL) is what the registry records:
  * "originator", "hom", "undss-rule", or the delegation's ID (borrowed from
  * c->delegations).  A given --authority must itself hold, and is recorded.
@@ -192,6 +201,41 @@ int pki_policy_may_share(const char **authority, const struct pki_share_ctx *c);
  * for the originator (pki_policy_stands_for).
  */
 int pki_policy_may_revoke(const char **authority, const struct pki_share_ctx *c);
+
+/* The media of a dissemination that is not an encrypted file (policy
+ * 11.3.3 "all instances", 24): paper, oral, display.  NULL or "": none,
+ * 0; anything else -PKI_EUSAGE. */
+int pki_policy_medium(const char *medium);
+
+/* --- arrangements (policy-arrange.c; pki-matrix(1) arrange, unarrange) --- */
+
+struct pki_arrangement;
+struct pki_arrangements;
+
+/* Only hom and chair keep the register of arrangements, as they keep the
+ * matrix (policy 11.4.3, 11.4.4, 12.6.10, 12.10). */
+int pki_policy_may_arrange(const struct pki_principal *actor);
+
+/* A row as recorded: its partner names a principal of m or the entity of
+ * one (valid or not: the arrangement may outlive a row), so that a share
+ * can be matched to it (policy 11.4.3). */
+int pki_policy_arrangement_ok(const struct pki_arrangement *x, const struct pki_matrix *m);
+
+/* A row edited from old into nw: only its end, moved earlier (pki-matrix
+ * unarrange); the instrument, partner, kind, start and review stay as
+ * written (policy 11.4.3, 12.10). */
+int pki_policy_arrangement_edit(const struct pki_arrangement *old,
+				const struct pki_arrangement *nw);
+
+/*
+ * The references a share outside the mission gives name rows of
+ * c->arrangements that hold at c->at: --arrangement an orcon row (policy
+ * 11.4.3), --hrddp an hrddp row not past its review_due (11.4.4),
+ * --consent a consent row (11.4.3); each with the recipient, or the
+ * recipient's entity, as partner, and valid.  c->arrangements NULL: no
+ * register, nothing to check.
+ */
+int pki_policy_share_arrangements(const struct pki_share_ctx *c);
 
 /* --- narrowing a principal (policy-share.c; pki-matrix(1) add on an existing one) --- */
 
@@ -256,7 +300,7 @@ bool pki_policy_stands_for(const struct pki_delegations *d, const char *originat
  * May the actor name nw (as given: new_name; NULL when no such principal)
  * successor in function of a principal (pki-matrix(1) succeed)?  The
  * actor keeps the matrix (hom or chair, policy 12.10); nw is a principal
- * of the mission valid at `at` (policy 19).
+ * of the mission valid at `at`, with a key: it joins lists (policy 19, 24).
  */
 int pki_policy_may_succeed(const struct pki_principal *actor, const char *new_name,
 			   const struct pki_principal *nw, time_t at);
@@ -310,8 +354,9 @@ int pki_policy_criterion(enum pki_level level, char criterion);
  * the originator, every valid hom and chair, the archives principal(s);
  * for an unclassified product every valid mission principal; for a
  * safety product the undss principal(s) -- refused when there is none
- * (policy 11.3.2).  Only principals valid at `at` and cleared to the
- * level are on it.  Names are borrowed from m; out is added to.
+ * (policy 11.3.2).  Only principals valid at `at`, cleared to the level
+ * and with a key are on it: one without a key receives only on another
+ * medium (policy 24).  Names are borrowed from m; out is added to.
  */
 int pki_policy_initial_list(const struct pki_matrix *m, const char *originator,
 			    enum pki_level level, bool safety, time_t at,
@@ -330,7 +375,7 @@ int pki_policy_may_reclassify(const struct pki_delegations *d, const struct pki_
 
 /*
  * The list a new level implies: the initial list for that level, with
- * every current recipient still valid and cleared to it.
+ * every current recipient still valid, with a key and cleared to it.
  */
 int pki_policy_reclassified_list(const struct pki_matrix *m, const struct pki_product *p,
 				 char *const *current, size_t ncurrent, enum pki_level level,

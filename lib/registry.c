@@ -20,8 +20,71 @@
 
 const char *const pki_registry_header[PKI_REGISTRY_NCOLS] = {
 	"event", "time", "action", "product", "level", "actor", "recipient",
-	"authority", "justification", "hrddp", "arrangement", "reference",
+	"authority", "justification", "hrddp", "arrangement", "reference", "medium",
 };
+
+/* A shard's first line, as written before the medium column. */
+static bool header_v1(const char *data, size_t len)
+{
+	struct pki_buf h = PKI_BUF_INIT;
+	size_t n = 0;
+	bool same;
+
+	while (n < len && data[n] != '\n')
+		n++;
+	if (pki_csv_row(&h, pki_registry_header, PKI_REGISTRY_NCOLS_V1) < 0)
+		return false;
+	/* The header as pki writes it, or as a hand wrote it: compare fields. */
+	same = h.len >= 2 && n + 1 == h.len && memcmp(data, h.ptr, n) == 0;
+	if (!same) {
+		struct pki_table *t = NULL;
+
+		same = pki_table_parse(&t, "registry", data, n < len ? n + 1 : len,
+				       pki_registry_header, PKI_REGISTRY_NCOLS_V1) == 0;
+		pki_table_free(t);
+		pki_error_clear();
+	}
+	pki_buf_release(&h);
+	return same;
+}
+
+/* A table of the old width given an empty medium on every row. */
+static int widen(struct pki_table *t)
+{
+	static char empty[] = "";
+	char **cells;
+	size_t r, k;
+
+	if ((cells = calloc(t->nrows * PKI_REGISTRY_NCOLS + 1, sizeof(*cells))) == NULL)
+		return pki_error(PKI_EINTERNAL, "registry: out of memory");
+	for (r = 0; r < t->nrows; r++) {
+		for (k = 0; k < PKI_REGISTRY_NCOLS_V1; k++)
+			cells[r * PKI_REGISTRY_NCOLS + k] = t->cells[r * t->ncols + k];
+		cells[r * PKI_REGISTRY_NCOLS + PKI_COL_MEDIUM] = empty;
+	}
+	free(t->cells);
+	t->cells = cells;
+	t->ncols = PKI_REGISTRY_NCOLS;
+	return 0;
+}
+
+int pki_registry_parse(struct pki_table **out, const char *path, const char *data, size_t len,
+		       bool *v1)
+{
+	bool old = len > 0 && header_v1(data, len);
+	int rc;
+
+	if (v1 != NULL)
+		*v1 = old;
+	if ((rc = pki_table_parse(out, path, data, len, pki_registry_header,
+				  old ? PKI_REGISTRY_NCOLS_V1 : PKI_REGISTRY_NCOLS)) < 0 || !old)
+		return rc;
+	if ((rc = widen(*out)) < 0) {
+		pki_table_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
 
 int pki_event_id(char out[PKI_EVENT_LEN])
 {
@@ -55,8 +118,9 @@ void pki_registry_shard(time_t when, char out[32])
 
 /* --- appending --- */
 
-/* One row with its event and time filled, every field checked. */
-static int add_row(struct pki_buf *out, const struct pki_row *row, const char *now)
+/* One row with its event and time filled, every field checked; ncols
+ * wide (a shard of the old width gets rows of its width). */
+static int add_row(struct pki_buf *out, const struct pki_row *row, const char *now, size_t ncols)
 {
 	const char *f[PKI_REGISTRY_NCOLS];
 	char event[PKI_EVENT_LEN];
@@ -75,19 +139,58 @@ static int add_row(struct pki_buf *out, const struct pki_row *row, const char *n
 	}
 	if (row->f[PKI_COL_TIME] == NULL)
 		f[PKI_COL_TIME] = now;
-	return pki_csv_row(out, f, PKI_REGISTRY_NCOLS);
+	return pki_csv_row(out, f, ncols);
 }
 
 /* Rows are not appended to a shard that does not parse: they would bury
  * the damage (a broken quote would swallow them) instead of refusing it. */
-static int shard_check(const char *path, const struct pki_buf *shard)
+static int shard_check(const char *path, const struct pki_buf *shard, bool *v1)
 {
 	struct pki_table *tb = NULL;
 	int rc;
 
-	rc = pki_table_parse(&tb, path, shard->ptr, shard->len, pki_registry_header,
-			     PKI_REGISTRY_NCOLS);
+	rc = pki_registry_parse(&tb, path, shard->ptr, shard->len, v1);
 	pki_table_free(tb);
+	return rc;
+}
+
+/*
+ * A shard of the old width takes a row with a medium only once it has the
+ * column: its header gains "medium" and each of its rows an empty field
+ * (every record is one line, csv.c).  Each row reads as it did: the audit
+ * compares rows by their fields.  Otherwise the shard keeps its width, so
+ * that clones of older pki that append to it still merge as a union.
+ */
+static int upgrade(struct pki_buf *shard)
+{
+	struct pki_buf nw = PKI_BUF_INIT;
+	const char *p = shard->ptr, *end = shard->ptr + shard->len, *nl;
+	size_t n;
+	int rc;
+
+	if ((rc = pki_csv_row(&nw, pki_registry_header, PKI_REGISTRY_NCOLS)) < 0)
+		goto out;
+	if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+		p = end;
+	else
+		p = nl + 1;
+	for (; p < end && rc == 0; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end - 1;	/* shard_check: the last line ends */
+		n = (size_t)(nl - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if ((rc = pki_buf_add(&nw, p, n)) < 0 || (rc = pki_buf_add(&nw, ",", 1)) < 0 ||
+		    (rc = pki_buf_add(&nw, p + n, (size_t)(nl - p) + 1 - n)) < 0)
+			break;
+	}
+	if (rc == 0) {
+		pki_buf_release(shard);
+		*shard = nw;
+		memset(&nw, 0, sizeof(nw));
+	}
+out:
+	pki_buf_release(&nw);
 	return rc;
 }
 
@@ -95,16 +198,19 @@ int pki_registry_append(struct pki_txn *t, time_t when, struct pki_row *rows, si
 {
 	struct pki_buf shard = PKI_BUF_INIT;
 	char path[32], now[PKI_TIME_LEN];
-	size_t i, head;
+	size_t i, head, ncols = PKI_REGISTRY_NCOLS;
+	bool v1 = false, medium = false;
 	int rc;
 
 	pki_registry_shard(when, path);
 	pki_time_format(when, now);
+	for (i = 0; i < n; i++)
+		medium |= rows[i].f[PKI_COL_MEDIUM] != NULL && rows[i].f[PKI_COL_MEDIUM][0] != '\0';
 	rc = pki_txn_read(t, path, PKI_SHARD_MAX, &shard);
 	if (rc == -PKI_ENOINPUT) {
 		pki_buf_reset(&shard);
 		rc = pki_csv_row(&shard, pki_registry_header, PKI_REGISTRY_NCOLS);
-	} else if (rc == 0 && (rc = shard_check(path, &shard)) == 0 &&
+	} else if (rc == 0 && (rc = shard_check(path, &shard, &v1)) == 0 &&
 		   shard.len > 0 && shard.ptr[shard.len - 1] != '\n') {
 		/* Someone's editor dropped the last line break: put back the
 		 * one the file's header ends with (CRLF in old shards). */
@@ -112,8 +218,12 @@ int pki_registry_append(struct pki_txn *t, time_t when, struct pki_row *rows, si
 		rc = head > 0 && head < shard.len && shard.ptr[head - 1] == '\r' ?
 		     pki_buf_add(&shard, "\r\n", 2) : pki_buf_add(&shard, "\n", 1);
 	}
+	if (rc == 0 && v1 && medium)
+		rc = upgrade(&shard);
+	else if (v1)
+		ncols = PKI_REGISTRY_NCOLS_V1;
 	for (i = 0; i < n && rc == 0; i++)
-		rc = add_row(&shard, &rows[i], now);
+		rc = add_row(&shard, &rows[i], now, ncols);
 	if (rc == 0)
 		rc = pki_txn_put(t, path, shard.ptr, shard.len);
 	pki_buf_release(&shard);
@@ -222,8 +332,7 @@ static int scan_shard(struct pki_repo *r, const struct pki_registry_filter *f,
 
 	if ((rc = pki_buf_printf(&path, PKI_REGISTRY_DIR "/%s", name)) == 0 &&
 	    (rc = pki_repo_read(r, path.ptr, PKI_SHARD_MAX, &data)) == 0 &&
-	    (rc = pki_table_parse(&tb, path.ptr, data.ptr, data.len, pki_registry_header,
-				  PKI_REGISTRY_NCOLS)) == 0)
+	    (rc = pki_registry_parse(&tb, path.ptr, data.ptr, data.len, NULL)) == 0)
 		rc = scan_table(f, path.ptr, tb, fn, arg);
 	pki_table_free(tb);
 	pki_buf_release(&data);

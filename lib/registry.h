@@ -12,11 +12,14 @@
  * receipt of a transfer, one per product) and dispose rows (a material
  * destroyed, its reference the certificate) leave it empty.  So the
  * registry alone implies each
- * product's distribution list (audit check 4).
+ * product's distribution list (audit check 4).  A share or an export
+ * with a medium (paper, oral, display) was no encrypted file: its
+ * recipient was briefed or handed a copy, and joins no list.
  */
 #ifndef PKI_REGISTRY_H
 #define PKI_REGISTRY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 #include "buf.h"
@@ -25,13 +28,15 @@
 struct pki_txn;
 struct pki_repo;
 
-#define PKI_REGISTRY_NCOLS 12
+#define PKI_REGISTRY_NCOLS 13
 extern const char *const pki_registry_header[PKI_REGISTRY_NCOLS];
+/* Shards written before the medium column: its first twelve columns. */
+#define PKI_REGISTRY_NCOLS_V1 12
 
 enum pki_registry_col {
 	PKI_COL_EVENT, PKI_COL_TIME, PKI_COL_ACTION, PKI_COL_PRODUCT, PKI_COL_LEVEL,
 	PKI_COL_ACTOR, PKI_COL_RECIPIENT, PKI_COL_AUTHORITY, PKI_COL_JUSTIFICATION,
-	PKI_COL_HRDDP, PKI_COL_ARRANGEMENT, PKI_COL_REFERENCE,
+	PKI_COL_HRDDP, PKI_COL_ARRANGEMENT, PKI_COL_REFERENCE, PKI_COL_MEDIUM,
 };
 
 /* One row; NULL fields are written empty.  event and time are filled by
@@ -65,6 +70,15 @@ struct pki_registry_filter {
 	time_t since;		/* time >= since */
 	time_t until;		/* time < until */
 };
+
+/*
+ * Parse a shard: with the header of today, or with the old one (the
+ * first twelve columns, *v1 true when not NULL), whose rows then read
+ * with an empty medium.  Errors as pki_table_parse's.
+ */
+struct pki_table;
+int pki_registry_parse(struct pki_table **out, const char *path, const char *data, size_t len,
+		       bool *v1);
 
 /* Called with the PKI_REGISTRY_NCOLS fields of each row; non-zero stops. */
 typedef int (*pki_registry_fn)(void *arg, const char *const *fields);

@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "export.h"
+#include "matrix-arrange.h"
 #include "paths.h"
 #include "policy.h"
 #include "product.h"
@@ -19,15 +20,17 @@
 struct share {
 	const struct pki_share_req *g;
 	struct pki_export_out out;
+	const struct pki_arrangements *arr;	/* NULL: no arrangements.csv */
 };
 
 /* --- judging --- */
 
 /* What a rule judges a recipient on, as of the transaction and `at`. */
-static void context(struct pki_share_ctx *c, const struct pki_share_req *g, struct pki_txn *t,
+static void context(struct pki_share_ctx *c, const struct share *sh, struct pki_txn *t,
 		    const struct pki_state *st, const struct pki_product *p, const char *name,
 		    time_t at)
 {
+	const struct pki_share_req *g = sh->g;
 	char keypath[PKI_KEY_PATH_MAX];
 
 	memset(c, 0, sizeof(*c));
@@ -47,6 +50,8 @@ static void context(struct pki_share_ctx *c, const struct pki_share_req *g, stru
 	c->hrddp = g->hrddp;
 	c->arrangement = g->arrangement;
 	c->consent = g->consent;
+	c->arrangements = sh->arr;
+	c->medium = g->medium;
 }
 
 static bool on_list(const struct pki_label *l, const char *name)
@@ -63,20 +68,29 @@ static bool on_list(const struct pki_label *l, const char *name)
  * Inside or outside the mission: every recipient on one side.  Unknown
  * recipients are judged (and refused) first, by the rule that names them.
  */
-static int which_side(bool *outside, const struct pki_share_req *g, struct pki_txn *t,
+static int which_side(bool *outside, const struct share *sh, struct pki_txn *t,
 		      const struct pki_state *st, const struct pki_product *p, time_t now)
 {
+	const struct pki_share_req *g = sh->g;
 	struct pki_share_ctx c;
 	size_t i, nout = 0;
 	int rc;
 
 	for (i = 0; i < g->n; i++) {
-		context(&c, g, t, st, p, g->names[i], now);
+		context(&c, sh, t, st, p, g->names[i], now);
 		if (c.recipient == NULL && (rc = pki_policy_may_share(NULL, &c)) < 0)
 			return rc;
 		nout += pki_policy_outside(c.recipient);
 	}
 	*outside = nout > 0;
+	/* Another medium hands no copy over: each recipient gets its own row,
+	 * a share inside the mission, an export outside it. */
+	if (g->medium != NULL) {
+		if (nout == 0 && (g->hrddp || g->arrangement || g->consent))
+			return pki_error(PKI_EUSAGE, "--hrddp, --arrangement and --consent go with "
+					 "a dissemination outside the mission");
+		return 0;
+	}
 	if (nout > 0 && nout < g->n)
 		return pki_error(PKI_EUSAGE, "recipients inside and outside the mission: "
 				 "share with each side in its own call");
@@ -89,9 +103,10 @@ static int which_side(bool *outside, const struct pki_share_req *g, struct pki_t
 }
 
 /* Judge every recipient before anything changes: all are allowed or none. */
-static int judge_all(const char **auth, const struct pki_share_req *g, struct pki_txn *t,
+static int judge_all(const char **auth, const struct share *sh, struct pki_txn *t,
 		     const struct pki_state *st, const struct pki_label *l, time_t now)
 {
+	const struct pki_share_req *g = sh->g;
 	struct pki_share_ctx c;
 	struct pki_product p;
 	size_t i;
@@ -99,7 +114,7 @@ static int judge_all(const char **auth, const struct pki_share_req *g, struct pk
 
 	pki_product_of_label(l, &p);
 	for (i = 0; i < g->n; i++) {
-		context(&c, g, t, st, &p, g->names[i], now);
+		context(&c, sh, t, st, &p, g->names[i], now);
 		if (g->revoke) {
 			if (!on_list(l, g->names[i]))
 				return pki_error(PKI_EDATA, "'%s' is not on the distribution list "
@@ -107,7 +122,8 @@ static int judge_all(const char **auth, const struct pki_share_req *g, struct pk
 			rc = pki_policy_may_revoke(&auth[i], &c);
 		} else {
 			rc = pki_policy_may_share(&auth[i], &c);
-			if (rc == 0 && !pki_policy_outside(c.recipient) && on_list(l, g->names[i]))
+			if (rc == 0 && g->medium == NULL && !pki_policy_outside(c.recipient) &&
+			    on_list(l, g->names[i]))
 				rc = pki_error(PKI_EDATA, "'%s' already receives %s", g->names[i], l->id);
 		}
 		if (rc < 0)
@@ -129,7 +145,12 @@ static int record(struct pki_txn *t, const struct pki_share_req *g, const struct
 	for (i = 0; i < g->n; i++) {
 		struct pki_row *r = &rows[i];
 
+		/* On another medium the side of each recipient says which. */
+		if (g->medium != NULL)
+			action = pki_policy_outside(pki_matrix_find(&st->matrix, g->names[i])) ?
+				 PKI_ACTION_EXPORT : PKI_ACTION_SHARE;
 		r->f[PKI_COL_ACTION] = pki_action_name(action);
+		r->f[PKI_COL_MEDIUM] = g->medium;
 		r->f[PKI_COL_PRODUCT] = l->id;
 		r->f[PKI_COL_LEVEL] = pki_level_name(l->level);
 		r->f[PKI_COL_ACTOR] = st->actor->name;
@@ -167,7 +188,8 @@ static int message(struct pki_buf *msg, struct pki_session *s, const struct pki_
 	for (i = 0; i < g->n; i++)
 		if ((rc = pki_msg_trailer(msg, "Pki-Recipient", g->names[i])) < 0)
 			return rc;
-	if ((rc = pki_msg_trailer(msg, "Pki-Copy-Sha256", copy)) < 0)
+	if ((rc = pki_msg_trailer(msg, "Pki-Copy-Sha256", copy)) < 0 ||
+	    (g->medium != NULL && (rc = pki_msg_trailer(msg, "Pki-Medium", g->medium)) < 0))
 		return rc;
 	return pki_msg_trailer(msg, "Pki-Actor", st->actor->name);
 }
@@ -197,14 +219,15 @@ static int new_list(struct pki_names *list, const struct pki_label *l,
 }
 
 static int build_list(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
-		      struct pki_buf *msg, const struct pki_share_req *g, struct pki_label *l)
+		      struct pki_buf *msg, const struct share *sh, struct pki_label *l)
 {
+	const struct pki_share_req *g = sh->g;
 	const char *auth[PKI_SHARE_RECIPIENTS_MAX];
 	struct pki_names list = { 0 };
 	enum pki_action action = g->revoke ? PKI_ACTION_REVOKE : PKI_ACTION_SHARE;
 	int rc;
 
-	if ((rc = judge_all(auth, g, t, st, l, s->now)) < 0 ||
+	if ((rc = judge_all(auth, sh, t, st, l, s->now)) < 0 ||
 	    (rc = new_list(&list, l, g)) < 0)
 		goto out;
 	/* The registry rows and the message name the recipients as given,
@@ -228,7 +251,7 @@ static int build_export(struct pki_session *s, struct pki_txn *t, struct pki_sta
 	const char *auth[1];
 	int rc;
 
-	if ((rc = judge_all(auth, g, t, st, l, s->now)) < 0)
+	if ((rc = judge_all(auth, sh, t, st, l, s->now)) < 0)
 		return rc;
 	/* A retried change records the copy the first try made. */
 	r = pki_matrix_find(&st->matrix, g->names[0]);
@@ -240,28 +263,53 @@ static int build_export(struct pki_session *s, struct pki_txn *t, struct pki_sta
 	return message(msg, s, g, st, PKI_ACTION_EXPORT, sh->out.sha256);
 }
 
+/* --- on another medium --- */
+
+/* The rows alone: the product, its label and its list stay as they are. */
+static int build_medium(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
+			struct pki_buf *msg, const struct share *sh, struct pki_label *l)
+{
+	const char *auth[PKI_SHARE_RECIPIENTS_MAX];
+	int rc;
+
+	if ((rc = judge_all(auth, sh, t, st, l, s->now)) < 0 ||
+	    (rc = record(t, sh->g, st, l, auth, PKI_ACTION_SHARE, s->now)) < 0)
+		return rc;
+	return message(msg, s, sh->g, st, PKI_ACTION_SHARE, NULL);
+}
+
 static int build(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
 		 struct pki_buf *msg, void *arg)
 {
 	struct share *sh = arg;
 	const struct pki_share_req *g = sh->g;
+	struct pki_arrangements arr = { 0 };
 	struct pki_label l;
 	struct pki_product p;
-	bool outside = false;
+	bool outside = false, present;
 	int rc;
 
 	if ((rc = pki_state_need_actor(st, s->key.fpr)) < 0 ||
-	    (rc = pki_product_label(t, g->id, &l)) < 0)
-		return rc;
+	    (rc = pki_arrangements_load(t, &arr, &present)) < 0)
+		goto done;
+	/* Free-text references while the register does not exist yet. */
+	sh->arr = present ? &arr : NULL;
+	if ((rc = pki_product_label(t, g->id, &l)) < 0)
+		goto done;
 	pki_product_of_label(&l, &p);
-	if (!g->revoke && (rc = which_side(&outside, g, t, st, &p, s->now)) < 0)
+	if (!g->revoke && (rc = which_side(&outside, sh, t, st, &p, s->now)) < 0)
 		goto out;
-	if (outside)
+	if (g->medium != NULL)
+		rc = build_medium(s, t, st, msg, sh, &l);
+	else if (outside)
 		rc = build_export(s, t, st, msg, sh, &l);
 	else
-		rc = build_list(s, t, st, msg, g, &l);
+		rc = build_list(s, t, st, msg, sh, &l);
 out:
 	pki_label_release(&l);
+done:
+	sh->arr = NULL;
+	pki_arrangements_release(&arr);
 	return rc;
 }
 
@@ -295,8 +343,12 @@ int pki_share_check(const struct pki_share_req *g)
 	    (g->authority && (rc = pki_check_free_text("--authority", g->authority, 64)) < 0) ||
 	    (g->hrddp && (rc = pki_check_free_text("--hrddp", g->hrddp, REF_MAX)) < 0) ||
 	    (g->arrangement && (rc = pki_check_free_text("--arrangement", g->arrangement, REF_MAX)) < 0) ||
-	    (g->consent && (rc = pki_check_free_text("--consent", g->consent, REF_MAX)) < 0))
+	    (g->consent && (rc = pki_check_free_text("--consent", g->consent, REF_MAX)) < 0) ||
+	    (rc = pki_policy_medium(g->medium)) < 0)
 		return rc;
+	if (g->medium != NULL && (g->revoke || g->out || g->label || g->armor))
+		return pki_error(PKI_EUSAGE, "--medium records a dissemination that is not a "
+				 "file: it takes no --revoke, -o, --label or -a");
 	if (g->n > PKI_SHARE_RECIPIENTS_MAX)
 		return pki_error(PKI_EUSAGE, "at most %d recipients in one call",
 				 PKI_SHARE_RECIPIENTS_MAX);

@@ -7,6 +7,10 @@
  * are allowed or none.  One signed commit: the product's new ciphertext
  * and label (or the copy's digest), one registry row per recipient,
  * the trailers an auditor greps.
+ *
+ * On another medium (--medium: a printed copy, a briefing, a screen) the
+ * same rules judge every recipient, the rows record the medium, and
+ * nothing else changes: no re-encryption, no copy, the label as it was.
  */
 #ifndef PKI_SHARE_H
 #define PKI_SHARE_H
@@ -25,6 +29,7 @@ struct pki_share_req {
 	size_t n;
 	const char *j;		/* justification */
 	const char *authority, *hrddp, *arrangement, *consent;
+	const char *medium;	/* --medium: paper, oral, display; NULL: an encrypted file */
 	const char *out;	/* -o FILE; NULL: standard output */
 	const char *label;	/* --label FILE */
 	bool armor, revoke;

@@ -55,7 +55,8 @@ test_expect_success 'pki help: the tools; pki -C DIR: then the tools' '
 test_expect_success 'pki-matrix: subcommands, and the options of each' '
 	cd "$REPO" &&
 	comp pki-matrix "" >actual &&
-	words add remove delegate undelegate rekey succeed list >expect && test_cmp expect actual &&
+	words add remove delegate undelegate arrange unarrange rekey succeed list >expect &&
+	test_cmp expect actual &&
 	comp pki-matrix succeed jmac --k >actual &&
 	words --keep >expect && test_cmp expect actual &&
 	comp pki-matrix list --f >actual &&
@@ -190,6 +191,24 @@ if [ -f "$SRC/cmd/pki-classify.c" ] && [ -f "$SRC/cmd/pki-share.c" ]; then
 		words force-protection >expect && test_cmp expect actual
 	'
 fi
+
+test_expect_success 'arrangements: kinds, partners, IDs; pki-share --medium' '
+	cd "$REPO" &&
+	comp pki-matrix arrange "" >actual &&
+	words orcon hrddp legal consent >expect && test_cmp expect actual &&
+	comp pki-matrix arrange orcon HO >actual &&
+	words HOST >expect && test_cmp expect actual &&
+	comp pki-matrix arrange orcon --r >actual &&
+	words --ref --review >expect && test_cmp expect actual &&
+	arr=$(as hom pki-matrix arrange hrddp FAMA --ref "RA 1") && test_tick &&
+	comp pki-share x fama --hrddp "" >actual &&
+	words "$arr" >expect && test_cmp expect actual &&
+	comp pki-share x fama --arrangement "" >actual && test ! -s actual &&
+	comp pki-matrix unarrange "" >actual &&
+	words "$arr" >expect && test_cmp expect actual &&
+	comp pki-share --medium "" >actual &&
+	words paper oral display >expect && test_cmp expect actual
+'
 
 if [ -f "$SRC/cmd/pki-register.c" ]; then
 	test_expect_success 'pki-register: actions and formats' '

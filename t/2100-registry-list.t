@@ -11,7 +11,7 @@ test_expect_success 'setup: three months of work' '
 test_expect_success 'the whole registry as CSV, with no key, in time order' '
 	list -C "$REPO" >all.csv &&
 	head -1 all.csv >head &&
-	grep -qx "event,time,action,product,level,actor,recipient,authority,justification,hrddp,arrangement,reference" head &&
+	grep -qx "event,time,action,product,level,actor,recipient,authority,justification,hrddp,arrangement,reference,medium" head &&
 	python3 - all.csv <<-\EOF &&
 	import csv, sys
 	rows = list(csv.DictReader(open(sys.argv[1], newline="")))

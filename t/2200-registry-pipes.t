@@ -114,7 +114,7 @@ test_expect_success '--format tsv: the columns of the CSV, by tab, LF-ended' '
 	! grep -q "$(printf "\r")" all.tsv &&
 	! grep -q "\"" all.tsv &&
 	head -1 all.tsv >head &&
-	printf "event\ttime\taction\tproduct\tlevel\tactor\trecipient\tauthority\tjustification\thrddp\tarrangement\treference\n" >expect &&
+	printf "event\ttime\taction\tproduct\tlevel\tactor\trecipient\tauthority\tjustification\thrddp\tarrangement\treference\tmedium\n" >expect &&
 	test_cmp expect head &&
 	python3 - all.csv all.tsv <<-\EOF
 	import csv, sys

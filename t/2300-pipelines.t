@@ -87,7 +87,7 @@ test_expect_success 'sort: --no-header or tail -n +2 keeps the header out of the
 	test_cmp expect sorted &&
 	test "$(wc -l <sorted)" = 8 &&
 	{ head -1 all.csv; tail -n +2 all.csv | sort -r; } >resorted &&
-	head -1 resorted | grep -qx "event,time,action,product,level,actor,recipient,authority,justification,hrddp,arrangement,reference" &&
+	head -1 resorted | grep -qx "event,time,action,product,level,actor,recipient,authority,justification,hrddp,arrangement,reference,medium" &&
 	py resorted "sorted(r[\"event\"] for r in rows) == sorted(r[\"event\"] for r in csv.DictReader(open(\"all.csv\", newline=\"\")))" >ok &&
 	test "$(cat ok)" = True
 '
@@ -106,7 +106,7 @@ test_expect_success 'mlr and Python read every value exactly as typed' '
 	EOF
 	test "$(py all.csv "\"|\".join(r[\"justification\"] for r in rows if r[\"action\"] == \"receive\")")" = \
 		"received from Member State A via PICT" &&
-	test "$(py all.csv "set(len(r) for r in rows)")" = "{12}"
+	test "$(py all.csv "set(len(r) for r in rows)")" = "{13}"
 '
 
 test_expect_success 'the recipient column: lists split, each delivery counted once (pki-register.1)' '
@@ -232,7 +232,7 @@ test_expect_success 'an old shard, committed by hand: CRLF, all quoted, marked' 
 
 test_expect_success 'an old row with a formula mark reads as the value it was written from' '
 	ev=0badc0de-0000-4000-8000-0000000000a1 &&
-	printf "\"%s\",\"%s\",\"export\",\"%s\",\"confidential\",\"hom\",\"hoststate\",\"hom\",\"protection\",\"\",\"'"'"'+ARR/2026\",\"\"\r\n" \
+	printf "\"%s\",\"%s\",\"export\",\"%s\",\"confidential\",\"hom\",\"hoststate\",\"hom\",\"protection\",\"\",\"'"'"'+ARR/2026\",\"\",\"\"\r\n" \
 		"$ev" "$PKI_DATE" "$p1" >>"$REPO/$SHARD" &&
 	git_as hom -C "$REPO" commit -q -S -am "pki-share: export $p1 to hoststate" &&
 	test_tick &&
@@ -251,7 +251,7 @@ test_expect_success 'a new row after old ones: the old bytes stay, the new row i
 	tail -c +"$(($(wc -c <old-bytes) + 1))" "$REPO/$SHARD" >new-row &&
 	test "$(wc -l <new-row)" = 1 &&
 	! grep -q "$(printf "\r")" new-row &&
-	grep -q "^[0-9a-f-]*,2026-[0-9T:-]*Z,revoke,$p1,confidential,jmac,fc,originator,\"Crime pattern, Juba\",,,\$" new-row &&
+	grep -q "^[0-9a-f-]*,2026-[0-9T:-]*Z,revoke,$p1,confidential,jmac,fc,originator,\"Crime pattern, Juba\",,,,\$" new-row &&
 	pki-register -C "$REPO" --action revoke --format tsv --no-header | tail -1 | cut -f 9 >got &&
 	echo "Crime pattern, Juba" >expect &&
 	test_cmp expect got &&

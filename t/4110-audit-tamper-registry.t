@@ -55,7 +55,7 @@ test_expect_success 'a row whose actor is not who signed it (A203)' '
 
 test_expect_success 'a classify row with no product filed (A204, A304)' '
 	tamper &&
-	printf "\"0badc0de-0000-4000-8000-000000000002\",\"%s\",\"classify\",\"UNMISS-JMAC-2026-000099\",\"confidential\",\"jmac\",\"archives;chair;hom;jmac\",\"originator\",\"\",\"\",\"\",\"\"\r\n" "$PKI_DATE" >>"c/$SHARD" &&
+	printf "\"0badc0de-0000-4000-8000-000000000002\",\"%s\",\"classify\",\"UNMISS-JMAC-2026-000099\",\"confidential\",\"jmac\",\"archives;chair;hom;jmac\",\"originator\",\"\",\"\",\"\",\"\",\"\"\r\n" "$PKI_DATE" >>"c/$SHARD" &&
 	git_as jmac -C c commit -q -S -am "classify" &&
 	expect_finding A204 A304 &&
 	grep -q "a classify row for UNMISS-JMAC-2026-000099, but commit .* does not add its ciphertext and label" findings
@@ -76,13 +76,13 @@ test_expect_success 'a row that is no registry row (A206)' '
 	git_as chair -C c commit -q -S -am "note" &&
 	n=$(wc -l <"c/$SHARD") &&
 	expect_finding A206 &&
-	grep -q "^error A206 $SHARD: as of commit $(git -C c rev-parse HEAD): $SHARD: line $n: expected 12 fields, found 2" findings &&
+	grep -q "^error A206 $SHARD: as of commit $(git -C c rev-parse HEAD): $SHARD: line $n: expected 13 fields, found 2" findings &&
 	test "$(grep -c "^error" findings)" = 1
 '
 
 test_expect_success 'a row dated far from its commit is a warning (A207)' '
 	tamper &&
-	printf "\"0badc0de-0000-4000-8000-000000000003\",\"2026-03-01T10:00:00Z\",\"export\",\"%s\",\"unclassified\",\"hom\",\"unct\",\"hom\",\"mandate\",\"\",\"\",\"\"\r\n" "$U" >>"c/$SHARD" &&
+	printf "\"0badc0de-0000-4000-8000-000000000003\",\"2026-03-01T10:00:00Z\",\"export\",\"%s\",\"unclassified\",\"hom\",\"unct\",\"hom\",\"mandate\",\"\",\"\",\"\",\"\"\r\n" "$U" >>"c/$SHARD" &&
 	git_as hom -C c commit -q -S -am "late entry" &&
 	pki-audit -C c >findings &&
 	grep -q "^warning A207 $SHARD:[0-9]*: row 0badc0de-0000-4000-8000-000000000003 says 2026-03-01T10:00:00Z, its commit" findings
@@ -90,7 +90,7 @@ test_expect_success 'a row dated far from its commit is a warning (A207)' '
 
 test_expect_success 'a row filed in another month'"'"'s shard is an error (A209)' '
 	tamper &&
-	printf "\"0badc0de-0000-4000-8000-000000000004\",\"2026-01-05T10:00:00Z\",\"export\",\"%s\",\"unclassified\",\"hom\",\"unct\",\"hom\",\"mandate\",\"\",\"\",\"\"\r\n" "$U" >>"c/$SHARD" &&
+	printf "\"0badc0de-0000-4000-8000-000000000004\",\"2026-01-05T10:00:00Z\",\"export\",\"%s\",\"unclassified\",\"hom\",\"unct\",\"hom\",\"mandate\",\"\",\"\",\"\",\"\"\r\n" "$U" >>"c/$SHARD" &&
 	git_as hom -C c commit -q -S -am "filed in the wrong month" &&
 	expect_finding A209 &&
 	grep -q "^error A209 $SHARD:[0-9]*: row 0badc0de-0000-4000-8000-000000000004 of 2026-01-05T10:00:00Z is filed in $SHARD: a row goes to the shard of its month" findings &&

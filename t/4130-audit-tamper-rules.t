@@ -8,11 +8,12 @@
 
 SHARD=registry/2026-03.csv
 
-# row ACTION PRODUCT LEVEL ACTOR RECIPIENT AUTHORITY JUSTIFICATION HRDDP ARRANGEMENT REFERENCE
+# row ACTION PRODUCT LEVEL ACTOR RECIPIENT AUTHORITY JUSTIFICATION HRDDP ARRANGEMENT REFERENCE [MEDIUM]
 # appends a registry row dated now to the clone's shard.
 row() {
 	printf "\"%s\",\"%s\"" "$(cat /proc/sys/kernel/random/uuid)" "$PKI_DATE" >>"c/$SHARD" &&
 	for _f in "$@"; do printf ",\"%s\"" "$_f" >>"c/$SHARD"; done &&
+	if [ $# -lt 11 ]; then printf ",\"\"" >>"c/$SHARD"; fi &&
 	printf "\r\n" >>"c/$SHARD"
 }
 

@@ -150,7 +150,7 @@ test_expect_success 'a change made through a label that does not parse (A305)' '
 	edit_label "$X" "s|<orcon-waived/>||; s|<originator-control/>||;
 		s|<principal>chair</principal>|<principal>chair</principal><principal>fc</principal>|;
 		s|<binding algorithm=\"sha256\">[0-9a-f]*</binding>|<binding algorithm=\"sha256\">$sum</binding>|" &&
-	printf "\"%s\",\"%s\",\"share\",\"%s\",\"confidential\",\"chair\",\"fc\",\"originator\",\"force protection\",\"\",\"\",\"\"\r\n" \
+	printf "\"%s\",\"%s\",\"share\",\"%s\",\"confidential\",\"chair\",\"fc\",\"originator\",\"force protection\",\"\",\"\",\"\",\"\"\r\n" \
 		"$(cat /proc/sys/kernel/random/uuid)" "$PKI_DATE" "$X" >>c/registry/2026-03.csv &&
 	git_as chair -C c commit -q -S -am "share" &&
 	expect_finding A305 &&

@@ -131,7 +131,7 @@ test_expect_success 'an archive share to a principal who is not the archives (A5
 	as hom pki-share -C c "$A" fc -j "transfer to the UN Archives (policy 11.5.1)" &&
 	sed -i "\$s/,hom,fc,hom,/,hom,fc,custodian,/" "c/$SHARD" &&
 	tail -1 "c/$SHARD" | grep -q ",fc,custodian," &&
-	printf "\"%s\",\"%s\",\"archive\",\"%s\",\"strictly-confidential\",\"hom\",\"archives\",\"hom\",\"transfer to the UN Archives (policy 11.5.1)\",\"\",\"\",\"UNMISS-2026H1\"\r\n" \
+	printf "\"%s\",\"%s\",\"archive\",\"%s\",\"strictly-confidential\",\"hom\",\"archives\",\"hom\",\"transfer to the UN Archives (policy 11.5.1)\",\"\",\"\",\"UNMISS-2026H1\",\"\"\r\n" \
 		"$(cat /proc/sys/kernel/random/uuid)" "$PKI_DATE" "$A" >>"c/$SHARD" &&
 	git_as hom -C c commit -q -S --amend -am "archive by hand" &&
 	expect_finding A501 &&

@@ -26,7 +26,7 @@ test_expect_success 'an archive-ack row written by hand by the Chair (A501)' '
 	r = rows[-1]
 	csv.writer(sys.stdout, quoting=csv.QUOTE_ALL, lineterminator="\n").writerow([
 	    str(uuid.uuid4()), sys.argv[2], "archive-ack", r[3], r[4], "chair", "", "",
-	    "receipt of transfer UNMISS-2026H1 (policy 11.5.1)", "", "", "ACC-9"])
+	    "receipt of transfer UNMISS-2026H1 (policy 11.5.1)", "", "", "ACC-9", ""])
 	EOF
 	cat row &&
 	grep -q "\"archive-ack\",.*\"chair\"" row &&

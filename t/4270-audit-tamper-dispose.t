@@ -24,7 +24,7 @@ forge_dispose() {
 	t, pid, level, actor = sys.argv[1:5]
 	csv.writer(sys.stdout, lineterminator="\n").writerow([
 	    str(uuid.uuid4()), t, "dispose", pid, level, actor, "", "custodian",
-	    "retention ended: material destroyed (policy 12.6.9)", "", "", "DC/FORGED/1"])
+	    "retention ended: material destroyed (policy 12.6.9)", "", "", "DC/FORGED/1", ""])
 	EOF
 	git_as "$1" -C c commit -q -S -am "dispose of $2" &&
 	git -C c verify-commit HEAD 2>/dev/null

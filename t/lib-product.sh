@@ -56,18 +56,18 @@ labels_valid() {
 	done
 }
 
-# shards_read: Python's csv reads every registry shard, 12 columns a row,
-# with the header of pki-files(5).
+# shards_read: Python's csv reads every registry shard, 13 columns a row,
+# with the header of pki-files(5) (medium last).
 shards_read() {
 	python3 - "$REPO"/registry/*.csv <<-'EOF'
 	import csv, sys
-	head = "event,time,action,product,level,actor,recipient,authority,justification,hrddp,arrangement,reference".split(",")
+	head = "event,time,action,product,level,actor,recipient,authority,justification,hrddp,arrangement,reference,medium".split(",")
 	for path in sys.argv[1:]:
 	    with open(path, newline="", encoding="utf-8") as f:
 	        rows = list(csv.reader(f, strict=True))
 	    assert rows[0] == head, (path, rows[0])
 	    for r in rows[1:]:
-	        assert len(r) == 12, (path, r)
+	        assert len(r) == 13, (path, r)
 	EOF
 }
 

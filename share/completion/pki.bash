@@ -11,6 +11,7 @@ _pki_levels="unclassified confidential strictly-confidential"
 _pki_roles="hom chair member undss archives auditor external"
 _pki_types="mission un non-un security-force"
 _pki_powers="share-external disseminate declassify direct"
+_pki_arrangement_kinds="orcon hrddp legal consent"
 _pki_actions="receive classify reclassify share export revoke archive review archive-ack dispose relabel"
 _pki_criteria="a b c d e f g third-party-confidence personal-safety operations-security legal-privilege deliberative commercial other"
 
@@ -41,6 +42,19 @@ _pki_products() {
 # Delegation IDs, from delegations.csv on the branch.
 _pki_delegations() {
 	_pki_git show HEAD:delegations.csv | awk -F, 'NR > 1 { gsub(/"/, "", $1); print $1 }'
+}
+
+# Arrangement IDs, from arrangements.csv on the branch; of KIND when given.
+_pki_arrangements() {
+	_pki_git show HEAD:arrangements.csv |
+		awk -F, -v kind="$1" 'NR > 1 { gsub(/"/, "", $1); gsub(/"/, "", $2);
+			if (kind == "" || $2 == kind) print $1 }'
+}
+
+# The entities named in the access matrix, for an arrangement's partner.
+_pki_entities() {
+	"${_pki_bin:-pki-matrix}" ${_pki_dir:+-C "$_pki_dir"} list 2>/dev/null |
+		awk -F, 'NR > 1 { gsub(/"/, "", $3); print $3 }' | sort -u
 }
 
 # Requirement IDs, from requirements.csv on the branch (open ones with open).
@@ -115,6 +129,9 @@ _pki_values() {
 	--scope) echo '*'; _pki_areas; _pki_products ;;
 	--change|--reviewed|--product|--dispose) _pki_products ;;
 	--authority) _pki_delegations ;;
+	--arrangement) _pki_arrangements orcon ;;
+	--hrddp) _pki_arrangements hrddp ;;
+	--consent) _pki_arrangements consent ;;
 	--owner) _pki_principals ;;
 	--parent|--ir) _pki_requirements open ;;
 	-p) [[ $1 == pki-ir ]] && echo "1 2 3" ;;
@@ -135,7 +152,13 @@ _pki_positional() {
 	case $tool in
 	pki-matrix)
 		if ((n == 0)); then
-			echo "add remove delegate undelegate rekey succeed list"
+			echo "add remove delegate undelegate arrange unarrange rekey succeed list"
+		elif ((n == 1)) && [[ $1 == arrange ]]; then
+			echo "$_pki_arrangement_kinds"
+		elif ((n == 2)) && [[ $1 == arrange ]]; then
+			_pki_principals; _pki_entities
+		elif ((n == 1)) && [[ $1 == unarrange ]]; then
+			_pki_arrangements
 		elif ((n == 1)) && [[ $1 != list && $1 != undelegate ]]; then
 			_pki_principals
 		elif ((n == 2)) && [[ $1 == succeed ]]; then
