@@ -124,8 +124,94 @@ assert sh == [\"fc\", \"police\"], sh
 " "bor/$shard" "$a"
 '
 
+test_expect_success 'a product filed at the site and one at HQ: both kept, IDs apart' '
+	test_tick &&
+	b=$(echo bravo | pki-classify -C bor -l confidential -c c -a poc) &&
+	test_tick &&
+	c=$(echo charlie | pki-classify -C hq -l confidential -c c -a poc) &&
+	test "$b" = UNMISS-JMAC-BOR-2026-000001 &&
+	test "$c" = UNMISS-JMAC-2026-000002 &&
+	pki-sync -C bor && test_tick && pki-sync -C hq &&
+	git -C hq ls-files "products/*/$b.gpg" "products/*/$c.gpg" >both &&
+	test "$(wc -l <both)" = 2 &&
+	test "$(git -C central.git rev-parse main)" = "$(git -C hq rev-parse HEAD)" &&
+	pki-sync -C bor &&
+	test "$(git -C bor rev-parse HEAD)" = "$(git -C hq rev-parse HEAD)"
+'
+
+test_expect_success 'concurrent matrix changes to different principals: both rows kept' '
+	pki-sync -C force &&
+	test_tick &&
+	as hom pki-matrix -C hq add analyst2 --key "$FIXTURES/keys/analyst2.pub.asc" \
+		--entity JMAC --type mission --role member --clearance confidential --areas poc &&
+	test_tick &&
+	as hom pki-matrix -C force add chair2 --key "$FIXTURES/keys/chair2.pub.asc" \
+		--entity CMPIC --type mission --role member --clearance confidential --areas poc &&
+	pki-sync -C hq && test_tick && pki-sync -C force &&
+	pki-matrix -C force list --format csv | cut -d, -f1 | tr -d \" >names &&
+	grep -qx analyst2 names && grep -qx chair2 names &&
+	test -f force/keys/$(fpr analyst2).asc && test -f force/keys/$(fpr chair2).asc &&
+	git -C force verify-commit HEAD &&
+	test "$(git -C force log -1 --format=%GF)" = "$(fpr fc)"
+'
+
+test_expect_success '--no-push merges here and leaves the remote alone' '
+	pki-sync -C hq && pki-sync -C bor &&
+	test_tick &&
+	pki-share -C hq "$c" fc -j "fp" &&
+	test_tick &&
+	as hom pki-share -C force "$b" fc -j "force protection" &&
+	pki-sync -C force &&
+	remote=$(git -C central.git rev-parse main) &&
+	test_tick &&
+	pki-sync -C hq --no-push &&
+	test "$(git -C central.git rev-parse main)" = "$remote" &&
+	test "$(git -C hq rev-list --parents -1 HEAD | wc -w)" = 3 &&
+	pki-sync -C hq &&
+	test "$(git -C central.git rev-parse main)" = "$(git -C hq rev-parse HEAD)"
+'
+
+test_expect_success 'a table row changed differently on both sides: 65, the clone unchanged' '
+	pki-sync -C force && pki-sync -C bor &&
+	test_tick &&
+	as hom pki-matrix -C hq add hom2 --key "$FIXTURES/keys/hom2.pub.asc" \
+		--entity OSRSG --type mission --role member --clearance confidential --areas poc &&
+	test_tick &&
+	as hom pki-matrix -C force add hom2 --key "$FIXTURES/keys/hom2.pub.asc" \
+		--entity OSRSG --type mission --role member --clearance strictly-confidential --areas poc &&
+	pki-sync -C force &&
+	state hq >before &&
+	test_tick &&
+	test_expect_code 65 pki-sync -C hq 2>err &&
+	cat err &&
+	grep -q "hom2" err && test "$(wc -l <err)" = 1 &&
+	state hq >after &&
+	test_cmp before after &&
+	git -C hq reset -q --hard origin/main
+'
+
+test_expect_success 'a product reclassified differently on both sides: 65 naming it, unchanged' '
+	pki-sync -C bor &&
+	test_tick &&
+	pki-classify -C hq --change "$c" -l strictly-confidential -c c &&
+	test_tick &&
+	pki-classify -C bor --change "$c" -l unclassified &&
+	pki-sync -C bor &&
+	state hq >before &&
+	test_tick &&
+	test_expect_code 65 pki-sync -C hq 2>err &&
+	cat err &&
+	grep -q "$c" err && grep -q classification err &&
+	state hq >after &&
+	test_cmp before after &&
+	git -C hq reset -q --hard origin/main
+'
+
 test_expect_success 'every clone audits clean after syncing' '
-	pki-sync -C hq && pki-sync -C force &&
+	pki-sync -C hq && pki-sync -C force && pki-sync -C bor &&
+	test "$(git -C hq rev-parse HEAD)" = "$(git -C force rev-parse HEAD)" &&
+	test "$(git -C hq rev-parse HEAD)" = "$(git -C bor rev-parse HEAD)" &&
+	verify_history hq &&
 	audit_clean hq && audit_clean bor && audit_clean force
 '
 
