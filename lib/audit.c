@@ -44,6 +44,9 @@ static const struct {
 	[PKI_A_KEEPER] = { "A114", "keeper-missing", PKI_SEV_ERROR },
 	[PKI_A_ROLE_TYPE] = { "A115", "role-type", PKI_SEV_ERROR },
 	[PKI_A_DELEGATION_INVALID] = { "A116", "delegation-invalid", PKI_SEV_ERROR },
+	[PKI_A_MERGE_ROWS] = { "A121", "merge-registry", PKI_SEV_ERROR },
+	[PKI_A_MERGE_TABLE] = { "A122", "merge-file", PKI_SEV_ERROR },
+	[PKI_A_MERGE_PRODUCT] = { "A123", "merge-product", PKI_SEV_ERROR },
 	[PKI_A_ROW_REMOVED] = { "A201", "registry-row-removed", PKI_SEV_ERROR },
 	[PKI_A_ROW_CHANGED] = { "A202", "registry-row-changed", PKI_SEV_ERROR },
 	[PKI_A_ROW_ACTOR] = { "A203", "row-actor-not-signer", PKI_SEV_ERROR },
@@ -75,9 +78,6 @@ static const struct {
 	[PKI_A_TRANSFER_OVERDUE] = { "A701", "transfer-overdue", PKI_SEV_WARNING },
 	[PKI_A_REVIEW_OVERDUE] = { "A702", "review-overdue", PKI_SEV_WARNING },
 	[PKI_A_TRANSFER_UNACKED] = { "A703", "transfer-unacknowledged", PKI_SEV_WARNING },
-	[PKI_A_MERGE_ROWS] = { "A121", "merge-registry", PKI_SEV_ERROR },
-	[PKI_A_MERGE_TABLE] = { "A122", "merge-file", PKI_SEV_ERROR },
-	[PKI_A_MERGE_PRODUCT] = { "A123", "merge-product", PKI_SEV_ERROR },
 };
 
 static const char *const severities[PKI_SEV_N] = { "error", "warning", "info" };
