@@ -27,6 +27,7 @@ static const char *const tools[][2] = {
 	{ "share", "disseminate a product inside or outside the mission; revoke" },
 	{ "audit", "check the whole repository against the rules" },
 	{ "archive", "build and record a transfer to the UN Archives" },
+	{ "sync", "bring this clone and another repository together" },
 };
 
 static void help(void)

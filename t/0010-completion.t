@@ -38,14 +38,14 @@ test_expect_success 'the file is plain bash and registers every tool' '
 
 test_expect_success 'pki: the tools' '
 	comp pki "" >actual &&
-	words init matrix classify register share audit archive cat show help -C -h --help --version >expect &&
+	words init matrix classify register share audit archive sync cat show help -C -h --help --version >expect &&
 	test_cmp expect actual &&
 	comp pki ma >actual && words matrix >expect && test_cmp expect actual
 '
 
 test_expect_success 'pki help: the tools; pki -C DIR: then the tools' '
 	comp pki help "" >actual &&
-	words init matrix classify register share audit archive >expect &&
+	words init matrix classify register share audit archive sync >expect &&
 	test_cmp expect actual &&
 	comp pki help sh >actual && words share >expect && test_cmp expect actual &&
 	comp pki help share "" >actual && test ! -s actual &&
@@ -197,6 +197,20 @@ if [ -f "$SRC/cmd/pki-archive.c" ]; then
 		y=$(date -u +%Y) &&
 		comp pki-archive --period "" >actual &&
 		words $((y - 1))H1 $((y - 1))H2 ${y}H1 ${y}H2 >expect && test_cmp expect actual
+	'
+fi
+
+if [ -f "$SRC/cmd/pki-sync.c" ]; then
+	test_expect_success 'pki-sync: the remotes, directories, its options' '
+		cd "$REPO" &&
+		git remote add origin "$TRASH/central.git" &&
+		git remote add disk /media/disk/mission.git &&
+		comp pki-sync "" >actual &&
+		grep -qx origin actual && grep -qx disk actual &&
+		comp pki-sync o >actual && words origin >expect && test_cmp expect actual &&
+		comp pki-sync --n >actual && words --no-push >expect && test_cmp expect actual &&
+		comp pki sync di >actual && words disk >expect && test_cmp expect actual &&
+		comp pki-sync origin "" >actual && test ! -s actual
 	'
 fi
 
