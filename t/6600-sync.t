@@ -207,6 +207,36 @@ test_expect_success 'a product reclassified differently on both sides: 65 naming
 	git -C hq reset -q --hard origin/main
 '
 
+test_expect_success 'a product the syncing key cannot decrypt: 69 naming it, unchanged' '
+	pki-sync -C hq && pki-sync -C bor && pki-sync -C force &&
+	test_tick &&
+	d=$(echo delta | pki-classify -C hq -l confidential -c c -a "poc;crime") &&
+	pki-sync -C hq && pki-sync -C bor && pki-sync -C force &&
+	test_tick &&
+	pki-share -C hq "$d" police -j "crime" &&
+	test_tick &&
+	as hom pki-share -C bor "$d" analyst2 -j "for analysis" &&
+	pki-sync -C bor &&
+	pki-sync -C force "$TRASH/hq" --no-push &&
+	test "$(git -C force rev-parse HEAD)" = "$(git -C hq rev-parse HEAD)" &&
+	state force >before &&
+	test_tick &&
+	GNUPGHOME=$(keyring fc) test_expect_code 69 pki-sync -C force 2>err &&
+	GNUPGHOME=$(keyring fc) gpgconf --kill gpg-agent &&
+	cat err && grep -q "$d" err && grep -q "no secret key here can decrypt" err &&
+	state force >after &&
+	test_cmp before after &&
+	pki-sync -C hq &&
+	test "$(list_in hq "$d")" = "analyst2 archives chair hom jmac police " &&
+	pki-sync -C force
+'
+
+test_expect_success 'a remote that is neither a name nor a repository: 66' '
+	test_expect_code 66 pki-sync -C hq no-such-remote 2>err &&
+	test "$(wc -l <err)" = 1 &&
+	test_expect_code 64 pki-sync -C hq one two 2>err
+'
+
 test_expect_success 'every clone audits clean after syncing' '
 	pki-sync -C hq && pki-sync -C force && pki-sync -C bor &&
 	test "$(git -C hq rev-parse HEAD)" = "$(git -C force rev-parse HEAD)" &&
