@@ -9,8 +9,9 @@
  * registry shard both changed holds the union of both sides' rows (A121);
  * a table both changed, the row-by-row merge (A122, as any other file
  * that is not what it should be); a product both changed, the merged
- * label and the merged distribution list (A123: its ciphertext is new, and
- * the state checks at the tip read its recipients).  A merge that settles
+ * label and the distribution list the merge's registry rows imply (A123:
+ * its ciphertext is new, and the state checks at the tip read its
+ * recipients).  A merge that settles
  * a true conflict one way is a finding too: pki-sync refuses to.
  */
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "error.h"
 #include "label.h"
 #include "paths.h"
+#include "registry.h"
 #include "sync-merge.h"
 #include "table-merge.h"
 
@@ -33,6 +35,8 @@ struct mtree {
 	size_t n[3];
 	char **merged;		/* paths both sides changed, merged right */
 	size_t nmerged;
+	char **products;	/* labels both sides changed, to judge */
+	size_t nproducts;
 };
 
 static const struct pki_delta *find(const struct pki_delta *v, size_t n, const char *path)
@@ -155,13 +159,42 @@ static bool same_list(const struct pki_names *want, char *const *v, size_t n)
 	return true;
 }
 
+/* The merge's registry rows about the products both sides changed. */
+static int load_rows(struct mtree *m, struct pki_list_rows *rows)
+{
+	struct pki_entry *e = NULL;
+	struct pki_buf b = PKI_BUF_INIT, path = PKI_BUF_INIT;
+	size_t n = 0, i;
+	int rc;
+
+	if ((rc = pki_repo_list_at(m->au->repo, m->c->id, PKI_REGISTRY_DIR, &e, &n)) ==
+	    -PKI_ENOINPUT) {
+		pki_error_clear();
+		return 0;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		pki_buf_reset(&path);
+		if (e[i].id[0] == '\0' ||
+		    (rc = pki_buf_printf(&path, "%s/%s", PKI_REGISTRY_DIR, e[i].name)) < 0 ||
+		    (rc = pki_repo_blob(m->au->repo, e[i].id, MERGE_TEXT_MAX, false, &b)) < 0)
+			continue;
+		if (pki_list_rows_add(rows, path.ptr, b.ptr, b.len, m->products, m->nproducts) < 0)
+			pki_error_clear();	/* a shard that does not parse: A2xx */
+	}
+	free(e);
+	pki_buf_release(&path);
+	pki_buf_release(&b);
+	return rc;
+}
+
 /* ids: the label's versions, base, ours, theirs, the merge's. */
-static int judge_label(struct mtree *m, const char *path, const char *ids[4])
+static int judge_label(struct mtree *m, struct pki_list_rows *rows, const char *path,
+		       const char *ids[4])
 {
 	const unsigned rest = PKI_LF_ALL & ~(unsigned)(PKI_LF_DISTRIBUTION | PKI_LF_BINDING);
 	struct pki_label l[4];
 	struct pki_names want = { 0 };
-	bool have[4];
+	bool have[4], any;
 	unsigned conflicts;
 	char pid[PKI_ID_MAX];
 	int rc = 0, k;
@@ -180,8 +213,7 @@ static int judge_label(struct mtree *m, const char *path, const char *ids[4])
 				   pki_label_field_name(conflicts & -conflicts));
 		goto out;
 	}
-	if ((rc = pki_list_merge3(&want, l[0].recipients, l[0].nrecipients, l[1].recipients,
-				  l[1].nrecipients, l[2].recipients, l[2].nrecipients)) < 0)
+	if ((rc = pki_list_implied(&want, rows, pid, &any)) < 0)
 		goto out;
 	if ((pki_label_diff(&l[1], &l[3]) & rest) != 0)
 		rc = pki_audit_add(m->au->a, PKI_A_MERGE_PRODUCT, pid, "merge %s gives the "
@@ -189,9 +221,9 @@ static int judge_label(struct mtree *m, const char *path, const char *ids[4])
 				   m->c->id,
 				   pki_label_field_name((pki_label_diff(&l[1], &l[3]) & rest) &
 							-(pki_label_diff(&l[1], &l[3]) & rest)));
-	else if (!same_list(&want, l[3].recipients, l[3].nrecipients))
+	else if (!any || !same_list(&want, l[3].recipients, l[3].nrecipients))
 		rc = pki_audit_add(m->au->a, PKI_A_MERGE_PRODUCT, pid, "merge %s gives a "
-				   "distribution list its parents' lists do not merge to: a "
+				   "distribution list other than its registry rows imply: a "
 				   "recipient added or dropped (policy 9.8)", m->c->id);
 	else
 		rc = keep_merged(m, path);
@@ -199,6 +231,66 @@ out:
 	pki_names_release(&want);
 	for (k = 0; k < 4; k++)
 		pki_label_release(&l[k]);
+	return rc;
+}
+
+/* A label both sides changed: judged once the registry's rows are read. */
+static int defer_label(struct mtree *m, const char *path)
+{
+	char **grown;
+
+	if ((grown = realloc(m->products, (m->nproducts + 1) * sizeof(*grown))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "history");
+	m->products = grown;
+	if ((grown[m->nproducts] = strdup(path)) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "history");
+	m->nproducts++;
+	return 0;
+}
+
+/* The deferred labels, by the merge's registry. */
+static int judge_labels(struct mtree *m)
+{
+	struct pki_list_rows rows = { 0 };
+	const struct pki_delta *o, *t, *g;
+	const char *ids[4];
+	char pid[PKI_ID_MAX], *path;
+	size_t i;
+	int rc = 0;
+
+	if (m->nproducts == 0)
+		return 0;
+	/* The rows are read for the products' IDs: the paths become IDs. */
+	for (i = 0; i < m->nproducts; i++) {
+		path = m->products[i];
+		if (!pki_merge_product_id(path, pid, sizeof(pid)))
+			pid[0] = '\0';
+		if ((m->products[i] = strdup(pid)) == NULL) {
+			m->products[i] = path;
+			return pki_error_errno(PKI_EINTERNAL, "history");
+		}
+		free(path);
+	}
+	if ((rc = load_rows(m, &rows)) < 0)
+		goto out;
+	for (i = 0; i < m->nproducts && rc == 0; i++) {
+		char xml[PKI_PRODUCT_PATH_MAX];
+
+		if (pki_product_path(m->products[i], "xml", xml) < 0) {
+			pki_error_clear();
+			continue;
+		}
+		o = find(m->d[0], m->n[0], xml);
+		t = find(m->d[1], m->n[1], xml);
+		g = find(m->d[2], m->n[2], xml);
+		ids[0] = o->old_id;
+		ids[1] = o->new_id;
+		ids[2] = t->new_id;
+		ids[3] = g != NULL ? g->new_id : o->old_id;
+		rc = judge_label(m, &rows, xml, ids);
+	}
+out:
+	pki_list_rows_release(&rows);
 	return rc;
 }
 
@@ -229,7 +321,7 @@ static int judge_path(struct mtree *m, const char *path)
 				/* The label judges the product; its ciphertext is new. */
 				if (len > 4 && strcmp(path + len - 4, ".gpg") == 0)
 					return keep_merged(m, path);
-				return judge_label(m, path, ids);
+				return defer_label(m, path);
 			}
 		}
 		return pki_audit_add(m->au->a, PKI_A_MERGE_TABLE, m->c->id, "its parents changed "
@@ -298,7 +390,7 @@ int pki_audit_merge_tree(struct pki_auditor *au, size_t ci)
 			if ((k < 1 || find(m.d[0], m.n[0], m.d[k][i].path) == NULL) &&
 			    (k < 2 || find(m.d[1], m.n[1], m.d[k][i].path) == NULL))
 				rc = judge_path(&m, m.d[k][i].path);
-	if (rc == 0)
+	if (rc == 0 && (rc = judge_labels(&m)) == 0)
 		drop_merged(&m);
 out:
 	for (k = 0; k < 3; k++)
@@ -306,5 +398,8 @@ out:
 	for (i = 0; i < m.nmerged; i++)
 		free(m.merged[i]);
 	free(m.merged);
+	for (i = 0; i < m.nproducts; i++)
+		free(m.products[i]);
+	free(m.products);
 	return rc;
 }

@@ -1,5 +1,5 @@
 /* sync-merge.h: the semantic merge of two clones' changes, as pure
- * functions over lists and labels (tables: table-merge.h).
+ * functions over registry rows and labels (tables: table-merge.h).
  *
  * pki-sync computes a merge with them, and the audit computes it again to
  * judge a merge commit: the same functions, so that what one makes the
@@ -8,19 +8,45 @@
 #ifndef PKI_SYNC_MERGE_H
 #define PKI_SYNC_MERGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "label.h"
 #include "policy.h"
 
 /*
- * The three-way merge of a distribution list: a name on both sides
- * stays, a name one side added since base comes in, a name one side took
- * off since base goes (a share and a revoke do not conflict: each side's
- * change is kept).  out (empty on entry, names borrowed from the lists)
- * holds ours' names in ours' order, then theirs' additions in theirs'.
+ * A product's distribution list as the registry implies it, the one
+ * account of it both sides of a merge share: its rows in time order (then
+ * by shard and line, as pki-audit reads them), a classify, receive,
+ * reclassify or review row giving the whole list, a share adding to it,
+ * a revoke taking off it.  A share on one side and a revoke on the other
+ * are both kept, in the order they were made.
  */
-int pki_list_merge3(struct pki_names *out, char *const *base, size_t nbase,
-		    char *const *ours, size_t nours, char *const *theirs, size_t ntheirs);
+struct pki_list_row {
+	const char *time, *shard;
+	size_t line;
+	const char *product, *action, *recipient;
+};
+
+struct pki_table;
+
+struct pki_list_rows {
+	struct pki_list_row *v;
+	size_t n, cap;
+	/* What the rows point into: the parsed shards, copied strings. */
+	struct pki_table **tables;
+	size_t ntables, captables;
+	char **strs;
+	size_t nstrs, capstrs;
+};
+
+/* Add the rows of one shard (its text as stored) that name one of ids. */
+int pki_list_rows_add(struct pki_list_rows *r, const char *shard, const char *text, size_t len,
+		      char *const *ids, size_t nids);
+void pki_list_rows_release(struct pki_list_rows *r);
+
+/* The list the rows imply for product id (out empty on entry; its names
+ * borrowed from r).  *any: whether a row gives the whole list. */
+int pki_list_implied(struct pki_names *out, struct pki_list_rows *r, const char *id, bool *any);
 
 /*
  * The three-way merge of a product's label, field by field, into ours:
@@ -28,7 +54,7 @@ int pki_list_merge3(struct pki_names *out, char *const *base, size_t nbase,
  * theirs is left with ours' old value: release both after); a field both
  * changed, differently, is a conflict, its PKI_LF_* bit set in the
  * returned mask (0: none).  The distribution list and the binding are
- * left alone: the list is merged by pki_list_merge3, and a merged
+ * left alone: the list is the registry's (pki_list_implied), and a merged
  * product is bound to the ciphertext made for it.
  */
 unsigned pki_label_merge3(struct pki_label *ours, const struct pki_label *base,

@@ -14,6 +14,7 @@
 #include "error.h"
 #include "label.h"
 #include "product.h"
+#include "registry.h"
 #include "progress.h"
 #include "repo.h"
 #include "session.h"
@@ -34,6 +35,7 @@ struct merge {
 	size_t nours, ntheirs;
 	char **products;	/* IDs both sides changed */
 	size_t nproducts;
+	struct pki_list_rows rows;	/* their rows in the merged registry */
 	size_t reencrypted;
 };
 
@@ -197,7 +199,7 @@ static int merge_product(struct merge *m, const struct pki_matrix *matrix, const
 	struct pki_label b, o, t;
 	struct pki_names list = { 0 };
 	char xml[PKI_PRODUCT_PATH_MAX], gpg[PKI_PRODUCT_PATH_MAX];
-	bool hb, ho, ht;
+	bool hb, ho, ht, any;
 	unsigned dbo, dbt, dot, conflicts, taken, bit;
 	int rc;
 
@@ -230,9 +232,12 @@ static int merge_product(struct merge *m, const struct pki_matrix *matrix, const
 		goto out;
 	}
 	taken = dbt & dot;
-	if ((rc = pki_list_merge3(&list, b.recipients, b.nrecipients, o.recipients, o.nrecipients,
-				  t.recipients, t.nrecipients)) < 0)
+	if ((rc = pki_list_implied(&list, &m->rows, id, &any)) < 0)
 		goto out;
+	if (!any) {
+		rc = pki_error(PKI_EDATA, "product %s: no registry row gives its list", id);
+		goto out;
+	}
 	/* One side's product is the merge already: no new ciphertext. */
 	if (taken == 0 && names_are(&list, o.recipients, o.nrecipients)) {
 		rc = take_side(m, m->ours, xml, gpg);
@@ -253,6 +258,31 @@ out:
 	pki_label_release(&t);
 	pki_label_release(&o);
 	pki_label_release(&b);
+	return rc;
+}
+
+/* The rows of the merged registry about the products both sides changed. */
+static int load_rows(struct merge *m)
+{
+	struct pki_buf b = PKI_BUF_INIT, path = PKI_BUF_INIT;
+	char **names = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	if (m->nproducts == 0)
+		return 0;
+	if ((rc = pki_txn_list(m->t, PKI_REGISTRY_DIR, &names, &n)) < 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++) {
+		pki_buf_reset(&path);
+		if ((rc = pki_buf_printf(&path, "%s/%s", PKI_REGISTRY_DIR, names[i])) == 0 &&
+		    (rc = pki_txn_read(m->t, path.ptr, PKI_SHARD_MAX, &b)) == 0)
+			rc = pki_list_rows_add(&m->rows, path.ptr, b.ptr, b.len, m->products,
+					       m->nproducts);
+	}
+	pki_strv_free(names);
+	pki_buf_release(&path);
+	pki_buf_release(&b);
 	return rc;
 }
 
@@ -342,7 +372,7 @@ static int merge_build(struct merge *m)
 		goto out;
 	/* The products are judged by the tables as merged. */
 	if ((rc = pki_state_load(&st, m->t, m->s->key.fpr, m->s->now)) < 0 ||
-	    (rc = pki_state_need_actor(&st, m->s->key.fpr)) < 0)
+	    (rc = pki_state_need_actor(&st, m->s->key.fpr)) < 0 || (rc = load_rows(m)) < 0)
 		goto out;
 	for (i = 0; i < m->nproducts && rc == 0; i++) {
 		pki_progress_report(m->progress, "Merging products", i, m->nproducts);
@@ -373,6 +403,7 @@ static void merge_release(struct merge *m)
 	for (i = 0; i < m->nproducts; i++)
 		free(m->products[i]);
 	free(m->products);
+	pki_list_rows_release(&m->rows);
 }
 
 /* One round's bringing together, under the lock, from the tip. */

@@ -115,30 +115,52 @@ static char *join(const struct pki_names *l)
 	return b.ptr;
 }
 
-static void list_check(const char *name, char **b, size_t nb, char **o, size_t no, char **t,
-		       size_t nt, const char *want)
-{
-	struct pki_names out = { 0 };
-	char *got;
+#define S "event,time,action,product,recipient\n"
 
-	ok(pki_list_merge3(&out, b, nb, o, no, t, nt) == 0, "%s: merged", name);
-	got = join(&out);
+static void list_check(const char *name, const char *march, const char *april,
+		       const char *want)
+{
+	static char p1[] = "P1";
+	char *ids[] = { p1 }, *got;
+	struct pki_list_rows rows = { 0 };
+	struct pki_names out = { 0 };
+	bool any = false;
+
+	ok(pki_list_rows_add(&rows, "registry/2026-04.csv", april, strlen(april), ids, 1) == 0 &&
+	   pki_list_rows_add(&rows, "registry/2026-03.csv", march, strlen(march), ids, 1) == 0 &&
+	   pki_list_implied(&out, &rows, "P1", &any) == 0, "%s: read", name);
+	got = any ? join(&out) : NULL;
 	is_str(got, want, "%s", name);
 	free(got);
 	pki_names_release(&out);
+	pki_list_rows_release(&rows);
 }
 
 static void lists(void)
 {
-	static char hom[] = "hom", jmac[] = "jmac", fc[] = "fc", police[] = "police";
-	char *b[] = { hom, jmac }, *o1[] = { hom, jmac, fc }, *t1[] = { hom, jmac, police },
-	     *o2[] = { hom }, *t2[] = { jmac, hom };
-
-	list_check("a share on each side", b, 2, o1, 3, t1, 3, "fc;hom;jmac;police;");
-	list_check("a revoke here, nothing there", b, 2, o2, 1, b, 2, "hom;");
-	list_check("a revoke there, a share here", b, 2, o1, 3, o2, 1, "fc;hom;");
-	list_check("the same share on both sides", b, 2, o1, 3, o1, 3, "fc;hom;jmac;");
-	list_check("order alone differs", b, 2, b, 2, t2, 2, "hom;jmac;");
+	list_check("classify, then a share on each side (rows in file order)",
+		   S "e1,2026-03-01T09:00:00Z,classify,P1,hom;jmac\n"
+		     "e3,2026-03-01T09:02:00Z,share,P1,police\n"
+		     "e2,2026-03-01T09:01:00Z,share,P1,fc\n"
+		     "e9,2026-03-01T09:03:00Z,share,P2,undss\n", S,
+		   "fc;hom;jmac;police;");
+	list_check("a revoke after a share, whatever the file order",
+		   S "e1,2026-03-01T09:00:00Z,classify,P1,hom;jmac\n"
+		     "e3,2026-03-01T09:05:00Z,revoke,P1,fc\n"
+		     "e2,2026-03-01T09:01:00Z,share,P1,fc\n", S,
+		   "hom;jmac;");
+	list_check("a share after a revoke: on the list",
+		   S "e1,2026-03-01T09:00:00Z,classify,P1,hom;jmac;fc\n"
+		     "e3,2026-03-01T09:05:00Z,share,P1,fc\n"
+		     "e2,2026-03-01T09:01:00Z,revoke,P1,fc\n", S,
+		   "fc;hom;jmac;");
+	list_check("a reclassification gives the whole list; shards in time order",
+		   S "e1,2026-03-01T09:00:00Z,classify,P1,hom;jmac\n"
+		     "e2,2026-03-01T09:01:00Z,share,P1,fc\n",
+		   S "e4,2026-04-01T09:00:00Z,share,P1,police\n"
+		     "e3,2026-04-01T08:00:00Z,reclassify,P1,hom;jmac;chair\n",
+		   "chair;hom;jmac;police;");
+	list_check("no row gives the list", S "e2,2026-03-01T09:01:00Z,share,P1,fc\n", S, NULL);
 }
 
 static void labels(void)
