@@ -358,6 +358,8 @@ static void drop_merged(struct mtree *m)
 	struct pki_commit *c = m->c;
 	size_t i, j;
 
+	if (m->nmerged == 0)
+		return;
 	qsort(m->merged, m->nmerged, sizeof(*m->merged), by_path);
 	for (i = j = 0; i < c->ndeltas; i++) {
 		if (bsearch(&c->deltas[i].path, m->merged, m->nmerged, sizeof(*m->merged),

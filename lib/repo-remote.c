@@ -96,23 +96,69 @@ static int default_remote(git_repository *git, char **out)
 	return rc;
 }
 
-/* A configured remote by name, else a URL or a path (made absolute). */
-static int remote_open(git_remote **out, struct pki_repo *r, const char *spec, bool *named)
+/* A configured remote's URL (push: its pushurl first); NULL when there is
+ * no such remote.  Read from the configuration directly: libgit2 1.5's
+ * git_remote_lookup leaks a regular expression's match data (fixed in
+ * libgit2 by pull request 6382). */
+static int remote_url(git_repository *git, const char *name, bool push, char **url)
 {
-	char *name = NULL, abs[PATH_MAX];
+	git_config *cfg = NULL, *snap = NULL;
+	git_buf b = GIT_BUF_INIT;
+	char key[256];
+	int rc = 0, err = GIT_ENOTFOUND, valid = 0;
+
+	*url = NULL;
+	if (git_remote_name_is_valid(&valid, name) < 0 || !valid)
+		return 0;
+	if (git_repository_config(&cfg, git) < 0 || git_config_snapshot(&snap, cfg) < 0) {
+		rc = repo_fail(PKI_ECONFIG, "cannot read git configuration");
+		goto out;
+	}
+	if (push) {
+		snprintf(key, sizeof(key), "remote.%s.pushurl", name);
+		err = git_config_get_string_buf(&b, snap, key);
+	}
+	if (err == GIT_ENOTFOUND) {
+		snprintf(key, sizeof(key), "remote.%s.url", name);
+		err = git_config_get_string_buf(&b, snap, key);
+	}
+	if (err == 0 && (*url = strdup(b.ptr)) == NULL)
+		rc = pki_error_errno(PKI_EINTERNAL, "remote");
+out:
+	git_buf_dispose(&b);
+	git_config_free(snap);
+	git_config_free(cfg);
+	return rc;
+}
+
+/*
+ * A configured remote by name (*tracking: its remote-tracking branch for
+ * main, which the caller frees), else a URL or a path (made absolute).
+ */
+static int remote_open(git_remote **out, struct pki_repo *r, const char *spec, bool push,
+		       char **tracking)
+{
+	git_remote_create_options o = GIT_REMOTE_CREATE_OPTIONS_INIT;
+	char *name = NULL, *url = NULL, abs[PATH_MAX];
 	struct stat st;
 	int rc = 0;
 
-	*named = false;
+	*tracking = NULL;
 	if (spec == NULL && (rc = default_remote(r->git, &name)) < 0)
 		return rc;
 	if (spec == NULL)
 		spec = name;
-	if (git_remote_lookup(out, r->git, spec) == 0) {
-		*named = true;
+	if ((rc = remote_url(r->git, spec, push, &url)) < 0)
 		goto out;
-	}
-	if (stat(spec, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (url != NULL) {
+		if (strlen(spec) > 200 ||
+		    (*tracking = malloc(strlen(spec) + sizeof("refs/remotes//main"))) == NULL) {
+			rc = pki_error(PKI_EINTERNAL, "remote '%.64s'", spec);
+			goto out;
+		}
+		sprintf(*tracking, "refs/remotes/%s/main", spec);
+		spec = url;
+	} else if (stat(spec, &st) == 0 && S_ISDIR(st.st_mode)) {
 		if (realpath(spec, abs) == NULL) {
 			rc = pki_error_errno(PKI_ENOINPUT, "'%s'", spec);
 			goto out;
@@ -122,10 +168,33 @@ static int remote_open(git_remote **out, struct pki_repo *r, const char *spec, b
 		rc = pki_error(PKI_ENOINPUT, "'%s' is neither a remote nor a repository", spec);
 		goto out;
 	}
-	if (git_remote_create_anonymous(out, r->git, spec) < 0)
+	/* Without url.*.insteadOf: libgit2 1.5 leaks its regular expression's
+	 * match data for every configuration entry it reads for them. */
+	o.repository = r->git;
+	o.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF;
+	if (git_remote_create_with_opts(out, spec, &o) < 0)
 		rc = repo_fail(PKI_ENOINPUT, "cannot use '%s' as a remote", spec);
 out:
+	if (rc < 0) {
+		free(*tracking);
+		*tracking = NULL;
+	}
+	free(url);
 	free(name);
+	return rc;
+}
+
+/* A named remote's tracking branch follows what was fetched or pushed. */
+static int track(struct pki_repo *r, const char *tracking, const git_oid *id)
+{
+	git_reference *ref = NULL;
+	int rc = 0;
+
+	if (tracking == NULL)
+		return 0;
+	if (git_reference_create(&ref, r->git, tracking, id, 1, "pki-sync") < 0)
+		rc = repo_fail(PKI_EIO, "cannot update %s", tracking);
+	git_reference_free(ref);
 	return rc;
 }
 
@@ -144,14 +213,14 @@ int pki_repo_fetch(struct pki_repo *r, const char *spec, const struct pki_progre
 	git_fetch_options fo = GIT_FETCH_OPTIONS_INIT;
 	git_remote *remote = NULL;
 	const git_remote_head **heads;
-	char main_ref[] = MAIN_HEAD, *refv[] = { main_ref };
+	char main_ref[] = MAIN_HEAD, *refv[] = { main_ref }, *tracking = NULL;
 	git_strarray specs = { refv, 1 };
+	git_oid id;
 	size_t n, i;
-	bool named;
 	int rc;
 
 	theirs[0] = '\0';
-	if ((rc = remote_open(&remote, r, spec, &named)) < 0)
+	if ((rc = remote_open(&remote, r, spec, false, &tracking)) < 0)
 		return rc;
 	callbacks(&cb, &c);
 	fo.callbacks = cb;
@@ -161,19 +230,21 @@ int pki_repo_fetch(struct pki_repo *r, const char *spec, const struct pki_progre
 		goto out;
 	}
 	for (i = 0; i < n; i++)
-		if (strcmp(heads[i]->name, MAIN_HEAD) == 0)
-			git_oid_tostr(theirs, 41, &heads[i]->oid);
+		if (strcmp(heads[i]->name, MAIN_HEAD) == 0) {
+			git_oid_cpy(&id, &heads[i]->oid);
+			git_oid_tostr(theirs, 41, &id);
+		}
 	if (theirs[0] == '\0')
 		goto out;	/* nothing there yet: a push will make it */
-	/* A named remote's own refspecs keep its tracking branches. */
-	if (git_remote_download(remote, named ? NULL : &specs, &fo) < 0 ||
-	    (named && git_remote_update_tips(remote, &cb, 1, GIT_REMOTE_DOWNLOAD_TAGS_NONE,
-					     "pki-sync: fetch") < 0))
+	if (git_remote_download(remote, &specs, &fo) < 0)
 		rc = remote_fail("fetch from", spec);
+	else
+		rc = track(r, tracking, &id);
 out:
 	if (remote != NULL)
 		(void)git_remote_disconnect(remote);
 	git_remote_free(remote);
+	free(tracking);
 	return rc;
 }
 
@@ -182,12 +253,12 @@ int pki_repo_push(struct pki_repo *r, const char *spec, const struct pki_progres
 	struct remote_ctx c = { .progress = p };
 	git_push_options po = GIT_PUSH_OPTIONS_INIT;
 	git_remote *remote = NULL;
-	char refspec[] = MAIN_HEAD ":" MAIN_HEAD, *refv[] = { refspec };
+	char refspec[] = MAIN_HEAD ":" MAIN_HEAD, *refv[] = { refspec }, *tracking = NULL;
 	git_strarray specs = { refv, 1 };
-	bool named;
+	git_oid id;
 	int rc, err;
 
-	if ((rc = remote_open(&remote, r, spec, &named)) < 0)
+	if ((rc = remote_open(&remote, r, spec, true, &tracking)) < 0)
 		return rc;
 	callbacks(&po.callbacks, &c);
 	err = git_remote_push(remote, &specs, &po);
@@ -202,6 +273,9 @@ int pki_repo_push(struct pki_repo *r, const char *spec, const struct pki_progres
 				       strstr(c.rejected, "fetch first") != NULL ? PKI_EBUSY :
 									   PKI_EUNAVAIL,
 			       "'%s' refused %s", spec != NULL ? spec : "origin", c.rejected);
+	else if (git_reference_name_to_id(&id, r->git, MAIN_HEAD) == 0)
+		rc = track(r, tracking, &id);
 	git_remote_free(remote);
+	free(tracking);
 	return rc;
 }
