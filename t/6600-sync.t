@@ -231,6 +231,21 @@ test_expect_success 'a product the syncing key cannot decrypt: 69 naming it, unc
 	pki-sync -C force
 '
 
+test_expect_success 'progress on a terminal only; quiet otherwise' '
+	pki-sync -C hq && pki-sync -C bor &&
+	test_tick &&
+	pki-share -C hq "$b" analyst2 -j "analysis" &&
+	test_tick &&
+	pki-share -C bor "$b" chair2 -j "cmpic" &&
+	pki-sync -C bor 2>err &&
+	test ! -s err &&
+	test_tick &&
+	script -qec "pki-sync -C hq" /dev/null >tty.out 2>&1 &&
+	grep -q "pki-sync: Merging products: 100% (1/1)" tty.out &&
+	test "$(git -C hq rev-list --parents -1 HEAD | wc -w)" = 3 &&
+	test "$(list_in hq "$b")" = "analyst2 archives chair chair2 fc hom jmac "
+'
+
 test_expect_success 'a remote that is neither a name nor a repository: 66' '
 	test_expect_code 66 pki-sync -C hq no-such-remote 2>err &&
 	test "$(wc -l <err)" = 1 &&
