@@ -19,6 +19,7 @@
 #include "repo.h"
 #include "session.h"
 #include "sync.h"
+#include "sync-check.h"
 #include "sync-merge.h"
 #include "table-merge.h"
 
@@ -372,7 +373,11 @@ static int merge_build(struct merge *m)
 		goto out;
 	/* The products are judged by the tables as merged. */
 	if ((rc = pki_state_load(&st, m->t, m->s->key.fpr, m->s->now)) < 0 ||
-	    (rc = pki_state_need_actor(&st, m->s->key.fpr)) < 0 || (rc = load_rows(m)) < 0)
+	    (rc = pki_state_need_actor(&st, m->s->key.fpr)) < 0 ||
+	    (rc = pki_sync_check_shares(&(struct pki_sync_sides){
+			m->s->repo, m->base, m->ours, m->theirs, m->dours, m->nours, m->dtheirs,
+			m->ntheirs, remote_name(m->remote), m->s->now })) < 0 ||
+	    (rc = load_rows(m)) < 0)
 		goto out;
 	for (i = 0; i < m->nproducts && rc == 0; i++) {
 		pki_progress_report(m->progress, "Merging products", i, m->nproducts);

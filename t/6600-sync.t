@@ -246,6 +246,26 @@ test_expect_success 'progress on a terminal only; quiet otherwise' '
 	test "$(list_in hq "$b")" = "analyst2 archives chair chair2 fc hom jmac "
 '
 
+test_expect_success 'a share to a principal the other side removed: 77, unchanged' '
+	pki-sync -C hq && pki-sync -C bor && pki-sync -C force && pki-sync -C hq &&
+	test_tick &&
+	e=$(echo echo | pki-classify -C bor -l confidential -c c -a "poc;crime") &&
+	pki-sync -C bor && pki-sync -C hq &&
+	test_tick &&
+	as hom pki-matrix -C hq remove police &&
+	pki-sync -C hq &&
+	test_tick &&
+	pki-share -C bor "$e" police -j "crime" &&
+	state bor >before &&
+	test_tick &&
+	test_expect_code 77 pki-sync -C bor 2>err &&
+	cat err && test "$(wc -l <err)" = 1 &&
+	grep -q "$e" err && grep -q "police" err &&
+	state bor >after &&
+	test_cmp before after &&
+	git -C bor reset -q --hard origin/main
+'
+
 test_expect_success 'a remote that is neither a name nor a repository: 66' '
 	test_expect_code 66 pki-sync -C hq no-such-remote 2>err &&
 	test "$(wc -l <err)" = 1 &&
