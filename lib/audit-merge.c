@@ -39,23 +39,6 @@ struct mtree {
 	size_t nproducts;
 };
 
-static const struct pki_delta *find(const struct pki_delta *v, size_t n, const char *path)
-{
-	size_t lo = 0, hi = n, mid;
-	int d;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if ((d = strcmp(path, v[mid].path)) == 0)
-			return &v[mid];
-		if (d < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
-
 static int keep_merged(struct mtree *m, const char *path)
 {
 	char **grown;
@@ -280,9 +263,9 @@ static int judge_labels(struct mtree *m)
 			pki_error_clear();
 			continue;
 		}
-		o = find(m->d[0], m->n[0], xml);
-		t = find(m->d[1], m->n[1], xml);
-		g = find(m->d[2], m->n[2], xml);
+		o = pki_delta_find(m->d[0], m->n[0], xml);
+		t = pki_delta_find(m->d[1], m->n[1], xml);
+		g = pki_delta_find(m->d[2], m->n[2], xml);
 		ids[0] = o->old_id;
 		ids[1] = o->new_id;
 		ids[2] = t->new_id;
@@ -298,9 +281,9 @@ out:
 
 static int judge_path(struct mtree *m, const char *path)
 {
-	const struct pki_delta *o = find(m->d[0], m->n[0], path),
-			       *t = find(m->d[1], m->n[1], path),
-			       *g = find(m->d[2], m->n[2], path);
+	const struct pki_delta *o = pki_delta_find(m->d[0], m->n[0], path),
+			       *t = pki_delta_find(m->d[1], m->n[1], path),
+			       *g = pki_delta_find(m->d[2], m->n[2], path);
 	const char *base = o != NULL ? o->old_id : t != NULL ? t->old_id : g->old_id;
 	const char *got = g != NULL ? g->new_id : base, *want;
 	const char *ids[4];
@@ -389,8 +372,8 @@ int pki_audit_merge_tree(struct pki_auditor *au, size_t ci)
 	/* Each path any of the three changed, once. */
 	for (k = 0; k < 3 && rc == 0; k++)
 		for (i = 0; i < m.n[k] && rc == 0; i++)
-			if ((k < 1 || find(m.d[0], m.n[0], m.d[k][i].path) == NULL) &&
-			    (k < 2 || find(m.d[1], m.n[1], m.d[k][i].path) == NULL))
+			if ((k < 1 || pki_delta_find(m.d[0], m.n[0], m.d[k][i].path) == NULL) &&
+			    (k < 2 || pki_delta_find(m.d[1], m.n[1], m.d[k][i].path) == NULL))
 				rc = judge_path(&m, m.d[k][i].path);
 	if (rc == 0 && (rc = judge_labels(&m)) == 0)
 		drop_merged(&m);

@@ -191,6 +191,8 @@ struct pki_delta {
 	char new_id[41];
 };
 void pki_deltas_free(struct pki_delta *v, size_t n);
+/* The delta of path in v (sorted by path, as pki_repo_diff gives it), or NULL. */
+const struct pki_delta *pki_delta_find(const struct pki_delta *v, size_t n, const char *path);
 
 /* One commit of main, as the history walk gives it. */
 struct pki_commit {

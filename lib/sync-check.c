@@ -42,17 +42,6 @@ static int matrix_at(struct pki_repo *r, const char *commit, struct pki_matrix *
 	return rc;
 }
 
-static long column_of(char names[PKI_MERGE_COLS_MAX][PKI_MERGE_KEY_MAX], size_t n,
-		      const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
-			return (long)i;
-	return -1;
-}
-
 /* The shares and exports one side added to shard d since base, each to
  * a principal valid by the base's tables: none may be one the other side
  * ended meanwhile. */
@@ -74,8 +63,8 @@ static int check_shard(const struct pki_sync_sides *m, const struct pki_delta *d
 		goto out;
 	for (i = 0; i < n; i++)
 		head[i] = names[i];
-	if ((ce = column_of(names, n, "event")) < 0 || (ca = column_of(names, n, "action")) < 0 ||
-	    (cr = column_of(names, n, "recipient")) < 0 || (cp = column_of(names, n, "product")) < 0 ||
+	if ((ce = pki_table_column(names, n, "event")) < 0 || (ca = pki_table_column(names, n, "action")) < 0 ||
+	    (cr = pki_table_column(names, n, "recipient")) < 0 || (cp = pki_table_column(names, n, "product")) < 0 ||
 	    pki_table_parse(&old, d->path, ob.ptr, ob.len, head, n) < 0 ||
 	    pki_table_parse(&nw, d->path, nb.ptr, nb.len, head, n) < 0) {
 		pki_error_clear();	/* the merge of the shard says what is wrong */

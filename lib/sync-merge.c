@@ -54,16 +54,6 @@ static int hold_str(struct pki_list_rows *r, char *s)
 	return 0;
 }
 
-static long column(char names[PKI_MERGE_COLS_MAX][PKI_MERGE_KEY_MAX], size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
-			return (long)i;
-	return -1;
-}
-
 int pki_list_rows_add(struct pki_list_rows *r, const char *shard, const char *text, size_t len,
 		      char *const *ids, size_t nids)
 {
@@ -80,8 +70,8 @@ int pki_list_rows_add(struct pki_list_rows *r, const char *shard, const char *te
 		return rc;
 	for (i = 0; i < n; i++)
 		head[i] = names[i];
-	if ((ct = column(names, n, "time")) < 0 || (ca = column(names, n, "action")) < 0 ||
-	    (cp = column(names, n, "product")) < 0 || (cr = column(names, n, "recipient")) < 0)
+	if ((ct = pki_table_column(names, n, "time")) < 0 || (ca = pki_table_column(names, n, "action")) < 0 ||
+	    (cp = pki_table_column(names, n, "product")) < 0 || (cr = pki_table_column(names, n, "recipient")) < 0)
 		return pki_error(PKI_EDATA, "%s: not a registry shard", shard);
 	if ((rc = pki_table_parse(&t, shard, text, len, head, n)) < 0)
 		return rc;

@@ -52,23 +52,6 @@ static int blob(struct pki_repo *r, const char *id, struct pki_buf *out)
 	return id[0] == '\0' ? 0 : pki_repo_blob(r, id, TABLE_MAX, false, out);
 }
 
-static const struct pki_delta *find_delta(const struct pki_delta *v, size_t n, const char *path)
-{
-	size_t lo = 0, hi = n, mid;
-	int d;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if ((d = strcmp(path, v[mid].path)) == 0)
-			return &v[mid];
-		if (d < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
-
 /* The base version's ID of a path: from whichever side's delta has it. */
 static const char *base_id(const struct pki_delta *o, const struct pki_delta *t)
 {
@@ -298,7 +281,7 @@ static int merge_paths(struct merge *m)
 
 	for (i = 0; i < m->ntheirs && rc == 0; i++) {
 		t = &m->dtheirs[i];
-		o = find_delta(m->dours, m->nours, t->path);
+		o = pki_delta_find(m->dours, m->nours, t->path);
 		if (o == NULL) {
 			rc = stage_id(m->t, t->path, t->new_id);
 			continue;

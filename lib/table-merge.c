@@ -142,6 +142,17 @@ int pki_table_header(const char *what, const char *data, size_t len,
 	return 0;
 }
 
+long pki_table_column(char names[PKI_MERGE_COLS_MAX][PKI_MERGE_KEY_MAX], size_t n,
+		      const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return (long)i;
+	return -1;
+}
+
 /* The header of the first version present, as pki_table_parse wants it. */
 static int any_header(const char *what, const struct pki_merge3 *in,
 		      char names[PKI_MERGE_COLS_MAX][PKI_MERGE_KEY_MAX],

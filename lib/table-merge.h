@@ -53,6 +53,9 @@ int pki_table_union(struct pki_buf *out, const char *what, const struct pki_merg
 /* The column names of a table's first line, into names (n of them). */
 int pki_table_header(const char *what, const char *data, size_t len,
 		     char names[PKI_MERGE_COLS_MAX][PKI_MERGE_KEY_MAX], size_t *n);
+/* The index of column name among names, or -1. */
+long pki_table_column(char names[PKI_MERGE_COLS_MAX][PKI_MERGE_KEY_MAX], size_t n,
+		      const char *name);
 
 /*
  * Whether two versions of a table hold the same rows (each row the same

@@ -15,6 +15,15 @@ diverge() {
 	rm -rf d && git clone -q "$REPO" d
 }
 
+# disjoint: c and d each file a product of their own.
+disjoint() {
+	diverge &&
+	echo one | as jmac pki-classify -C c -l confidential -c c -a poc >/dev/null &&
+	test_tick &&
+	echo two | as fc pki-classify -C d -l confidential -c c -a poc >/dev/null &&
+	test_tick
+}
+
 fetch_side() {
 	git -C c fetch -q ../d main:side
 }
@@ -52,11 +61,7 @@ test_expect_success 'setup: a mission and a product of jmac' '
 '
 
 test_expect_success 'a merge made with stock git of disjoint work: clean' '
-	diverge &&
-	echo one | as jmac pki-classify -C c -l confidential -c c -a poc >/dev/null &&
-	test_tick &&
-	echo two | as fc pki-classify -C d -l confidential -c c -a poc >/dev/null &&
-	test_tick &&
+	disjoint &&
 	fetch_side &&
 	git_as jmac -C c merge -q -S --no-edit side &&
 	pki-audit -C c >findings; rc=$?; cat findings; test $rc = 0
@@ -122,11 +127,7 @@ test_expect_success 'a merge that drops a recipient both sides kept (A123)' '
 '
 
 test_expect_success 'a merge that changes a table neither side changed (A122)' '
-	diverge &&
-	echo one | as jmac pki-classify -C c -l confidential -c c -a poc >/dev/null &&
-	test_tick &&
-	echo two | as fc pki-classify -C d -l confidential -c c -a poc >/dev/null &&
-	test_tick &&
+	disjoint &&
 	fetch_side &&
 	git_as hom -C c merge -q --no-commit side &&
 	sed -i "s/^\"police\",\(.*\),\"confidential\",\"crime\"/\"police\",\1,\"strictly-confidential\",\"crime\"/" c/access-matrix.csv &&
@@ -138,11 +139,7 @@ test_expect_success 'a merge that changes a table neither side changed (A122)' '
 '
 
 test_expect_success 'a merge that smuggles an unsigned side commit (A101)' '
-	diverge &&
-	echo one | as jmac pki-classify -C c -l confidential -c c -a poc >/dev/null &&
-	test_tick &&
-	echo two | as fc pki-classify -C d -l confidential -c c -a poc >/dev/null &&
-	test_tick &&
+	disjoint &&
 	git -C d -c user.name=fc -c user.email=fc@mission.example commit -q --allow-empty \
 		--no-gpg-sign -m "an unsigned commit" &&
 	unsigned=$(git -C d rev-parse HEAD) &&
