@@ -22,7 +22,7 @@ else
 BUILD = build/default
 endif
 
-CMDS    = pki pki-init pki-matrix pki-classify pki-register pki-share pki-audit pki-archive pki-sync
+CMDS    = pki pki-init pki-matrix pki-classify pki-register pki-share pki-audit pki-archive pki-ir pki-report pki-sync
 LIBSRC  = $(sort $(wildcard lib/*.c))
 LIBOBJ  = $(LIBSRC:lib/%.c=$(BUILD)/lib/%.o)
 CMDSRC  = $(wildcard $(CMDS:%=cmd/%.c))
@@ -31,7 +31,7 @@ UNITSRC = $(sort $(wildcard t/unit/*-test.c))
 UNITS   = $(UNITSRC:t/unit/%.c=$(BUILD)/unit/%)
 MANS    = $(wildcard doc/*.[157])
 DEBS    = build-essential pkg-config libgit2-dev libgpgme-dev libcsv-dev \
-          libxml2-dev libxml2-utils gnupg git groff-base miller python3 time \
+          libxml2-dev libxslt1-dev libxml2-utils xsltproc gnupg git groff-base miller python3 time \
           clang libclang-rt-14-dev
 # The fuzz targets of fuzz/ (make fuzz); make check replays their corpora.
 FUZZERS = csv matrix delegations registry label recipients
@@ -157,7 +157,7 @@ demo: deps
 
 lint:
 	@for m in $(MANS); do groff -ww -z -mdoc $$m || exit 1; done
-	@for x in share/pki/*.xsd; do xmllint --noout $$x || exit 1; done
+	@for x in share/pki/*.xsd share/pki/*.xsl; do xmllint --noout $$x || exit 1; done
 
 # install: not "all", so that installing from another BUILD leaves bin/ alone.
 # bash-completion loads completions/<command>: one link per tool.

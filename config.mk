@@ -10,7 +10,7 @@ COMPDIR   = $(SHAREDIR)/bash-completion/completions
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 PKG      ?= pkg-config
-PKGS      = libgit2 gpgme libxml-2.0
+PKGS      = libgit2 gpgme libxml-2.0 libxslt
 WARN      = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter \
             -Wvla -Wwrite-strings -Wno-missing-field-initializers

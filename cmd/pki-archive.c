@@ -1,5 +1,6 @@
 /* pki-archive: transfer a half-year, or everything at closure, to the UN
- * Archives as a BagIt bag, and record the transfer. */
+ * Archives as a BagIt bag, and record the transfer; record the Archives'
+ * receipt of one; dispose of a material after its retention. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +15,13 @@ static const char usage[] =
 	"pki-archive [-C DIR] [-u KEY] --period YYYYH1|YYYYH2 -o DIR [--force]\n"
 	"pki-archive [-C DIR] [-u KEY] --due -o DIR\n"
 	"pki-archive [-C DIR] [-u KEY] --final -o DIR [--force]\n"
-	"pki-archive [-C DIR] [-u KEY] --ack YYYYH1|YYYYH2 --accession REF";
+	"pki-archive [-C DIR] [-u KEY] --ack YYYYH1|YYYYH2 --accession REF\n"
+	"pki-archive [-C DIR] [-u KEY] --dispose ID --certificate REF";
 
-enum { OPT_PERIOD = PKI_OPT_FIRST_FREE, OPT_DUE, OPT_FINAL, OPT_FORCE, OPT_ACK, OPT_ACCESSION };
+enum {
+	OPT_PERIOD = PKI_OPT_FIRST_FREE, OPT_DUE, OPT_FINAL, OPT_FORCE, OPT_ACK, OPT_ACCESSION,
+	OPT_DISPOSE, OPT_CERTIFICATE,
+};
 
 static const struct option longopts[] = {
 	PKI_CLI_LONG,
@@ -26,15 +31,19 @@ static const struct option longopts[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "ack", required_argument, NULL, OPT_ACK },
 	{ "accession", required_argument, NULL, OPT_ACCESSION },
+	{ "dispose", required_argument, NULL, OPT_DISPOSE },
+	{ "certificate", required_argument, NULL, OPT_CERTIFICATE },
 	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* --ack PERIOD --accession REF: the Archives' receipt of a transfer. */
+/* --ack PERIOD --accession REF: the Archives' receipt of a transfer;
+ * --dispose ID --certificate REF: a material disposed of. */
 struct ack_opts {
 	bool on;
 	struct pki_period period;
 	const char *accession;
+	const char *dispose, *certificate;
 };
 
 static void parse_options(struct pki_cli *cli, struct pki_archive_opts *o,
@@ -69,6 +78,13 @@ static void parse_options(struct pki_cli *cli, struct pki_archive_opts *o,
 		case OPT_ACCESSION:
 			a->accession = optarg;
 			break;
+		case OPT_DISPOSE:
+			a->dispose = optarg;
+			modes++;
+			break;
+		case OPT_CERTIFICATE:
+			a->certificate = optarg;
+			break;
 		case 'o':
 			o->outdir = optarg;
 			break;
@@ -77,7 +93,20 @@ static void parse_options(struct pki_cli *cli, struct pki_archive_opts *o,
 	if (optind < argc)
 		pki_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
 	if (modes != 1)
-		pki_cli_usage_error(cli, "give one of --period, --due, --final and --ack");
+		pki_cli_usage_error(cli, "give one of --period, --due, --final, --ack and --dispose");
+	if (a->dispose == NULL && a->certificate != NULL)
+		pki_cli_usage_error(cli, "--certificate goes with --dispose");
+	if (a->dispose != NULL) {
+		if (o->outdir != NULL || o->force || a->accession != NULL)
+			pki_cli_usage_error(cli, "--dispose takes only --certificate");
+		if (a->certificate == NULL || *a->certificate == '\0')
+			pki_cli_usage_error(cli, "--certificate REF is required with --dispose: the "
+					    "certificate of destruction");
+		if (pki_check_product_id(a->dispose) < 0 ||
+		    pki_check_text("--certificate", a->certificate, 256) < 0)
+			pki_cli_usage_error(cli, "%s", pki_error_last());
+		return;
+	}
 	if (a->on && (o->outdir != NULL || o->force))
 		pki_cli_usage_error(cli, "--ack takes no -o and no --force");
 	if (a->on && (a->accession == NULL || *a->accession == '\0'))
@@ -104,7 +133,9 @@ int main(int argc, char **argv)
 
 	parse_options(&cli, &o, &a, argc, argv);
 	rc = pki_session_open(&s, cli.prog, NULL, cli.key, PKI_SESSION_KEY);
-	if (rc == 0 && a.on)
+	if (rc == 0 && a.dispose != NULL)
+		rc = pki_archive_dispose(&s, a.dispose, a.certificate);
+	else if (rc == 0 && a.on)
 		rc = pki_archive_ack(&s, &a.period, a.accession);
 	else if (rc == 0 && (rc = pki_archive_run(&s, &o, &path)) == 0 && path != NULL)
 		printf("%s\n", path);

@@ -1,5 +1,6 @@
 /* pki-classify: label, encrypt and file a product; re- or declassify one;
- * record a review that keeps its level. */
+ * correct its areas, safety flag and IR references; record a review that
+ * keeps its level. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -8,24 +9,27 @@
 #include "error.h"
 #include "product.h"
 #include "registry.h"
+#include "relabel.h"
+#include "requirements.h"
 #include "session.h"
 
 static const char usage[] =
-	"pki-classify [-C DIR] [-u KEY] [-l LEVEL] [-c CRIT] [-a AREAS] [--ir IR] [--safety] [--review DATE] [--kind KIND] [-e ENTITY] [-s SITE] [FILE|-]\n"
+	"pki-classify [-C DIR] [-u KEY] [-l LEVEL] [-c CRIT] [-a AREAS] [--ir IR[;IR...]] [--safety] [--review DATE] [--kind KIND] [--retention DURATION] [-e ENTITY] [-s SITE] [FILE|-]\n"
 	"pki-classify [-C DIR] [-u KEY] --change ID -l LEVEL [-c CRIT] [--review DATE] [--authority DELEGATION]\n"
+	"pki-classify [-C DIR] [-u KEY] --change ID [-a AREAS] [--safety] [--ir IR] [--authority DELEGATION]\n"
 	"pki-classify [-C DIR] [-u KEY] --reviewed ID [--next DATE] [--authority DELEGATION]";
 
-#define IR_MAX 64
+#define IR_MAX PKI_IR_CITED_MAX
 #define TEXT_MAX 256
 
 enum {
 	OPT_IR = PKI_OPT_FIRST_FREE, OPT_SAFETY, OPT_REVIEW, OPT_CHANGE, OPT_AUTHORITY,
-	OPT_REVIEWED, OPT_NEXT, OPT_KIND,
+	OPT_REVIEWED, OPT_NEXT, OPT_KIND, OPT_RETENTION,
 };
 
 struct args {
 	const char *level, *crit, *areas, *review, *entity, *site, *change, *authority;
-	const char *reviewed, *next, *kind;
+	const char *reviewed, *next, *kind, *retention;
 	char *ir[IR_MAX];
 	size_t nir;
 	bool safety;
@@ -54,8 +58,8 @@ static int build_classify(struct pki_session *s, struct pki_txn *t, struct pki_s
 	return pki_filing_build(s, t, st, msg, f);
 }
 
-static int classify(struct pki_session *s, const struct args *g, struct pki_filing *f,
-		    const char *file)
+static int classify(const struct pki_cli *cli, struct pki_session *s, const struct args *g,
+		    struct pki_filing *f, const char *file)
 {
 	char why[64];
 	int rc;
@@ -68,8 +72,11 @@ static int classify(struct pki_session *s, const struct args *g, struct pki_fili
 			 pki_criterion_name(f->label.criterion));
 		f->justification = why;
 	}
-	if ((rc = pki_filing_run(s, f, g->entity, g->site, file, build_classify)) == 0)
+	if ((rc = pki_filing_run(s, f, g->entity, g->site, file, build_classify)) == 0) {
 		printf("%s\n", f->id);
+		pki_cli_warn_unheld(cli, f->id, f->unheld.ptr);
+	}
+	pki_buf_release(&f->unheld);
 	return rc;
 }
 
@@ -197,6 +204,27 @@ static int change(struct pki_session *s, const struct args *g, const struct pki_
 	return rc;
 }
 
+/* --- a correction of areas, safety flag and IR references (relabel.h) --- */
+
+static bool relabelling(const struct args *g)
+{
+	return g->change != NULL && (g->areas != NULL || g->safety || g->nir > 0);
+}
+
+static int relabel(const struct pki_cli *cli, struct pki_session *s, const struct args *g)
+{
+	struct pki_relabel r = { g->change, g->authority, g->areas, g->safety, g->ir, g->nir,
+				 PKI_BUF_INIT };
+	int rc;
+
+	if ((rc = pki_relabel_run(s, &r)) == 0) {
+		printf("%s\n", r.id);
+		pki_cli_warn_unheld(cli, r.id, r.unheld.ptr);
+	}
+	pki_buf_release(&r.unheld);
+	return rc;
+}
+
 /* --- a review that keeps the level --- */
 
 /*
@@ -275,6 +303,7 @@ static const struct option longopts[] = {
 	{ "reviewed", required_argument, NULL, OPT_REVIEWED },
 	{ "next", required_argument, NULL, OPT_NEXT },
 	{ "kind", required_argument, NULL, OPT_KIND },
+	{ "retention", required_argument, NULL, OPT_RETENTION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -299,10 +328,11 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 		case OPT_REVIEWED: g->reviewed = optarg; break;
 		case OPT_NEXT: g->next = optarg; break;
 		case OPT_KIND: g->kind = optarg; break;
+		case OPT_RETENTION: g->retention = optarg; break;
 		case OPT_IR:
-			if (g->nir == IR_MAX)
-				pki_cli_usage_error(cli, "at most %d --ir", IR_MAX);
-			g->ir[g->nir++] = optarg;
+			/* IR[;IR...], checked against requirements.csv under the lock */
+			if (pki_requirements_split(optarg, g->ir, &g->nir, IR_MAX) < 0)
+				pki_cli_usage_error(cli, "%s", pki_error_last());
 			break;
 		}
 	}
@@ -324,19 +354,36 @@ static const char *stray_option(const struct args *g, int argc)
 			return "--authority goes with --change or --reviewed";
 		return argc > 1 ? "one FILE at most" : NULL;
 	}
-	if (g->areas || g->nir || g->safety || g->entity || g->site || g->kind)
-		return "-a, --ir, --safety, --kind, -e and -s go with a new product, not --change";
+	if (g->entity || g->site || g->kind)
+		return "--kind, -e and -s go with a new product, not --change";
 	if (argc > 0)
 		return "--change takes no FILE";
-	if (g->level == NULL)
-		return "--change needs -l LEVEL";
+	if (relabelling(g) && (g->level || g->crit || g->review))
+		return "-a, --safety and --ir correct a label with --change, without -l, -c "
+		       "and --review: a reclassification is a change of its own";
+	if (!relabelling(g) && g->level == NULL)
+		return "--change needs -l LEVEL, or -a, --safety or --ir";
 	return NULL;
+}
+
+/* The IR references (--ir), for a new product and a relabel alike: the
+ * one place they are judged. */
+static int check_ir(char *const *ir, size_t n)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if ((rc = pki_check_text("--ir", ir[i], TEXT_MAX)) < 0)
+			return rc;
+		else if (ir[i][0] == '\0')
+			return pki_error(PKI_EUSAGE, "--ir is empty");
+	return 0;
 }
 
 /* The words of the options into the label; usage errors are 64. */
 static int check_args(const struct args *g, struct pki_label *l)
 {
-	size_t i;
 	int rc;
 
 	if ((g->level && (rc = pki_level_parse(g->level, &l->level)) < 0) ||
@@ -349,17 +396,13 @@ static int check_args(const struct args *g, struct pki_label *l)
 	    (g->kind && (rc = pki_kind_parse(g->kind, &l->kind)) < 0) ||
 	    (g->change && (rc = pki_check_product_id(g->change)) < 0) ||
 	    (g->reviewed && (rc = pki_check_product_id(g->reviewed)) < 0) ||
-	    (g->authority && (rc = pki_check_text("--authority", g->authority, TEXT_MAX)) < 0))
+	    (g->authority && (rc = pki_check_text("--authority", g->authority, TEXT_MAX)) < 0) ||
+	    (rc = check_ir(g->ir, g->nir)) < 0)
 		return rc;
-	for (i = 0; i < g->nir; i++)
-		if ((rc = pki_check_text("--ir", g->ir[i], TEXT_MAX)) < 0)
-			return rc;
-		else if (g->ir[i][0] == '\0')
-			return pki_error(PKI_EUSAGE, "--ir is empty");
 	if (l->kind == PKI_KIND_IR)
 		return pki_error(PKI_EUSAGE, "requirement wordings are filed by pki-ir add");
-	if (l->kind == PKI_KIND_MATERIAL)
-		return pki_error(PKI_EUSAGE, "--kind material is not supported yet");
+	if ((rc = pki_filing_retention(l, g->retention)) < 0)
+		return rc;
 	if (l->criterion != 0 && l->level == PKI_LEVEL_UNCLASSIFIED)
 		return pki_error(PKI_EUSAGE, "-c goes with confidential and strictly-confidential");
 	l->areas = (char *)(g->areas != NULL ? g->areas : "");
@@ -388,7 +431,8 @@ int main(int argc, char **argv)
 	rc = pki_session_open(&s, cli.prog, NULL, cli.key, PKI_SESSION_KEY);
 	if (rc == 0)
 		rc = g.reviewed != NULL ? review(&s, &g, &f) :
-		     g.change != NULL ? change(&s, &g, &f) : classify(&s, &g, &f, argv[0]);
+		     relabelling(&g) ? relabel(&cli, &s, &g) :
+		     g.change != NULL ? change(&s, &g, &f) : classify(&cli, &s, &g, &f, argv[0]);
 	rc = pki_report(cli.prog, rc);
 	pki_session_close(&s);
 	return pki_cli_exit(&cli, rc);

@@ -8,10 +8,11 @@
 #include "error.h"
 #include "product.h"
 #include "registry.h"
+#include "requirements.h"
 #include "session.h"
 
 static const char usage[] =
-	"pki-register [-C DIR] [-u KEY] --receive --from ORIGIN [--via CHANNEL] [--ref REF] -l LEVEL [-c CRIT] [-a AREAS] [--originator-control|--no-originator-control] [--safety] [--review DATE] [-e ENTITY] [-s SITE] [FILE|-]\n"
+	"pki-register [-C DIR] [-u KEY] --receive --from ORIGIN [--via CHANNEL] [--ref REF] -l LEVEL [-c CRIT] [-a AREAS] [--originator-control|--no-originator-control] [--safety] [--ir IR[;IR...]] [--review DATE] [--kind KIND] [--retention DURATION] [-e ENTITY] [-s SITE] [FILE|-]\n"
 	"pki-register [-C DIR] [--product ID] [--action A] [--since D] [--until D] [--format csv|tsv|xml] [--no-header]";
 
 #define TEXT_MAX 256
@@ -19,13 +20,16 @@ static const char usage[] =
 enum {
 	OPT_RECEIVE = PKI_OPT_FIRST_FREE, OPT_FROM, OPT_VIA, OPT_REF, OPT_ORCON, OPT_NO_ORCON,
 	OPT_SAFETY, OPT_PRODUCT, OPT_ACTION, OPT_SINCE, OPT_UNTIL, OPT_FORMAT, OPT_REVIEW, OPT_NO_HEADER,
+	OPT_IR, OPT_KIND, OPT_RETENTION,
 };
 
 struct args {
 	bool receive, safety, no_header;
 	int orcon;		/* -1: the default (on), 0 off, 1 on */
 	const char *from, *via, *ref, *level, *crit, *areas, *entity, *site, *review;
-	const char *product, *action, *since, *until, *format;
+	const char *product, *action, *since, *until, *format, *kind, *retention;
+	char *ir[PKI_IR_CITED_MAX];
+	size_t nir;
 };
 
 /* --- receiving --- */
@@ -45,8 +49,8 @@ static int build_receive(struct pki_session *s, struct pki_txn *t, struct pki_st
 	return pki_filing_build(s, t, st, msg, f);
 }
 
-static int receive(struct pki_session *s, const struct args *g, struct pki_filing *f,
-		   const char *file)
+static int receive(const struct pki_cli *cli, struct pki_session *s, const struct args *g,
+		   struct pki_filing *f, const char *file)
 {
 	struct pki_buf why = PKI_BUF_INIT;
 	int rc;
@@ -59,8 +63,11 @@ static int receive(struct pki_session *s, const struct args *g, struct pki_filin
 	f->action = PKI_ACTION_RECEIVE;
 	f->justification = why.ptr;
 	f->reference = g->ref;
-	if ((rc = pki_filing_run(s, f, g->entity, g->site, file, build_receive)) == 0)
+	if ((rc = pki_filing_run(s, f, g->entity, g->site, file, build_receive)) == 0) {
 		printf("%s\n", f->id);
+		pki_cli_warn_unheld(cli, f->id, f->unheld.ptr);
+	}
+	pki_buf_release(&f->unheld);
 	pki_buf_release(&why);
 	return rc;
 }
@@ -140,12 +147,15 @@ static const struct option longopts[] = {
 	{ "no-originator-control", no_argument, NULL, OPT_NO_ORCON },
 	{ "safety", no_argument, NULL, OPT_SAFETY },
 	{ "review", required_argument, NULL, OPT_REVIEW },
+	{ "ir", required_argument, NULL, OPT_IR },
 	{ "product", required_argument, NULL, OPT_PRODUCT },
 	{ "action", required_argument, NULL, OPT_ACTION },
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "no-header", no_argument, NULL, OPT_NO_HEADER },
+	{ "kind", required_argument, NULL, OPT_KIND },
+	{ "retention", required_argument, NULL, OPT_RETENTION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -178,6 +188,13 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 		case OPT_UNTIL: g->until = optarg; break;
 		case OPT_FORMAT: g->format = optarg; break;
 		case OPT_NO_HEADER: g->no_header = true; break;
+		case OPT_KIND: g->kind = optarg; break;
+		case OPT_RETENTION: g->retention = optarg; break;
+		case OPT_IR:
+			/* IR[;IR...], checked against requirements.csv under the lock */
+			if (pki_requirements_split(optarg, g->ir, &g->nir, PKI_IR_CITED_MAX) < 0)
+				pki_cli_usage_error(cli, "%s", pki_error_last());
+			break;
 		}
 	}
 }
@@ -186,9 +203,10 @@ static const char *stray_option(const struct args *g, int argc)
 {
 	if (!g->receive) {
 		if (g->from || g->via || g->ref || g->level || g->crit || g->areas ||
-		    g->entity || g->site || g->orcon >= 0 || g->safety || g->review)
-			return "--from, --via, --ref, -l, -c, -a, -e, -s, --safety, --review and "
-			       "--[no-]originator-control go with --receive";
+		    g->entity || g->site || g->orcon >= 0 || g->safety || g->review || g->nir ||
+		    g->kind || g->retention)
+			return "--from, --via, --ref, -l, -c, -a, -e, -s, --safety, --ir, --review, "
+			       "--kind, --retention and --[no-]originator-control go with --receive";
 		return argc > 0 ? "listing takes no arguments" : NULL;
 	}
 	if (g->product || g->action || g->since || g->until || g->format || g->no_header)
@@ -203,6 +221,7 @@ static const char *stray_option(const struct args *g, int argc)
 
 static int check_receive(const struct args *g, struct pki_label *l)
 {
+	size_t i;
 	int rc;
 
 	if ((rc = pki_check_text("--from", g->from, TEXT_MAX)) < 0 ||
@@ -213,8 +232,16 @@ static int check_receive(const struct args *g, struct pki_label *l)
 	    (g->areas && (rc = pki_check_areas("-a", g->areas)) < 0) ||
 	    (g->review && (rc = pki_time_parse("--review", g->review, &l->review)) < 0) ||
 	    (g->entity && (rc = pki_check_code("entity", g->entity)) < 0) ||
-	    (g->site && (rc = pki_check_code("site", g->site)) < 0))
+	    (g->site && (rc = pki_check_code("site", g->site)) < 0) ||
+	    (g->kind && (rc = pki_kind_parse(g->kind, &l->kind)) < 0))
 		return rc;
+	if (l->kind == PKI_KIND_IR)
+		return pki_error(PKI_EUSAGE, "requirement wordings are filed by pki-ir add");
+	if ((rc = pki_filing_retention(l, g->retention)) < 0)
+		return rc;
+	for (i = 0; i < g->nir; i++)
+		if ((rc = pki_check_text("--ir", g->ir[i], TEXT_MAX)) < 0)
+			return rc;
 	if (g->from[0] == '\0' || (g->via && g->via[0] == '\0') || (g->ref && g->ref[0] == '\0'))
 		return pki_error(PKI_EUSAGE, "--from, --via and --ref may not be empty");
 	if (l->criterion != 0 && l->level == PKI_LEVEL_UNCLASSIFIED)
@@ -226,6 +253,8 @@ static int check_receive(const struct args *g, struct pki_label *l)
 	 * otherwise (pki-register(1), policy 11.4.3). */
 	l->originator_control = g->orcon != 0;
 	l->safety = g->safety;
+	l->ir = (char **)g->ir;
+	l->nir = g->nir;
 	return 0;
 }
 
@@ -267,7 +296,7 @@ int main(int argc, char **argv)
 	/* Reading the registry needs no key. */
 	rc = pki_session_open(&s, cli.prog, NULL, cli.key, g.receive ? PKI_SESSION_KEY : 0);
 	if (rc == 0)
-		rc = g.receive ? receive(&s, &g, &f, argv[0]) : list(&s, &g);
+		rc = g.receive ? receive(&cli, &s, &g, &f, argv[0]) : list(&s, &g);
 	rc = pki_report(cli.prog, rc);
 	pki_session_close(&s);
 	return pki_cli_exit(&cli, rc);

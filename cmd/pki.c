@@ -21,12 +21,14 @@ static const char usage[] =
 
 static const char *const tools[][2] = {
 	{ "init", "make a mission repository" },
+	{ "ir", "set intelligence requirements; review, close, list; coverage" },
 	{ "matrix", "keep the access matrix and the delegations" },
 	{ "classify", "label, encrypt and file a product; re- or declassify it" },
 	{ "register", "record receipt of a product; read the registry" },
 	{ "share", "disseminate a product inside or outside the mission; revoke" },
 	{ "audit", "check the whole repository against the rules" },
 	{ "archive", "build and record a transfer to the UN Archives" },
+	{ "report", "the statistics of the records, for the Head of Mission and HQ" },
 	{ "sync", "bring this clone and another repository together" },
 };
 

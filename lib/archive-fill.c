@@ -4,9 +4,9 @@
  * object store into the bag and hashed on the way; a product the archives
  * cannot read is first re-encrypted to include them (policy 11.5.1), which
  * the registry records as a share by the custodian.  Then the registry
- * shards of the window, the access matrix and delegations as they stand,
- * the principals' public keys, and the transfer list, written as the
- * records pass.  Everything is in a fixed order, and nothing depends on
+ * shards of the window, the access matrix, delegations and requirements
+ * as they stand, the principals' public keys, and the transfer list,
+ * written as the records pass.  Everything is in a fixed order, and nothing depends on
  * the clock but the transfer's date: the same inputs give the same bytes.
  */
 #include <stdio.h>
@@ -16,6 +16,7 @@
 #include "crypto.h"
 #include "error.h"
 #include "registry.h"
+#include "requirements.h"
 #include "repo.h"
 #include "rows.h"
 #include "session.h"
@@ -116,6 +117,29 @@ out:
 	return rc;
 }
 
+/* A material disposed of: its label goes in, marked, and no ciphertext
+ * (it left the tree; the transfer that included it before has it). */
+static int fill_disposed(struct pki_xfer_job *j, struct pki_txn *t, struct pki_xfer *x,
+			 const struct pki_xrec *rec, const struct pki_label *l)
+{
+	char lp[PKI_PRODUCT_PATH_MAX], lhex[65], lpath[PKI_PRODUCT_PATH_MAX + 8];
+	struct pki_xfer_record r;
+	int rc;
+
+	if ((rc = pki_product_path(rec->id, "xml", lp)) < 0 ||
+	    (rc = copy_blob(j->bag, t, lp, lhex)) < 0)
+		return rc;
+	snprintf(lpath, sizeof(lpath), "data/%s", lp);
+	r = (struct pki_xfer_record){
+		.id = rec->id, .kind = l->kind, .level = l->level, .criterion = l->criterion,
+		.originator = l->originator, .external = l->received, .created = l->created,
+		.last_action = rec->last, .last_time = rec->last_time,
+		.retention = l->retention, .disposed = l->disposed,
+		.label = lpath, .label_sha256 = lhex,
+	};
+	return pki_xfer_record(x, &r);
+}
+
 static int fill_record(struct pki_xfer_job *j, struct pki_session *s, struct pki_txn *t,
 		       const struct pki_state *st, struct pki_xfer *x, struct pki_xrec *rec)
 {
@@ -128,6 +152,10 @@ static int fill_record(struct pki_xfer_job *j, struct pki_session *s, struct pki
 	if ((rc = pki_product_label(t, rec->id, &l)) < 0)
 		return rc;
 	rec->level = l.level;
+	if (l.disposed != 0) {
+		rc = fill_disposed(j, t, x, rec, &l);
+		goto out;
+	}
 	if ((rc = for_archives(j, s, t, st, rec, &l)) < 0 ||
 	    (rc = pki_product_path(rec->id, "gpg", ct)) < 0 ||
 	    (rc = pki_product_path(rec->id, "xml", lp)) < 0 ||
@@ -142,7 +170,8 @@ static int fill_record(struct pki_xfer_job *j, struct pki_session *s, struct pki
 	snprintf(ctpath, sizeof(ctpath), "data/%s", ct);
 	snprintf(lpath, sizeof(lpath), "data/%s", lp);
 	r = (struct pki_xfer_record){
-		.id = rec->id, .level = l.level, .criterion = l.criterion,
+		.id = rec->id, .kind = l.kind, .level = l.level, .criterion = l.criterion,
+		.retention = l.retention,
 		.originator = l.originator, .external = l.received, .created = l.created,
 		.last_action = rec->last, .last_time = rec->last_time,
 		.ciphertext = ctpath, .label = lpath, .ct_sha256 = cthex, .label_sha256 = lhex,
@@ -156,7 +185,7 @@ out:
 static int fill_doc(struct pki_xfer_job *j, struct pki_txn *t, struct pki_xfer *x,
 		    const char *kind, const char *path)
 {
-	char hex[65], bagpath[256];
+	char hex[65], bagpath[256 + 8];
 	struct pki_xfer_doc d = { kind, bagpath, hex };
 	int rc;
 
@@ -217,6 +246,11 @@ static int fill_docs(struct pki_xfer_job *j, struct pki_txn *t, struct pki_xfer 
 		return rc;
 	if (pki_txn_exists(t, PKI_DELEGATIONS_FILE) &&
 	    (rc = fill_doc(j, t, x, "delegations", PKI_DELEGATIONS_FILE)) < 0)
+		return rc;
+	/* The requirements the collection answered; their wordings are
+	 * records of kind ir, transferred with the products (policy 11.5.1). */
+	if (pki_txn_exists(t, PKI_REQUIREMENTS_FILE) &&
+	    (rc = fill_doc(j, t, x, "requirements", PKI_REQUIREMENTS_FILE)) < 0)
 		return rc;
 	return fill_dir(j, t, x, "key", KEYS_DIR, ".asc");
 }

@@ -14,6 +14,7 @@
  *   archive.c       a transfer: judge, choose, record, publish
  *   archive-fill.c  its payload: records (re-encrypted if need be), documents
  *   archive-ack.c   the Archives' receipt of a transfer (archive-ack rows)
+ *   archive-dispose.c  a material disposed of after its retention (dispose rows)
  *   xml-transfer.c  the transfer list (libxml2, through xml-write.c)
  */
 #ifndef PKI_ARCHIVE_H
@@ -110,6 +111,7 @@ struct pki_xfer_head {
 
 struct pki_xfer_record {
 	const char *id;
+	enum pki_kind kind;	/* product, plan, ir, material */
 	enum pki_level level;
 	char criterion;		/* 0 when none */
 	const char *originator;
@@ -117,7 +119,9 @@ struct pki_xfer_record {
 	time_t created;
 	const char *last_action;	/* within the transferred registry */
 	time_t last_time;
-	const char *ciphertext, *label;	/* payload paths */
+	const char *retention;	/* a material's ISO 8601 duration; NULL: permanent */
+	time_t disposed;	/* a material disposed of: 0 when not */
+	const char *ciphertext, *label;	/* payload paths; ciphertext NULL once disposed of */
 	const char *ct_sha256, *label_sha256;
 };
 
@@ -163,5 +167,15 @@ int pki_archive_run(struct pki_session *s, const struct pki_archive_opts *o, cha
  * another actor.
  */
 int pki_archive_ack(struct pki_session *s, const struct pki_period *period, const char *ref);
+
+/*
+ * Dispose of material id, as the session's acting key (the Chair), under
+ * the certificate of destruction named by certificate (archive-dispose.c,
+ * pki_policy_dispose): its ciphertext leaves the tree, its label is
+ * marked disposed, a dispose row records it, in one signed commit.
+ * -PKI_EPOLICY for what the rule refuses, -PKI_ENOINPUT for no such
+ * product, -PKI_EUSAGE for an empty or bad certificate.
+ */
+int pki_archive_dispose(struct pki_session *s, const char *id, const char *certificate);
 
 #endif

@@ -16,6 +16,7 @@
 #include "product.h"
 #include "registry.h"
 #include "repo.h"
+#include "requirements.h"
 
 /* What a commit changed, for who may change it (check 1). */
 enum {
@@ -25,6 +26,7 @@ enum {
 	PKI_CH_SETTINGS = 1 << 3,	/* pki.conf, .gitattributes */
 	PKI_CH_PRODUCTS = 1 << 4,	/* products/<bucket>/<ID>.{gpg,xml} */
 	PKI_CH_REGISTRY = 1 << 5,	/* registry/<YYYY>-<MM>.csv */
+	PKI_CH_REQUIREMENTS = 1 << 6,	/* requirements.csv */
 };
 
 #define PKI_NO_COMMIT SIZE_MAX	/* a row read at the tip, not added by a walked commit */
@@ -67,6 +69,8 @@ struct pki_acommit {
 	char matrix_id[41];		/* the tables it is judged by: its parent's */
 	char deleg_id[41];		/* (a root's own); "" when absent */
 	char deleg_new_id[41];		/* delegations.csv after it */
+	char req_old_id[41];		/* requirements.csv before and after it, */
+	char req_new_id[41];		/* when it changes it ("" absent) */
 	struct pki_atouch *touch;
 	size_t ntouch, captouch;
 	size_t row0, nrows;		/* the rows it added, in rows[] */
@@ -128,6 +132,7 @@ struct pki_ashard {
 #define PKI_AUDIT_THREADS_MAX 8
 
 struct pki_verifier;
+struct pki_areqs;
 
 struct pki_auditor {
 	struct pki_verifier *helpers[PKI_AUDIT_THREADS_MAX];
@@ -155,6 +160,8 @@ struct pki_auditor {
 	size_t nlabels, caplabels;
 	size_t *lslots;
 	size_t nlslots;
+	struct pki_areqs *reqs;		/* requirements.csv by blob (audit-requirements.c) */
+	size_t nreqs, capreqs;
 };
 
 /* audit-verify.c: helper processes that verify commit signatures,
@@ -300,6 +307,18 @@ int pki_audit_succession(struct pki_auditor *au, const struct pki_acommit *ac,
 			 const struct pki_ajudge *jc, const struct pki_principal *actor,
 			 const struct pki_arow *r, enum pki_action action);
 
+/* audit-dispose.c: a dispose row judged by pki_policy_dispose with the
+ * label before it (A507), the label after it marked at the row's time
+ * (A310); a commit whose tree holds a ciphertext beside a label marked
+ * disposed (A309); a transferred material whose retention has ended (A704,
+ * by --at).  pki_audit_dispose_row is called by audit-rules.c. */
+int pki_audit_dispose_row(struct pki_auditor *au, const struct pki_acommit *ac,
+			  const struct pki_ajudge *jc, const struct pki_principal *actor,
+			  const struct pki_arow *r, const struct pki_label *before);
+int pki_audit_disposed_files(struct pki_auditor *au, const struct pki_acommit *ac);
+struct pki_aproduct;
+int pki_audit_retention(struct pki_auditor *au, const struct pki_aproduct *p);
+
 /* A product at the tip, as the state checks see it. */
 struct pki_aproduct {
 	const char *id;
@@ -341,6 +360,10 @@ int pki_audit_keepers(struct pki_auditor *au, const struct pki_matrix *m,
 void pki_audit_ended_count(const struct pki_auditor *au, const struct pki_matrix *m,
 			   const struct pki_aproduct *p, size_t *counts);
 int pki_audit_ended(struct pki_auditor *au, const struct pki_matrix *m, const size_t *counts);
+/* A311: an area of the product that no principal of m holds or held
+ * (pki_policy_unheld_areas). */
+int pki_audit_unheld(struct pki_auditor *au, const struct pki_matrix *m,
+		     const struct pki_aproduct *p);
 
 /* audit-overdue.c: half-years not transferred to the archives, over the
  * rows at the tip; a product past its review date (check 7). */
@@ -349,5 +372,22 @@ int pki_audit_transfers(struct pki_auditor *au, const struct pki_arow *rows, siz
  * of --at (A703, audit-overdue.c). */
 int pki_audit_acks(struct pki_auditor *au, const struct pki_arow *rows, size_t n);
 int pki_audit_review(struct pki_auditor *au, const struct pki_aproduct *p);
+
+/* audit-requirements.c: requirements.csv (policy 10.2, 12.9).  The table
+ * of a blob ID, parsed once (NULL when it does not: A108 once, at where;
+ * "" is an empty table); a commit changing it, by jc (A119; A120 for rows
+ * removed or their identity changed); the IR references a commit newly
+ * writes on labels, against the table it leaves (A312; none judged before
+ * the table existed); the owner of a requirement whose wording is
+ * product, in the table at commit (NULL: none); open requirements past
+ * review at the tip (A705). */
+const struct pki_requirements *pki_audit_requirements(struct pki_auditor *au, const char *id,
+						      const char *where);
+int pki_audit_requirements_change(struct pki_auditor *au, const struct pki_acommit *ac,
+				  const struct pki_principal *who, const struct pki_ajudge *jc);
+int pki_audit_ir_cited(struct pki_auditor *au, const struct pki_acommit *ac);
+const char *pki_audit_ir_owner(struct pki_auditor *au, const char *commit, const char *product);
+int pki_audit_requirements_due(struct pki_auditor *au);
+void pki_audit_requirements_free(struct pki_auditor *au);
 
 #endif

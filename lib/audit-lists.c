@@ -10,6 +10,8 @@
  * principal on the list holds.  No more keys, no fewer, and no other way
  * in: no passphrase, no key left unnamed or named twice, nothing beside
  * the encrypted data.  And a product that bears on safety reached UNDSS.
+ * As warnings: lists without their keepers, principals ended still on
+ * lists, and areas no principal ever held.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -60,9 +62,9 @@ static void names_remove(struct pki_names *s, const char *name)
 		}
 }
 
-/* Classify, receive, reclassify and review rows give the whole list,
- * shares add to it, revokes take off it; exports and archive rows leave
- * it be. */
+/* Classify, receive, reclassify, review and relabel rows give the whole
+ * list, shares add to it, revokes take off it; exports and archive rows
+ * leave it be. */
 static int implied_list(struct pki_apool *pool, const struct pki_arow *const *r, size_t n,
 			struct pki_names *out)
 {
@@ -73,7 +75,8 @@ static int implied_list(struct pki_apool *pool, const struct pki_arow *const *r,
 	for (i = 0; i < n && rc == 0; i++) {
 		a = r[i]->f[PKI_COL_ACTION];
 		if (strcmp(a, "classify") == 0 || strcmp(a, "receive") == 0 ||
-		    strcmp(a, "reclassify") == 0 || strcmp(a, "review") == 0) {
+		    strcmp(a, "reclassify") == 0 || strcmp(a, "review") == 0 ||
+		    strcmp(a, "relabel") == 0) {
 			out->n = 0;
 			rc = pool_split(pool, r[i]->f[PKI_COL_RECIPIENT], out);
 		} else if (strcmp(a, "share") == 0) {
@@ -339,6 +342,29 @@ int pki_audit_keepers(struct pki_auditor *au, const struct pki_matrix *m,
 						 p->label->nrecipients, au->a->at) == 0)
 		return 0;
 	return pki_audit_add(au->a, PKI_A_LIST_NO_KEEPER, p->id, "%s", pki_error_last());
+}
+
+/* A311: an area no principal of the matrix, valid or not, holds: no one
+ * ever did, most often a typo, and the product reaches no one by it
+ * (policy 9.8).  An area whose holders have all left is not one: their
+ * rows, ended, still name it. */
+int pki_audit_unheld(struct pki_auditor *au, const struct pki_matrix *m,
+		     const struct pki_aproduct *p)
+{
+	struct pki_buf b = PKI_BUF_INIT;
+	int rc;
+
+	if (m == NULL || p->label->disposed != 0)
+		return 0;
+	if ((rc = pki_policy_unheld_areas(m, p->label->areas, NULL, &b)) == 0 && b.len > 0)
+		rc = pki_audit_add(au->a, PKI_A_AREA_UNHELD, p->id,
+				   "no principal of the access matrix holds or held %s '%s': it "
+				   "reaches no one by %s; pki-classify --change %s -a AREAS corrects "
+				   "a typo (policy 9.8)",
+				   strchr(b.ptr, ';') != NULL ? "its areas" : "its area", b.ptr,
+				   strchr(b.ptr, ';') != NULL ? "them" : "it", p->id);
+	pki_buf_release(&b);
+	return rc;
 }
 
 static bool ended(const struct pki_principal *q, time_t at)

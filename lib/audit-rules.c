@@ -175,11 +175,100 @@ static int judge_review(struct judge *j)
 	return rc;
 }
 
+/* A requirement's wording (pki-ir(1) add): filed by who directs, to the
+ * list of its requirement's owner in the table the same commit leaves. */
+static int judge_wording(struct judge *j, enum pki_action action)
+{
+	struct pki_names want = { 0 };
+	const char *granted, *owner;
+	int rc;
+
+	if (action != PKI_ACTION_CLASSIFY)
+		return pki_audit_add(j->au->a, PKI_A_RULE, j->object, "%s of %s in commit %s: a "
+				     "requirement's wording is classified in the mission by pki-ir, "
+				     "never received (policy 10.2)%s", j->r->f[PKI_COL_ACTION],
+				     j->r->f[PKI_COL_PRODUCT], j->ac->c.id, j->merge);
+	if ((owner = pki_audit_ir_owner(j->au, j->ac->c.id, j->r->f[PKI_COL_PRODUCT])) == NULL)
+		return pki_audit_add(j->au->a, PKI_A_RULE, j->object, "classify of %s in commit %s: "
+				     "a wording of kind ir that no row of %s names (policy 10.2)%s",
+				     j->r->f[PKI_COL_PRODUCT], j->ac->c.id, PKI_REQUIREMENTS_FILE,
+				     j->merge);
+	if (pki_policy_may_direct(j->d, j->m, j->actor, j->at, &granted) < 0 ||
+	    pki_policy_may_classify(j->actor, j->label->level) < 0 ||
+	    pki_policy_ir_list(j->m, j->p.originator, owner, j->label->level, j->at, &want) < 0)
+		rc = violation(j);
+	else
+		rc = judge_list(j, &want);
+	pki_names_release(&want);
+	return rc;
+}
+
+/*
+ * A relabel corrects areas, safety flag and IR references (A308 judges
+ * that it changes nothing else): the actors of a reclassification
+ * (policy 9.8), the level kept, no current recipient left without need
+ * to know, and the list it records the current one with, when it sets
+ * the safety flag, the undss principals (policy 11.3.2; A508 when the
+ * label it writes does not reach them).
+ */
+static int judge_relabel(struct judge *j)
+{
+	struct pki_label before = *j->label;	/* the cache may move; the fields stay */
+	const struct pki_label *nw;
+	struct pki_product after;
+	struct pki_names want = { 0 }, got = { 0 };
+	const char *auth = NULL, *f_auth = j->r->f[PKI_COL_AUTHORITY];
+	size_t i;
+	int rc;
+
+	if (pki_policy_may_reclassify(j->d, j->m, j->actor, &j->p,
+				      pki_authority_is_delegation(f_auth) ? f_auth : NULL,
+				      j->at, &auth) < 0)
+		return violation(j);
+	if ((rc = granted(j, auth)) < 0)
+		return rc;
+	if (strcmp(j->r->f[PKI_COL_LEVEL], pki_level_name(before.level)) != 0)
+		return pki_audit_add(j->au->a, PKI_A_RULE, j->object,
+				     "relabel of %s in commit %s records level %s; a relabel keeps "
+				     "the level, %s (policy 11.2.1)%s", j->r->f[PKI_COL_PRODUCT],
+				     j->ac->c.id, j->r->f[PKI_COL_LEVEL],
+				     pki_level_name(before.level), j->merge);
+	rc = pki_audit_label_at(j->au, j->ac->c.id, j->r->f[PKI_COL_PRODUCT], &nw);
+	if (rc == -PKI_ENOINPUT || rc == -PKI_EDATA)
+		return 0;	/* A204, A305 say why */
+	if (rc < 0)
+		return rc;
+	pki_product_of_label(nw, &after);
+	for (i = 0; i < nw->nrecipients && rc == 0; i++)
+		rc = pki_names_add(&got, nw->recipients[i]);
+	if (rc < 0)
+		goto out;
+	if (pki_policy_relabel_undss(j->m, &j->p, &after, &got, j->at) < 0) {
+		rc = pki_audit_add(j->au->a, PKI_A_RELABEL_UNDSS, j->object, "commit %s: %s%s",
+				   j->ac->c.id, pki_error_last(), j->merge);
+		goto out;
+	}
+	if (pki_policy_relabel_keeps(j->m, &j->p, &after, before.recipients, before.nrecipients,
+				     j->at) < 0 ||
+	    pki_policy_relabeled_list(j->m, &j->p, &after, before.recipients,
+				      before.nrecipients, j->at, &want) < 0)
+		rc = violation(j);
+	else
+		rc = judge_list(j, &want);
+out:
+	pki_names_release(&got);
+	pki_names_release(&want);
+	return rc;
+}
+
 /* classify and receive: who files, and the initial list (pki-classify(1), pki-register(1)). */
 static int judge_filing(struct judge *j, enum pki_action action)
 {
 	struct pki_names want = { 0 };
 	int rc;
+
+	if (j->label->kind == PKI_KIND_IR)
+		return judge_wording(j, action);
 
 	if (action == PKI_ACTION_RECEIVE ? pki_policy_may_receive(j->actor) < 0 :
 	    pki_policy_may_classify(j->actor, j->label->level) < 0)
@@ -193,21 +282,34 @@ static int judge_filing(struct judge *j, enum pki_action action)
 	return rc;
 }
 
+/* Does the row's commit record an `action` row for the row's product? */
+static bool beside(const struct judge *j, const char *action)
+{
+	size_t i;
+
+	for (i = j->ac->row0; i < j->ac->row0 + j->ac->nrows; i++)
+		if (strcmp(j->au->rows[i].f[PKI_COL_ACTION], action) == 0 &&
+		    strcmp(j->au->rows[i].f[PKI_COL_PRODUCT], j->r->f[PKI_COL_PRODUCT]) == 0)
+			return true;
+	return false;
+}
+
 /* Transfers to the archives: an archive row, and the share made with it
  * (authority custodian) to re-encrypt a product for the archives. */
 static bool archiving(const struct judge *j, enum pki_action action)
 {
-	size_t i;
-
 	if (action == PKI_ACTION_ARCHIVE)
 		return true;
-	if (action != PKI_ACTION_SHARE || strcmp(j->r->f[PKI_COL_AUTHORITY], "custodian") != 0)
-		return false;
-	for (i = j->ac->row0; i < j->ac->row0 + j->ac->nrows; i++)
-		if (strcmp(j->au->rows[i].f[PKI_COL_ACTION], "archive") == 0 &&
-		    strcmp(j->au->rows[i].f[PKI_COL_PRODUCT], j->r->f[PKI_COL_PRODUCT]) == 0)
-			return true;
-	return false;
+	return action == PKI_ACTION_SHARE &&
+	       strcmp(j->r->f[PKI_COL_AUTHORITY], "custodian") == 0 && beside(j, "archive");
+}
+
+/* A share to UNDSS on the rule, in the commit of a relabel setting the
+ * safety flag: judged with the label that commit writes, as a filing's. */
+static bool relabel_share(const struct judge *j, enum pki_action action)
+{
+	return action == PKI_ACTION_SHARE &&
+	       strcmp(j->r->f[PKI_COL_AUTHORITY], "undss-rule") == 0 && beside(j, "relabel");
 }
 
 /* Who transfers, and to whom: a valid archives principal with its key. */
@@ -316,7 +418,8 @@ static int judge_row(struct pki_auditor *au, const struct pki_acommit *ac,
 		return pki_policy_may_acknowledge(j.actor) < 0 ? violation(&j) : 0;
 	/* The label before the change; a product filed in this commit has
 	 * only the one it was filed with. */
-	before = action != PKI_ACTION_CLASSIFY && action != PKI_ACTION_RECEIVE ? j.parent : ac->c.id;
+	before = action != PKI_ACTION_CLASSIFY && action != PKI_ACTION_RECEIVE &&
+		 !relabel_share(&j, action) ? j.parent : ac->c.id;
 	rc = pki_audit_label_at(au, before, r->f[PKI_COL_PRODUCT], &j.label);
 	if ((rc == -PKI_ENOINPUT || rc == -PKI_EDATA) && before != ac->c.id)
 		rc = pki_audit_label_at(au, ac->c.id, r->f[PKI_COL_PRODUCT], &j.label);
@@ -325,6 +428,8 @@ static int judge_row(struct pki_auditor *au, const struct pki_acommit *ac,
 	if (rc < 0)
 		return rc;
 	pki_product_of_label(j.label, &j.p);
+	if (action == PKI_ACTION_DISPOSE)
+		return pki_audit_dispose_row(au, ac, jc, j.actor, r, j.label);
 	if (action == PKI_ACTION_REVOKE && strcmp(r->f[PKI_COL_AUTHORITY], "matrix") == 0)
 		return judge_narrowing(&j);
 	if (action == PKI_ACTION_SHARE || action == PKI_ACTION_EXPORT || action == PKI_ACTION_REVOKE)
@@ -333,6 +438,8 @@ static int judge_row(struct pki_auditor *au, const struct pki_acommit *ac,
 		return judge_reclassify(&j);
 	if (action == PKI_ACTION_REVIEW)
 		return judge_review(&j);
+	if (action == PKI_ACTION_RELABEL)
+		return judge_relabel(&j);
 	return judge_filing(&j, action);
 }
 

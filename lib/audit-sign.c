@@ -213,6 +213,7 @@ static int judge_role(struct pki_auditor *au, struct pki_acommit *ac,
 	};
 	char merge[64];
 	size_t i;
+	int rc;
 
 	pki_audit_at_merge(jc, merge);
 	if (ac->c.nparents == 0 && pki_policy_may_change_matrix(who) < 0)
@@ -223,6 +224,9 @@ static int judge_role(struct pki_auditor *au, struct pki_acommit *ac,
 		    pki_policy_may_change_matrix(who) < 0)
 			return pki_audit_add(au->a, PKI_A_ROLE, ac->c.id, "changes %s: %s%s",
 					     kinds[i].what, pki_error_last(), merge);
+	if ((ac->changes & PKI_CH_REQUIREMENTS) && jc->d != NULL &&
+	    (rc = pki_audit_requirements_change(au, ac, who, jc)) < 0)
+		return rc;
 	if ((ac->changes & PKI_CH_DELEGATIONS) && jc->d != NULL)
 		return judge_delegations(au, ac, who, jc);
 	return 0;
@@ -355,13 +359,17 @@ static const struct pki_atouch *touched(const struct pki_acommit *ac, const char
 
 /* Which file changes a row's action makes: 'A' adds both files, 'W'
  * writes them (adds or rewrites), 'L' rewrites the label and leaves the
- * ciphertext as it was (a review), 0 none (export, archive, archive-ack). */
+ * ciphertext as it was (a review, a relabel), 'X' removes the ciphertext
+ * and rewrites the label (a disposal), 0 none (export, archive,
+ * archive-ack). */
 static char row_writes(const char *action)
 {
 	if (strcmp(action, "classify") == 0 || strcmp(action, "receive") == 0)
 		return 'A';
-	if (strcmp(action, "review") == 0)
+	if (strcmp(action, "review") == 0 || strcmp(action, "relabel") == 0)
 		return 'L';
+	if (strcmp(action, "dispose") == 0)
+		return 'X';
 	if (strcmp(action, "reclassify") == 0 || strcmp(action, "share") == 0 ||
 	    strcmp(action, "revoke") == 0)
 		return 'W';
@@ -371,6 +379,19 @@ static char row_writes(const char *action)
 static bool wrote(char how, char want)
 {
 	return want == 'A' ? how == 'A' : how == 'A' || how == 'M';
+}
+
+/* Does the commit record a row of action for product id? */
+static bool has_row(const struct pki_auditor *au, const struct pki_acommit *ac, const char *id,
+		    const char *action)
+{
+	size_t j;
+
+	for (j = ac->row0; j < ac->row0 + ac->nrows; j++)
+		if (strcmp(au->rows[j].f[PKI_COL_PRODUCT], id) == 0 &&
+		    strcmp(au->rows[j].f[PKI_COL_ACTION], action) == 0)
+			return true;
+	return false;
 }
 
 /* The principal a commit rekeys (pki_policy_rekeyed: the one matrix row
@@ -428,8 +449,9 @@ static int rekey_rewrite(struct pki_auditor *au, const struct pki_acommit *ac,
 	return rc;
 }
 
-/* A review row: its commit rewrites the label, and the ciphertext only
- * when another of its rows for the product re-encrypts it. */
+/* A review or relabel row: its commit rewrites the label, and the
+ * ciphertext only when another of its rows for the product re-encrypts
+ * it (the undss shares of a relabel that sets the safety flag). */
 static int judge_review_files(struct pki_auditor *au, const struct pki_acommit *ac,
 			      const struct pki_arow *r, const struct pki_atouch *t)
 {
@@ -440,8 +462,8 @@ static int judge_review_files(struct pki_auditor *au, const struct pki_acommit *
 	snprintf(object, sizeof(object), "%s:%zu", r->shard, r->line);
 	if (t == NULL || t->xml != 'M')
 		return pki_audit_add(au->a, PKI_A_ROW_NO_CHANGE, object,
-				     "a review row for %s, but commit %s does not rewrite its label",
-				     id, ac->c.id);
+				     "a %s row for %s, but commit %s does not rewrite its label",
+				     r->f[PKI_COL_ACTION], id, ac->c.id);
 	if (t->gpg == 0)
 		return 0;
 	for (j = ac->row0; j < ac->row0 + ac->nrows; j++)
@@ -449,8 +471,9 @@ static int judge_review_files(struct pki_auditor *au, const struct pki_acommit *
 		    row_writes(au->rows[j].f[PKI_COL_ACTION]) == 'W')
 			return 0;
 	return pki_audit_add(au->a, PKI_A_CHANGE_NO_ROW, ac->c.id,
-			     "rewrites the ciphertext of %s with only a review row: a review "
-			     "changes the label alone (policy 11.2.1, 11.3.3)", id);
+			     "rewrites the ciphertext of %s with only a %s row: a %s "
+			     "changes the label alone (policy 11.2.1, 11.3.3)", id,
+			     r->f[PKI_COL_ACTION], r->f[PKI_COL_ACTION]);
 }
 
 /* Each row's product files changed as its action says, and no product
@@ -475,13 +498,20 @@ static int judge_files(struct pki_auditor *au, const struct pki_acommit *ac)
 			rc = judge_review_files(au, ac, r, t);
 			continue;
 		}
-		if (t != NULL && wrote(t->gpg, want) && wrote(t->xml, want))
+		if (want == 'X' ? t != NULL && t->gpg == 'D' && t->xml == 'M' :
+		    t != NULL && wrote(t->gpg, want) && wrote(t->xml, want))
 			continue;
 		snprintf(object, sizeof(object), "%s:%zu", r->shard, r->line);
-		rc = pki_audit_add(au->a, PKI_A_ROW_NO_CHANGE, object,
-				   "a %s row for %s, but commit %s does not %s its ciphertext and label",
-				   r->f[PKI_COL_ACTION], r->f[PKI_COL_PRODUCT], ac->c.id,
-				   want == 'A' ? "add" : "write");
+		if (want == 'X')
+			rc = pki_audit_add(au->a, PKI_A_ROW_NO_CHANGE, object,
+					   "a dispose row for %s, but commit %s does not remove its "
+					   "ciphertext and rewrite its label", r->f[PKI_COL_PRODUCT],
+					   ac->c.id);
+		else
+			rc = pki_audit_add(au->a, PKI_A_ROW_NO_CHANGE, object,
+					   "a %s row for %s, but commit %s does not %s its ciphertext "
+					   "and label", r->f[PKI_COL_ACTION], r->f[PKI_COL_PRODUCT],
+					   ac->c.id, want == 'A' ? "add" : "write");
 	}
 	for (i = 0; i < ac->ntouch && rc == 0; i++) {
 		t = &ac->touch[i];
@@ -489,6 +519,10 @@ static int judge_files(struct pki_auditor *au, const struct pki_acommit *ac)
 			if (strcmp(au->rows[j].f[PKI_COL_PRODUCT], t->id) == 0 &&
 			    row_writes(au->rows[j].f[PKI_COL_ACTION]) != 0)
 				break;
+		/* A material's ciphertext leaves the tree by its disposal alone
+		 * (pki-archive --dispose, judged by audit-dispose.c). */
+		if (t->gpg == 'D' && t->xml == 'M' && has_row(au, ac, t->id, "dispose"))
+			continue;
 		if (t->gpg == 'D' || t->xml == 'D')
 			rc = pki_audit_add(au->a, PKI_A_CHANGE_NO_ROW, ac->c.id,
 					   "deletes files of %s: products are kept for the archives (policy 11.5.1)",
@@ -529,7 +563,9 @@ int pki_audit_sign(struct pki_auditor *au)
 			break;
 		if ((rc = pki_audit_table_rules(au, &au->cv[i])) < 0)
 			break;
-		if ((rc = pki_audit_label_fields(au, &au->cv[i])) < 0)
+		if ((rc = pki_audit_label_fields(au, &au->cv[i])) < 0 ||
+		    (rc = pki_audit_disposed_files(au, &au->cv[i])) < 0 ||
+		    (rc = pki_audit_ir_cited(au, &au->cv[i])) < 0)
 			break;
 		rc = judge_files(au, &au->cv[i]);
 	}

@@ -207,10 +207,12 @@ static int check_files(struct state *st, struct pki_aproduct *p)
 	if (p->xml[0] == '\0')
 		return pki_audit_add(au->a, PKI_A_LABEL_MISSING, p->id,
 				     "the ciphertext has no label (policy 11.3.3)");
-	if (p->gpg[0] == '\0')
-		rc = pki_audit_add(au->a, PKI_A_CIPHERTEXT_MISSING, p->id,
-				   "the label has no ciphertext");
-	if (rc < 0 || (rc = pki_audit_label(au, p->xml, &p->label, &why)) < 0)
+	if ((rc = pki_audit_label(au, p->xml, &p->label, &why)) < 0)
+		return rc;
+	/* A material disposed of keeps its label alone (policy 12.6.9). */
+	if (p->gpg[0] == '\0' && (p->label == NULL || p->label->disposed == 0) &&
+	    (rc = pki_audit_add(au->a, PKI_A_CIPHERTEXT_MISSING, p->id,
+				"the label has no ciphertext")) < 0)
 		return rc;
 	if (p->label == NULL)
 		return pki_audit_add(au->a, PKI_A_LABEL_INVALID, p->id, "%s", why);
@@ -273,7 +275,8 @@ static int check_rows(struct state *st, struct pki_aproduct *p)
 		a = p->rows[i]->f[PKI_COL_ACTION];
 		if (strcmp(a, "classify") == 0 || strcmp(a, "receive") == 0)
 			origin = level = p->rows[i];
-		else if (strcmp(a, "reclassify") == 0 || strcmp(a, "review") == 0)
+		else if (strcmp(a, "reclassify") == 0 || strcmp(a, "review") == 0 ||
+			 strcmp(a, "relabel") == 0)
 			level = p->rows[i];
 	}
 	p->origin = origin != NULL;
@@ -300,9 +303,13 @@ static int check_product(struct state *st, struct pki_aproduct *p)
 	    (rc = check_rows(st, p)) == 0 &&
 	    (rc = pki_audit_lists(st->au, st->m, p, &st->pool)) == 0 &&
 	    (rc = pki_audit_safety(st->au, st->m, p, &st->pool)) == 0 &&
-	    (rc = pki_audit_keepers(st->au, st->m, p)) == 0)
+	    (rc = pki_audit_retention(st->au, p)) == 0 && p->label->disposed == 0 &&
+	    (rc = pki_audit_keepers(st->au, st->m, p)) == 0 &&
+	    (rc = pki_audit_unheld(st->au, st->m, p)) == 0)
 		rc = pki_audit_review(st->au, p);
-	if (st->ended != NULL)
+	/* A material disposed of has nothing left to read: who is on its
+	 * list, and its review, are history. */
+	if (st->ended != NULL && p->label->disposed == 0)
 		pki_audit_ended_count(st->au, st->m, p, st->ended);
 	p->ct = NULL;
 	pki_pgp_msg_release(&ct);
@@ -363,6 +370,8 @@ int pki_audit_state(struct pki_auditor *au)
 		rc = pki_audit_transfers(au, st.rows, st.nrows);
 	if (rc == 0)
 		rc = pki_audit_acks(au, st.rows, st.nrows);
+	if (rc == 0)
+		rc = pki_audit_requirements_due(au);
 out:
 	state_free(&st);
 	return rc;

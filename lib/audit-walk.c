@@ -133,6 +133,11 @@ static int sort_path(struct pki_auditor *au, size_t ci, const struct pki_delta *
 		ac->changes |= PKI_CH_DELEGATIONS;
 		memcpy(ac->deleg_new_id, d->new_id, 41);
 		(void)pki_audit_delegations(au, d->new_id, ac->c.id);
+	} else if (strcmp(d->path, PKI_REQUIREMENTS_FILE) == 0) {
+		ac->changes |= PKI_CH_REQUIREMENTS;
+		memcpy(ac->req_old_id, d->old_id, 41);
+		memcpy(ac->req_new_id, d->new_id, 41);
+		(void)pki_audit_requirements(au, d->new_id, ac->c.id);
 	} else if (strcmp(d->path, PKI_CONF_FILE) == 0) {
 		ac->changes |= PKI_CH_SETTINGS;
 	} else if (strcmp(d->path, PKI_ATTRIBUTES_FILE) == 0) {

@@ -44,6 +44,8 @@ static const struct {
 	[PKI_A_KEEPER] = { "A114", "keeper-missing", PKI_SEV_ERROR },
 	[PKI_A_ROLE_TYPE] = { "A115", "role-type", PKI_SEV_ERROR },
 	[PKI_A_DELEGATION_INVALID] = { "A116", "delegation-invalid", PKI_SEV_ERROR },
+	[PKI_A_REQUIREMENTS_ACTOR] = { "A119", "requirements-actor", PKI_SEV_ERROR },
+	[PKI_A_REQUIREMENT_REMOVED] = { "A120", "requirement-removed", PKI_SEV_ERROR },
 	[PKI_A_MERGE_ROWS] = { "A121", "merge-registry", PKI_SEV_ERROR },
 	[PKI_A_MERGE_TABLE] = { "A122", "merge-file", PKI_SEV_ERROR },
 	[PKI_A_MERGE_PRODUCT] = { "A123", "merge-product", PKI_SEV_ERROR },
@@ -64,6 +66,10 @@ static const struct {
 	[PKI_A_CIPHERTEXT_MISSING] = { "A306", "ciphertext-missing", PKI_SEV_ERROR },
 	[PKI_A_LABEL_REGISTRY] = { "A307", "label-registry-mismatch", PKI_SEV_ERROR },
 	[PKI_A_LABEL_FIELD] = { "A308", "label-field-changed", PKI_SEV_ERROR },
+	[PKI_A_DISPOSED_CIPHERTEXT] = { "A309", "disposed-with-ciphertext", PKI_SEV_ERROR },
+	[PKI_A_DISPOSAL_MISMATCH] = { "A310", "disposal-mismatch", PKI_SEV_ERROR },
+	[PKI_A_AREA_UNHELD] = { "A311", "area-unheld", PKI_SEV_WARNING },
+	[PKI_A_IR_UNKNOWN] = { "A312", "ir-unknown", PKI_SEV_ERROR },
 	[PKI_A_RECIPIENTS] = { "A401", "recipients-mismatch", PKI_SEV_ERROR },
 	[PKI_A_LIST_MISMATCH] = { "A402", "list-mismatch", PKI_SEV_ERROR },
 	[PKI_A_CIPHERTEXT_INVALID] = { "A403", "ciphertext-invalid", PKI_SEV_ERROR },
@@ -74,10 +80,14 @@ static const struct {
 	[PKI_A_EXPIRED_DELEGATION] = { "A502", "expired-delegation", PKI_SEV_ERROR },
 	[PKI_A_AUTHORITY] = { "A503", "authority-mismatch", PKI_SEV_WARNING },
 	[PKI_A_SUCCESSOR] = { "A504", "successor-without-delegation", PKI_SEV_ERROR },
+	[PKI_A_DISPOSE] = { "A507", "dispose-not-allowed", PKI_SEV_ERROR },
+	[PKI_A_RELABEL_UNDSS] = { "A508", "relabel-safety-without-undss", PKI_SEV_ERROR },
 	[PKI_A_SAFETY] = { "A601", "safety-not-undss", PKI_SEV_ERROR },
 	[PKI_A_TRANSFER_OVERDUE] = { "A701", "transfer-overdue", PKI_SEV_WARNING },
 	[PKI_A_REVIEW_OVERDUE] = { "A702", "review-overdue", PKI_SEV_WARNING },
 	[PKI_A_TRANSFER_UNACKED] = { "A703", "transfer-unacknowledged", PKI_SEV_WARNING },
+	[PKI_A_RETENTION_ENDED] = { "A704", "retention-ended", PKI_SEV_INFO },
+	[PKI_A_REQUIREMENT_REVIEW] = { "A705", "requirement-review-overdue", PKI_SEV_WARNING },
 };
 
 static const char *const severities[PKI_SEV_N] = { "error", "warning", "info" };
@@ -232,6 +242,7 @@ static void auditor_free(struct pki_auditor *au)
 	for (i = 0; i < PKI_SHARD_CACHE; i++)
 		pki_buf_release(&au->shards[i].data);
 	pki_audit_tables_free(au);
+	pki_audit_requirements_free(au);
 }
 
 int pki_audit_run(struct pki_audit *a, struct pki_repo *r, struct pki_gpg *g,

@@ -21,9 +21,13 @@
  *   audit-labels.c    each label field changed only by the action owning it (3)
  *   audit-rules.c     each row against lib/policy.c as of its time (check 5)
  *   audit-succession.c  the rows of a succession beside their delegation (5)
+ *   audit-dispose.c   a material's disposal: its row, its files (3, 5)
  *   audit-state.c     products at the tip: label, binding, origin (check 3)
- *   audit-lists.c     distribution lists and recipients, safety (checks 4, 6)
+ *   audit-lists.c     distribution lists and recipients, safety, areas no one
+ *                     holds (checks 4, 6)
  *   audit-overdue.c   transfers and reviews overdue (check 7)
+ *   audit-requirements.c  requirements.csv: who changes it, rows kept,
+ *                     what labels cite, reviews overdue
  *   xml-audit.c       XML output (share/pki/audit.xsd)
  */
 #ifndef PKI_AUDIT_H
@@ -62,6 +66,8 @@ enum pki_audit_check {
 	PKI_A_KEEPER,		/* A114 */
 	PKI_A_ROLE_TYPE,	/* A115 */
 	PKI_A_DELEGATION_INVALID,	/* A116 */
+	PKI_A_REQUIREMENTS_ACTOR,	/* A119 */
+	PKI_A_REQUIREMENT_REMOVED,	/* A120 */
 	PKI_A_MERGE_ROWS,	/* A121 */
 	PKI_A_MERGE_TABLE,	/* A122 */
 	PKI_A_MERGE_PRODUCT,	/* A123 */
@@ -82,6 +88,10 @@ enum pki_audit_check {
 	PKI_A_CIPHERTEXT_MISSING,	/* A306 */
 	PKI_A_LABEL_REGISTRY,	/* A307 */
 	PKI_A_LABEL_FIELD,	/* A308 */
+	PKI_A_DISPOSED_CIPHERTEXT,	/* A309 */
+	PKI_A_DISPOSAL_MISMATCH,	/* A310 */
+	PKI_A_AREA_UNHELD,	/* A311 */
+	PKI_A_IR_UNKNOWN,	/* A312 */
 	PKI_A_RECIPIENTS,	/* A401 */
 	PKI_A_LIST_MISMATCH,	/* A402 */
 	PKI_A_CIPHERTEXT_INVALID,	/* A403 */
@@ -92,10 +102,14 @@ enum pki_audit_check {
 	PKI_A_EXPIRED_DELEGATION,	/* A502 */
 	PKI_A_AUTHORITY,	/* A503 */
 	PKI_A_SUCCESSOR,	/* A504 */
+	PKI_A_DISPOSE,		/* A507 */
+	PKI_A_RELABEL_UNDSS,	/* A508 */
 	PKI_A_SAFETY,		/* A601 */
 	PKI_A_TRANSFER_OVERDUE,	/* A701 */
 	PKI_A_REVIEW_OVERDUE,	/* A702 */
 	PKI_A_TRANSFER_UNACKED,	/* A703 */
+	PKI_A_RETENTION_ENDED,	/* A704 */
+	PKI_A_REQUIREMENT_REVIEW,	/* A705 */
 	PKI_A_N
 };
 

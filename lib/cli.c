@@ -102,6 +102,15 @@ void pki_cli_usage_error(const struct pki_cli *cli, const char *why, ...)
 	exit(PKI_EUSAGE);
 }
 
+void pki_cli_warn_unheld(const struct pki_cli *cli, const char *id, const char *unheld)
+{
+	if (unheld == NULL || unheld[0] == '\0')
+		return;
+	fprintf(stderr, "%s: warning: no valid principal holds %s '%s' of %s (see pki-matrix "
+		"list); a typo is corrected with pki-classify --change %s -a AREAS\n", cli->prog,
+		strchr(unheld, ';') != NULL ? "the areas" : "the area", unheld, id, id);
+}
+
 /* As git: a reader that has gone (`pki-register | head -1`) ends the
  * command quietly, by the SIGPIPE that GPGME has us ignore. */
 static void die_of_sigpipe(void)

@@ -57,6 +57,13 @@ __attribute__((noreturn)) void pki_cli_usage_error(const struct pki_cli *cli, co
  */
 struct pki_progress pki_cli_progress(struct pki_cli *cli);
 
+/*
+ * Warn on stderr, one line, of a product's areas that no valid principal
+ * holds (unheld: a ';'-list from pki_policy_unheld_areas; nothing when
+ * empty or NULL), naming the correction.  The command still succeeds.
+ */
+void pki_cli_warn_unheld(const struct pki_cli *cli, const char *id, const char *unheld);
+
 /* Flush and close stdout; 74 when that fails, else status.  When its
  * reader has gone (EPIPE), die of SIGPIPE, silently, as git does. */
 int pki_cli_exit(const struct pki_cli *cli, int status);

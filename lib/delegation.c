@@ -56,7 +56,7 @@ static int check_delegation(const struct pki_delegation *x)
 	    (rc = pki_row_check_window(x->from, x->until)) < 0 ||
 	    (rc = pki_check_text("reference", str(x->reference), REFERENCE_MAX)) < 0)
 		return rc;
-	if ((unsigned)x->power > PKI_POWER_SUCCESSOR)
+	if ((unsigned)x->power > PKI_POWER_DIRECT)
 		return pki_error(PKI_EINTERNAL, "delegation '%s': bad power", x->id);
 	return 0;
 }

@@ -12,12 +12,11 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "ir.h"
 #include "product.h"
 #include "registry.h"
+#include "retention.h"
 #include "session.h"
-
-#define UNDSS_JUSTIFICATION \
-	"may bear on the safety and security of UN personnel (policy 11.3.2)"
 
 void pki_filing_release(struct pki_filing *f)
 {
@@ -103,7 +102,7 @@ static int stage_rows(struct pki_session *s, struct pki_txn *t, struct pki_state
 		rows[n].f[PKI_COL_ACTION] = pki_action_name(PKI_ACTION_SHARE);
 		rows[n].f[PKI_COL_RECIPIENT] = p->name;
 		rows[n].f[PKI_COL_AUTHORITY] = "undss-rule";
-		rows[n++].f[PKI_COL_JUSTIFICATION] = UNDSS_JUSTIFICATION;
+		rows[n++].f[PKI_COL_JUSTIFICATION] = PKI_UNDSS_JUSTIFICATION;
 	}
 	for (i = 0; i < n; i++) {
 		rows[i].f[PKI_COL_PRODUCT] = f->id;
@@ -167,17 +166,40 @@ int pki_filing_build(struct pki_session *s, struct pki_txn *t, struct pki_state 
 
 	if ((rc = pki_check_code("entity", entity)) < 0 ||
 	    (f->site != NULL && (rc = pki_check_code("site", f->site)) < 0) ||
-	    (rc = pki_policy_initial_list(&st->matrix, originator, f->label.level,
+	    (rc = f->label.kind == PKI_KIND_IR ?
+		  pki_policy_ir_list(&st->matrix, originator, f->owner, f->label.level, s->now,
+				     &list) :
+		  pki_policy_initial_list(&st->matrix, originator, f->label.level,
 					  f->label.safety, s->now, &list)) < 0 ||
+	    (rc = pki_ir_cited(t, f->label.ir, f->label.nir)) < 0 ||
 	    (rc = pki_product_next_id(t, f->mission, entity, f->site, s->now, f->id)) < 0 ||
 	    (rc = stage_ciphertext(s, t, st, f, &list)) < 0 ||
 	    (rc = stage_label(s, t, st, f, &list)) < 0 ||
-	    (rc = stage_rows(s, t, st, f, &list)) < 0)
+	    (rc = stage_rows(s, t, st, f, &list)) < 0 ||
+	    (rc = message(s, st, f, msg)) < 0)
 		goto out;
-	rc = message(s, st, f, msg);
+	pki_buf_reset(&f->unheld);
+	rc = pki_policy_unheld_areas(&st->matrix, f->label.areas, &s->now, &f->unheld);
 out:
 	pki_names_release(&list);
 	return rc;
+}
+
+int pki_filing_retention(struct pki_label *l, const char *retention)
+{
+	int rc;
+
+	if (retention == NULL)
+		return l->kind != PKI_KIND_MATERIAL ? 0 :
+			pki_error(PKI_EUSAGE, "--kind material needs --retention DURATION, "
+				  "e.g. P5Y");
+	if (l->kind != PKI_KIND_MATERIAL)
+		return pki_error(PKI_EUSAGE, "--retention goes with --kind material: products "
+				 "and plans are kept permanently");
+	if ((rc = pki_retention_parse("--retention", retention, NULL)) < 0)
+		return rc;
+	l->retention = (char *)retention;
+	return 0;
 }
 
 /* The plaintext: FILE, or standard input (*fd 0) for NULL or "-". */

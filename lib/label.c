@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "label.h"
+#include "retention.h"
 #include "session.h"
 #include "xml-read.h"
 
@@ -118,6 +119,25 @@ static int check_recipients(const struct pki_label *l)
 	return 0;
 }
 
+/* A material has a retention and only a material (policy 11.5.1,
+ * 12.6.9); only a material is ever disposed of. */
+static int check_kind(const struct pki_label *l)
+{
+	if (l->kind != PKI_KIND_MATERIAL && l->retention != NULL)
+		return pki_error(PKI_EDATA, "label: a %s has no retention: it is kept "
+				 "permanently", pki_kind_name(l->kind));
+	if (l->kind != PKI_KIND_MATERIAL && l->disposed != 0)
+		return pki_error(PKI_EDATA, "label: a %s is never disposed of",
+				 pki_kind_name(l->kind));
+	if (l->kind != PKI_KIND_MATERIAL)
+		return 0;
+	if (l->retention == NULL)
+		return pki_error(PKI_EDATA, "label: a material has no retention");
+	if (pki_retention_parse("retention", l->retention, NULL) < 0)
+		return pki_error_wrap(PKI_EDATA, "label");
+	return l->disposed != 0 ? check_time("disposal time", l->disposed) : 0;
+}
+
 static int check_label(const struct pki_label *l)
 {
 	size_t i;
@@ -140,7 +160,7 @@ static int check_label(const struct pki_label *l)
 	for (i = 0; i < l->nir; i++)
 		if ((rc = check_text("ir", l->ir[i])) < 0)
 			return rc;
-	if ((rc = check_recipients(l)) < 0)
+	if ((rc = check_recipients(l)) < 0 || (rc = check_kind(l)) < 0)
 		return rc;
 	if (!is_sha256_hex(l->sha256))
 		return pki_error(PKI_EDATA, "label: the binding is not a sha256 in lowercase hex");
@@ -358,7 +378,7 @@ static int read_label(struct pki_label *l, xmlDoc *doc)
 	return rc;
 }
 
-int pki_label_parse(struct pki_label *out, const char *data, size_t len)
+static int parse(struct pki_label *out, const char *schema, const char *data, size_t len)
 {
 	struct pki_label l;
 	xmlDoc *doc = NULL;
@@ -368,7 +388,7 @@ int pki_label_parse(struct pki_label *out, const char *data, size_t len)
 	memset(&l, 0, sizeof(l));
 	if (len > PKI_LABEL_MAX)
 		return pki_error(PKI_EDATA, "label: larger than %d bytes", PKI_LABEL_MAX);
-	if ((rc = pki_xml_read(&doc, "label", "label.xsd", data, len)) < 0 ||
+	if ((rc = pki_xml_read(&doc, "label", schema, data, len)) < 0 ||
 	    (rc = read_label(&l, doc)) < 0 ||
 	    (rc = check_label(&l)) < 0)
 		goto out;
@@ -378,6 +398,16 @@ out:
 	pki_label_release(&l);
 	xmlFreeDoc(doc);
 	return rc;
+}
+
+int pki_label_parse(struct pki_label *out, const char *data, size_t len)
+{
+	return parse(out, "label.xsd", data, len);
+}
+
+int pki_label_scan(struct pki_label *out, const char *data, size_t len)
+{
+	return parse(out, NULL, data, len);
 }
 
 void pki_label_release(struct pki_label *l)

@@ -51,6 +51,15 @@ int pki_label_format(const struct pki_label *l, struct pki_buf *out);
 int pki_label_parse(struct pki_label *out, const char *data, size_t len);
 
 /*
+ * The same without the schema, for a listing that reads every label of
+ * the repository (pki-ir coverage): well-formed, bounded, its fields
+ * read and checked as pki_label_parse does; what label.xsd alone would
+ * refuse goes unseen here, and pki-audit reports it (A305).  The schema
+ * is most of the cost of a parse.
+ */
+int pki_label_scan(struct pki_label *out, const char *data, size_t len);
+
+/*
  * The fields (PKI_LF_* bits, vocab.h) in which two labels differ; 0 when
  * they say the same.  The distribution list and the IR references differ
  * when their order does.  Pure: what is compared was parsed before.

@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "policy.h"
+#include "retention.h"
 
 /* --- classifying (pki-classify(1)) --- */
 
@@ -280,13 +281,57 @@ int pki_policy_archives_recipient(const struct pki_principal *r, const char *nam
 	return 0;
 }
 
+/* --- materials and their disposal (pki-archive(1) --dispose) --- */
+
+int pki_policy_dispose(const struct pki_disposal *d)
+{
+	struct pki_retention r;
+	char when[PKI_DATE_LEN];
+	time_t end;
+
+	if (d->actor->role != PKI_ROLE_CHAIR || d->actor->type != PKI_TYPE_MISSION)
+		return pki_error(PKI_EPOLICY, "'%s' is %s: materials are destroyed by the Chair, "
+				 "who implements the retention schedules (policy 12.6.9)",
+				 d->actor->name, pki_role_name(d->actor->role));
+	if (d->kind != PKI_KIND_MATERIAL)
+		return pki_error(PKI_EPOLICY, "%s is %s: products, plans and requirements are "
+				 "permanent records, transferred to the UN Archives and never "
+				 "disposed of (policy 11.5.1)", d->id,
+				 d->kind == PKI_KIND_PLAN ? "a plan" :
+				 d->kind == PKI_KIND_IR ? "the wording of a requirement" : "a product");
+	if (d->disposed != 0) {
+		pki_date_format(d->disposed, when);
+		return pki_error(PKI_EPOLICY, "%s was disposed of on %s already (policy 12.6.9)",
+				 d->id, when);
+	}
+	if (pki_retention_parse("retention", d->retention, &r) < 0)
+		return pki_error(PKI_EPOLICY, "%s has no valid retention: a material is destroyed "
+				 "only after its retention (policy 12.6.9)", d->id);
+	if ((end = pki_retention_end(d->created, &r)) > d->at) {
+		pki_date_format(end, when);
+		return pki_error(PKI_EPOLICY, "the retention of %s (%s) runs until %s: a material "
+				 "is destroyed only after its retention (policy 12.6.9)", d->id,
+				 d->retention, when);
+	}
+	if (!d->transferred)
+		return pki_error(PKI_EPOLICY, "%s was never transferred to the UN Archives: records "
+				 "are transferred before materials are destroyed (policy 11.5.1, "
+				 "12.6.9)", d->id);
+	if (d->certificate == NULL || d->certificate[0] == '\0')
+		return pki_error(PKI_EPOLICY, "the disposal of %s names no certificate of "
+				 "destruction (policy 12.6.9)", d->id);
+	return 0;
+}
+
 /* --- the label (pki-files(5)) --- */
 
 /*
  * Which fields of a label each action changes (policy 11.2.1, 11.4.3).
  * The originator's marking -- originator, registrar, creation time,
- * areas, caveats, safety, IR references -- is set once, when the product
- * is classified or received.  A reclassification changes the level and
+ * areas, caveats, safety, IR references -- is set when the product is
+ * classified or received; a relabel corrects its areas, safety flag and
+ * IR references (policy-relabel.c), with the list and binding when the
+ * safety flag brings UNDSS onto it.  A reclassification changes the level and
  * criterion and may set the next review date; a review that keeps the
  * level moves the review date only.  Each re-encryption (reclassify,
  * share, revoke, and the custodian's shares to the archives) changes the

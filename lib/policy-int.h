@@ -13,8 +13,8 @@ struct pki_product;
 bool pki_policy_has_valid(const struct pki_matrix *m, enum pki_role role, time_t at);
 /* Does a delegation's scope (a product ID, an area, "*") cover p? */
 bool pki_policy_scope_covers(const char *scope, const struct pki_product *p);
-/* share-external comes from a hom (policy 11.4.1); the other powers from
- * an originator, who may be anyone inside the mission. */
+/* share-external and direct come from a hom (policy 11.4.1, 10.2); the
+ * other powers from an originator, who may be anyone inside the mission. */
 bool pki_policy_granted_by_role(const struct pki_matrix *m, const struct pki_delegation *x);
 
 #endif

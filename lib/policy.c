@@ -121,6 +121,13 @@ int pki_policy_may_delegate(const struct pki_principal *actor, enum pki_power po
 				 "authority to share outside the mission (policy 11.4.1)",
 				 actor->name, pki_role_name(actor->role));
 	}
+	if (power == PKI_POWER_DIRECT) {
+		if (actor->role == PKI_ROLE_HOM)
+			return 0;
+		return pki_error(PKI_EPOLICY, "'%s' is %s: only the Head of Mission delegates "
+				 "the setting of intelligence requirements (policy 10.2, 12.9)",
+				 actor->name, pki_role_name(actor->role));
+	}
 	/* disseminate, declassify: an originator's own power (policy 9.8). */
 	if (actor->type == PKI_TYPE_MISSION &&
 	    (actor->role == PKI_ROLE_HOM || actor->role == PKI_ROLE_CHAIR ||
@@ -142,13 +149,13 @@ bool pki_policy_scope_covers(const char *scope, const struct pki_product *p)
 	return p->areas != NULL && pki_areas_meet(scope, p->areas);
 }
 
-/* share-external comes from a hom (policy 11.4.1); the other powers from
- * an originator, who may be anyone inside the mission. */
+/* share-external and direct come from a hom (policy 11.4.1, 10.2); the
+ * other powers from an originator, who may be anyone inside the mission. */
 bool pki_policy_granted_by_role(const struct pki_matrix *m, const struct pki_delegation *x)
 {
 	const struct pki_principal *g;
 
-	if (x->power != PKI_POWER_SHARE_EXTERNAL)
+	if (x->power != PKI_POWER_SHARE_EXTERNAL && x->power != PKI_POWER_DIRECT)
 		return true;
 	g = pki_matrix_find(m, x->grantor);
 	return g != NULL && g->role == PKI_ROLE_HOM;

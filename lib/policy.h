@@ -8,10 +8,11 @@
  * No I/O: everything a rule needs is passed in, so that pki-audit can
  * judge a past action with the matrix and delegations of its time.
  *
- * The rule book is three files: policy.c (the matrix, the delegations,
- * succession), policy-share.c (dissemination, narrowing) and
+ * The rule book is five files: policy.c (the matrix, the delegations,
+ * succession), policy-share.c (dissemination, narrowing),
  * policy-classify.c (a product's filing, classification, transfer and
- * label); each section below names its file.
+ * label), policy-relabel.c (areas, and the correction of a label) and
+ * policy-ir.c (direction: requirements); each section below names its file.
  */
 #ifndef PKI_POLICY_H
 #define PKI_POLICY_H
@@ -69,9 +70,9 @@ int pki_policy_role_fits(const struct pki_principal *p);
 int pki_policy_author(const struct pki_principal *signer, const char *author_email,
 		      char *const *emails, size_t nemails);
 
-/* share-external by hom (policy 11.4.1); disseminate and declassify by an
- * originator (any mission member, for its own products; policy 9.8);
- * successor by no one: pki-matrix succeed records it (policy 19). */
+/* share-external and direct by hom (policy 11.4.1, 10.2); disseminate and
+ * declassify by an originator (any mission member, for its own products;
+ * policy 9.8); successor by no one: pki-matrix succeed records it (policy 19). */
 int pki_policy_may_delegate(const struct pki_principal *actor, enum pki_power power);
 
 /*
@@ -356,6 +357,80 @@ int pki_policy_may_acknowledge(const struct pki_principal *actor);
 int pki_policy_archives_recipient(const struct pki_principal *r, const char *name,
 				  bool has_key, time_t at);
 
+/* --- materials and their disposal (policy-classify.c; pki-archive(1) --dispose) --- */
+
+/* What a disposal is judged on: the material's label as it stood before,
+ * whether an archive row recorded its transfer before `at`, and the
+ * reference of the certificate of destruction. */
+struct pki_disposal {
+	const struct pki_principal *actor;	/* valid at `at` */
+	const char *id;
+	enum pki_kind kind;
+	const char *retention;	/* the label's ISO 8601 duration; NULL: none */
+	time_t created;
+	time_t disposed;	/* 0: not disposed of yet */
+	bool transferred;
+	const char *certificate;	/* NULL or "": none */
+	time_t at;
+};
+
+/*
+ * May the material be disposed of (its ciphertext taken out of the tree)?
+ * Only by the Chair, who implements the retention schedules and oversees
+ * the destruction of materials (policy 12.6.9); never a product, a plan or
+ * a requirement's wording, which are permanent records (11.5.1); once; only
+ * when created + retention <= at (12.6.9), after a transfer to the UN
+ * Archives included it (11.5.1), and with a certificate of destruction
+ * named (12.6.9).
+ */
+int pki_policy_dispose(const struct pki_disposal *d);
+
+/* --- areas and relabelling (policy-relabel.c; pki-classify(1)) --- */
+
+/*
+ * The areas of a product (a ';'-list) that no principal valid at *at
+ * names in its own areas, appended to out as a ';'-list; nothing when
+ * every one is held.  at NULL: no row of the matrix, valid or not, names
+ * them -- no one ever held them (a matrix row outlives its validity).
+ * "*" on a principal names no area: it holds them all, and so says
+ * nothing of a misspelt one.  Not a refusal: a product may wait for the
+ * principal who needs it, but an area no one holds is most often a
+ * typo, and the product then reaches no one by its areas (policy 9.8).
+ * pki-classify and pki-register --receive warn of what no valid
+ * principal holds; pki-audit of what no principal ever held (A311).
+ */
+int pki_policy_unheld_areas(const struct pki_matrix *m, const char *areas, const time_t *at,
+			    struct pki_buf *out);
+
+/*
+ * A relabel (pki-classify --change ID -a/--safety/--ir) corrects the
+ * originator's marking: its actors are those of a reclassification
+ * (pki_policy_may_reclassify, policy 9.8).  It may not leave a current
+ * recipient without need to know: refused, naming each principal on the
+ * list that may hold the product as it was (before) and not as it
+ * becomes (after; pki_policy_may_hold), who must be revoked first
+ * (policy 9.8).
+ */
+int pki_policy_relabel_keeps(const struct pki_matrix *m, const struct pki_product *before,
+			     const struct pki_product *after, char *const *list, size_t n,
+			     time_t at);
+
+/*
+ * The list after a relabel: the current one and, when the safety flag
+ * is set by it, every undss principal valid at `at` and cleared to the
+ * level -- refused when there is none (policy 11.3.2).  Names are
+ * borrowed from current and m; out is added to.
+ */
+int pki_policy_relabeled_list(const struct pki_matrix *m, const struct pki_product *before,
+			      const struct pki_product *after, char *const *current,
+			      size_t ncurrent, time_t at, struct pki_names *out);
+
+/* A relabel that sets the safety flag has every valid undss principal
+ * cleared to the level on its list (policy 11.3.2). */
+int pki_policy_relabel_undss(const struct pki_matrix *m, const struct pki_product *before,
+			     const struct pki_product *after, const struct pki_names *list,
+			     time_t at);
+
 /* --- the label (policy-classify.c; pki-files(5)) --- */
 
 /*
@@ -371,5 +446,27 @@ unsigned pki_policy_label_owns(unsigned actions);
 /* Does each changed field belong to one of the actions?  -PKI_EPOLICY
  * naming the fields that do not, and the actions. */
 int pki_policy_label_change(unsigned actions, unsigned changed);
+
+/* --- direction (policy-ir.c; pki-ir(1)) --- */
+
+/*
+ * Who sets, reviews and closes intelligence requirements (policy 10.2,
+ * 12.9): the Head of Mission, the Chair of the Coordination Mechanism, or
+ * the holder of a valid direct delegation from a hom (scope "*").
+ * *granted: "hom", "chair" or the delegation's ID (borrowed from d).
+ */
+int pki_policy_may_direct(const struct pki_delegations *d, const struct pki_matrix *m,
+			  const struct pki_principal *actor, time_t at, const char **granted);
+
+/*
+ * The distribution list of a requirement's wording (a product of kind
+ * ir): its originator, every valid hom, chair and archives principal,
+ * and the owner, who answers it -- each valid at `at` and cleared to the
+ * level; not every mission principal, even unclassified (policy 10.2,
+ * 11.5.1).  The owner must be a valid mission principal cleared to the
+ * level.  Names are borrowed from m; out is added to.
+ */
+int pki_policy_ir_list(const struct pki_matrix *m, const char *originator, const char *owner,
+		       enum pki_level level, time_t at, struct pki_names *out);
 
 #endif

@@ -253,6 +253,11 @@ int pki_product_reencrypt(struct pki_txn *t, struct pki_gpg *g, const struct pki
 	int rc;
 
 	pki_sha256_init(&h.sha);
+	if (l->disposed != 0) {
+		pki_date_format(l->disposed, sha256);
+		return pki_error(PKI_EPOLICY, "%s was disposed of on %s: its ciphertext has left "
+				 "the repository (policy 12.6.9)", l->id, sha256);
+	}
 	if ((rc = pki_product_path(l->id, "gpg", path)) < 0 ||
 	    (rc = recipients(t, g, m, list, &fprs)) < 0)
 		return rc;

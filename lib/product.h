@@ -115,6 +115,11 @@ int pki_product_rekey_all(struct pki_txn *t, struct pki_gpg *g, const struct pki
 
 /* --- filing a new product (pki-classify, pki-register --receive) --- */
 
+/* The justification of the share rows that bring a safety product to
+ * UNDSS (authority undss-rule), at filing and at a relabel. */
+#define PKI_UNDSS_JUSTIFICATION \
+	"may bear on the safety and security of UN personnel (policy 11.3.2)"
+
 struct pki_filing {
 	/* The label as the caller wants it: everything but id, created,
 	 * recipients and sha256.  Its strings are borrowed.  For a mission
@@ -125,6 +130,7 @@ struct pki_filing {
 	const char *site;	/* NULL: none */
 	enum pki_action action;	/* classify or receive */
 	const char *authority, *justification, *reference;	/* of the row */
+	const char *owner;	/* kind ir: the requirement's owner (pki-ir(1)) */
 	struct pki_source *src;	/* the plaintext, read once */
 	/* Kept between tries of the change. */
 	char id[PKI_ID_MAX];
@@ -132,6 +138,10 @@ struct pki_filing {
 	char sha256[PKI_SHA256_HEX];
 	char **names;		/* the list the blob is encrypted to */
 	size_t nnames;
+	/* After: the product's areas no valid principal holds
+	 * (pki_policy_unheld_areas), "" when all are: a warning for the
+	 * caller to give.  Kept by pki_filing_release; the caller releases it. */
+	struct pki_buf unheld;
 };
 
 /*
@@ -140,12 +150,22 @@ struct pki_filing {
  * plaintext to it, and stage ciphertext, label and registry rows (the
  * classify or receive row, and for a safety product a share to each undss
  * principal with authority undss-rule, policy 11.3.2), then write the
- * commit message.  The caller has judged the actor.  A retried change
+ * commit message.  The label's IR references must name open requirements
+ * (pki_ir_cited); a requirement's wording (kind ir) goes to the list
+ * pki_policy_ir_list gives with f->owner.  The caller has judged the actor.  A retried change
  * files the ciphertext of the first try again (the source cannot be read
  * twice), and gives up (-PKI_EBUSY) when the list has changed meanwhile.
  */
 int pki_filing_build(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
 		     struct pki_buf *msg, struct pki_filing *f);
+
+/*
+ * The retention given with the label's kind (--retention; NULL: none): a
+ * material needs one, and nothing else has one (products and plans are
+ * permanent, policy 11.5.1, 12.6.9); a valid ISO 8601 duration
+ * (retention.h), borrowed into l->retention.  -PKI_EUSAGE otherwise.
+ */
+int pki_filing_retention(struct pki_label *l, const char *retention);
 void pki_filing_release(struct pki_filing *f);
 
 /*

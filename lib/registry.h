@@ -3,13 +3,14 @@
  * One shard per month, registry/YYYY-MM.csv, append-only.  Rows are
  * written in the same transaction as the change they record.
  *
- * The recipient column: for classify, receive, reclassify and review rows
- * it holds the whole distribution list the product is (re-)encrypted to
- * (a review keeps it), as
+ * The recipient column: for classify, receive, reclassify, review and
+ * relabel rows it holds the whole distribution list the product is
+ * (re-)encrypted to (a review keeps it), as
  * principal names separated by ';'; for share and revoke rows the one
  * principal added or removed; for export rows the external recipient; for
  * archive rows the archives principal; archive-ack rows (the archives'
- * receipt of a transfer, one per product) leave it empty.  So the
+ * receipt of a transfer, one per product) and dispose rows (a material
+ * destroyed, its reference the certificate) leave it empty.  So the
  * registry alone implies each
  * product's distribution list (audit check 4).
  */

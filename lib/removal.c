@@ -64,7 +64,8 @@ static int drop_from(struct removal *r, const char *id)
 
 	if ((rc = pki_product_label(r->t, id, &l)) < 0)
 		return rc;
-	for (i = 0; i < l.nrecipients && rc == 0; i++) {
+	/* A material disposed of has no ciphertext left to re-encrypt. */
+	for (i = 0; i < l.nrecipients && rc == 0 && l.disposed == 0; i++) {
 		if (strcmp(l.recipients[i], r->name) == 0)
 			on = true;
 		if (r->keep || strcmp(l.recipients[i], r->name) != 0)

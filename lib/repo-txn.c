@@ -50,6 +50,9 @@ struct pki_txn {
 	bool loading;
 	git_index *loaded;
 	char *index_path;
+	/* A bare repository (a central store, a sync hub): no index, no work
+	 * tree, so nothing to check before committing or to update after. */
+	bool bare;
 };
 
 struct pki_blobw {
@@ -272,13 +275,15 @@ int pki_txn_begin(struct pki_txn **out, struct pki_repo *r)
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return pki_error_errno(PKI_EINTERNAL, "transaction");
 	t->r = r;
+	t->bare = git_repository_is_bare(r->git);
 	if ((rc = lock_take(r, &t->lockfd)) < 0 ||
-	    (rc = repo_marker_recover(r)) < 0 ||
+	    (!t->bare && (rc = repo_marker_recover(r)) < 0) ||
 	    (rc = repo_with_tip_tree(r, &t->tip, &t->tree)) < 0) {
 		pki_txn_free(t);
 		return rc;
 	}
-	index_load_start(t);
+	if (!t->bare)
+		index_load_start(t);
 	*out = t;
 	return 0;
 }
@@ -441,7 +446,7 @@ static int blobw_write(void *ctx, const void *data, size_t len)
 
 	if (w->stream->write(w->stream, data, len) < 0)
 		return repo_fail(PKI_EIO, "cannot write to the object store");
-	return pki_sink_fd(&w->fd, data, len);
+	return w->fd >= 0 ? pki_sink_fd(&w->fd, data, len) : 0;
 }
 
 static void blobw_free(struct pki_blobw *w)
@@ -464,6 +469,8 @@ int pki_txn_blob_begin(struct pki_txn *t, struct pki_blobw **w, struct pki_sink 
 	if ((bw = calloc(1, sizeof(*bw))) == NULL)
 		return pki_error_errno(PKI_EINTERNAL, "blob");
 	bw->fd = -1;
+	if (t->bare)
+		goto stream;
 	if ((rc = pki_buf_printf(&path, "%s%s%ld.%u", pki_repo_gitdir(t->r), SHADOW_PREFIX,
 				 (long)getpid(), t->nshadow++)) < 0)
 		goto fail;
@@ -473,6 +480,7 @@ int pki_txn_blob_begin(struct pki_txn *t, struct pki_blobw **w, struct pki_sink 
 		rc = pki_error_errno(PKI_EIO, "cannot create '%s'", bw->shadow);
 		goto fail;
 	}
+stream:
 	if (git_blob_create_from_stream(&bw->stream, t->r->git, NULL) < 0) {
 		rc = repo_fail(PKI_EIO, "cannot write to the object store");
 		goto fail;
@@ -497,7 +505,7 @@ int pki_txn_blob_finish(struct pki_txn *t, struct pki_blobw *w, const char *path
 		blobw_free(w);
 		return 0;
 	}
-	if (close(w->fd) < 0)
+	if (w->fd >= 0 && close(w->fd) < 0)
 		rc = pki_error_errno(PKI_EIO, "cannot write '%s'", w->shadow);
 	w->fd = -1;
 	if (rc == 0 && git_blob_create_from_stream_commit(&oid, w->stream) < 0)
@@ -568,7 +576,7 @@ static int plain_copy(struct pki_txn *t, const struct staged *s, const char *pat
 		return 0;
 	}
 	/* Small blobs come from the object store without waiting for the index. */
-	if (git_repository_odb(&odb, t->r->git) == 0 &&
+	if (!t->bare && git_repository_odb(&odb, t->r->git) == 0 &&
 	    git_odb_read_header(&size, &type, odb, id) == 0 && size >= REPO_WORKTREE_READ_MIN &&
 	    (rc = txn_index(t, &index)) == 0)
 		rc = repo_worktree_blob_fd(t->r, index, path, id, size, fd);
@@ -850,19 +858,21 @@ int pki_txn_commit(struct pki_txn *t, struct pki_gpg *g, const struct pki_ident 
 	char subject[256];
 	int rc;
 
-	if ((rc = check_clean(t)) < 0 ||
-	    (rc = check_writable(t)) < 0 ||
+	if ((!t->bare && ((rc = check_clean(t)) < 0 || (rc = check_writable(t)) < 0)) ||
 	    (rc = build_tree(t, &tree_id)) < 0 ||
 	    (rc = write_commit(t, g, who, message, &tree_id, &commit_id)) < 0)
 		return rc;
 	first_line(message, subject, sizeof(subject));
-	if ((rc = marker_write(t)) < 0)
+	if (!t->bare && (rc = marker_write(t)) < 0)
 		return rc;
 	if ((rc = swap_branch(t, &commit_id, subject)) < 0) {
-		repo_marker_remove(t->r);
+		if (!t->bare)
+			repo_marker_remove(t->r);
 		return rc;
 	}
 	git_oid_tostr(t->commit_hex, sizeof(t->commit_hex), &commit_id);
+	if (t->bare)
+		return 0;
 	if ((rc = update_worktree(t)) == 0)
 		repo_marker_remove(t->r);
 	return rc;

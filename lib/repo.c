@@ -160,13 +160,10 @@ int pki_repo_open(struct pki_repo **out, const char *dir, int flags)
 			       dir != NULL ? dir : ".");
 		goto fail;
 	}
-	if (git_repository_is_bare(r->git) && !(flags & PKI_REPO_BARE_OK)) {
-		rc = pki_error(PKI_ECONFIG, "a pki repository needs a work tree; '%s' is bare",
-			       git_repository_path(r->git));
-		goto fail;
-	}
+	(void)flags;	/* every command works in a bare repository too */
 	if (!pki_repo_exists(r, PKI_CONF_FILE)) {
 		rc = pki_error(PKI_ECONFIG, "'%s' is not a pki repository (no %s on main)",
+			       git_repository_is_bare(r->git) ? git_repository_path(r->git) :
 			       git_repository_workdir(r->git), PKI_CONF_FILE);
 		goto fail;
 	}
@@ -234,21 +231,57 @@ static int config_get(git_config *cfg, const char *key, char **out)
 	return *out != NULL ? 0 : pki_error_errno(PKI_EINTERNAL, "config");
 }
 
+/*
+ * A bare repository has no pki.conf on disk, and libgit2 parses config only
+ * from files: the tip's copy goes to a private file in the git directory,
+ * named in path, for as long as it is read.  Mission settings, not
+ * product content.
+ */
+static int conf_from_tip(struct pki_repo *r, struct pki_buf *path)
+{
+	struct pki_buf conf = PKI_BUF_INIT;
+	int fd = -1, rc;
+
+	if ((rc = pki_repo_read(r, PKI_CONF_FILE, PKI_CONF_MAX, &conf)) < 0 ||
+	    (rc = pki_buf_printf(path, "%spki-conf.XXXXXX", pki_repo_gitdir(r))) < 0)
+		goto out;
+	if ((fd = mkstemp(path->ptr)) < 0) {
+		rc = pki_error_errno(PKI_EIO, "cannot create '%s'", path->ptr);
+		goto out;
+	}
+	if (write(fd, conf.ptr, conf.len) != (ssize_t)conf.len)
+		rc = pki_error_errno(PKI_EIO, "cannot write '%s'", path->ptr);
+	if (close(fd) < 0 && rc == 0)
+		rc = pki_error_errno(PKI_EIO, "cannot write '%s'", path->ptr);
+	if (rc < 0)
+		unlink(path->ptr);
+out:
+	pki_buf_release(&conf);
+	return rc;
+}
+
 int pki_repo_conf_get(struct pki_repo *r, const char *key, char **out)
 {
 	struct pki_buf path = PKI_BUF_INIT;
 	git_config *cfg = NULL;
+	bool bare = git_repository_is_bare(r->git);
 	int rc;
 
 	/* The work tree matches the tip for the files pki owns (commits
 	 * refuse otherwise), and libgit2 parses config only from files. */
-	if ((rc = pki_buf_printf(&path, "%s%s", pki_repo_workdir(r), PKI_CONF_FILE)) < 0)
+	rc = bare ? conf_from_tip(r, &path) :
+		    pki_buf_printf(&path, "%s%s", pki_repo_workdir(r), PKI_CONF_FILE);
+	if (rc < 0) {
+		pki_buf_release(&path);
 		return rc;
+	}
 	if (git_config_open_ondisk(&cfg, path.ptr) < 0)
 		rc = repo_fail(PKI_ECONFIG, "cannot read '%s'", path.ptr);
 	else
 		rc = config_get(cfg, key, out);
 	git_config_free(cfg);
+	if (bare)
+		unlink(path.ptr);
 	pki_buf_release(&path);
 	return rc;
 }

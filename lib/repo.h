@@ -20,6 +20,7 @@ struct pki_txn;
 
 #define PKI_BRANCH "refs/heads/main"
 #define PKI_CONF_FILE "pki.conf"
+#define PKI_CONF_MAX (64 * 1024)	/* bytes of pki.conf read from a bare repository */
 #define PKI_ATTRIBUTES_FILE ".gitattributes"
 /* What pki-init writes there, and all the audit accepts. */
 #define PKI_ATTRIBUTES \
@@ -27,10 +28,11 @@ struct pki_txn;
 	"registry/*.csv merge=union\n"
 
 /*
- * Open the repository containing dir (NULL: the current directory).
- * -PKI_ENOINPUT when there is none, -PKI_ECONFIG when it is a git
- * repository without pki.conf on main, or a bare one and flags lack
- * PKI_REPO_BARE_OK (for commands that only read the history).
+ * Open the repository containing dir (NULL: the current directory), with
+ * a work tree or bare (a central store: commits then touch neither index
+ * nor work tree).  -PKI_ENOINPUT when there is none, -PKI_ECONFIG when it
+ * is a git repository without pki.conf on main.  PKI_REPO_BARE_OK is
+ * accepted and ignored: every command works in a bare repository.
  */
 enum { PKI_REPO_BARE_OK = 1 };
 int pki_repo_open(struct pki_repo **out, const char *dir, int flags);

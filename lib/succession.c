@@ -83,7 +83,8 @@ static int look(void *arg, const char *id)
 
 	if ((rc = pki_product_label(u->t, id, &l)) < 0)
 		return rc;
-	for (i = 0; i < l.nrecipients; i++) {
+	/* A material disposed of has no ciphertext left to hand over. */
+	for (i = 0; i < l.nrecipients && l.disposed == 0; i++) {
 		old_on |= strcmp(l.recipients[i], u->req->old) == 0;
 		new_on |= strcmp(l.recipients[i], u->req->nw) == 0;
 		actor_on |= strcmp(l.recipients[i], u->st->actor->name) == 0;

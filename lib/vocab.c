@@ -32,7 +32,9 @@ static const char *const types[] = { "mission", "un", "non-un", "security-force"
 static const char *const roles[] = {
 	"hom", "chair", "member", "undss", "archives", "auditor", "external",
 };
-static const char *const powers[] = { "share-external", "disseminate", "declassify", "successor" };
+static const char *const powers[] = {
+	"share-external", "disseminate", "declassify", "successor", "direct",
+};
 static const char *const actions[] = {
 	"receive", "classify", "reclassify", "share", "export", "revoke", "archive",
 	"review", "archive-ack", "dispose", "relabel",

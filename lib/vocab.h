@@ -23,6 +23,7 @@ enum pki_role {
 enum pki_power {
 	PKI_POWER_SHARE_EXTERNAL, PKI_POWER_DISSEMINATE, PKI_POWER_DECLASSIFY,
 	PKI_POWER_SUCCESSOR,	/* successor in function: pki-matrix succeed (policy 19) */
+	PKI_POWER_DIRECT,	/* setting intelligence requirements: pki-ir (policy 10.2) */
 };
 
 enum pki_action {

@@ -255,7 +255,7 @@ int pki_xml_read(xmlDoc **out, const char *what, const char *schema, const char 
 	*out = NULL;
 	pki_xml_guard_begin(&g, what);
 	if ((rc = read_doc(&doc, &g, data, len)) == 0 &&
-	    (rc = validate(&g, schema, doc)) == 0) {
+	    (schema == NULL || (rc = validate(&g, schema, doc)) == 0)) {
 		*out = doc;
 		doc = NULL;
 	}

@@ -12,6 +12,8 @@
  * DTD, no network, no entity expansion, bounded depth.  -PKI_EDATA with
  * the first reason, prefixed by what ("label"); -PKI_ECONFIG when the
  * schema cannot be loaded.  The document is the caller's to xmlFreeDoc.
+ * schema NULL: well-formed and bounded only, for a reader of thousands of
+ * documents that a validating reader (pki-audit) judges anyway.
  */
 int pki_xml_read(xmlDoc **out, const char *what, const char *schema, const char *data,
 		 size_t len);

@@ -75,14 +75,17 @@ static int write_record(xmlTextWriterPtr w, const void *arg)
 	pki_time_format(r->last_time, last);
 	if (xmlTextWriterStartElement(w, BAD_CAST "record") < 0 ||
 	    pki_xml_element(w, "id", r->id) < 0 ||
+	    pki_xml_element(w, "kind", pki_kind_name(r->kind)) < 0 ||
 	    pki_xml_element(w, "classification", pki_level_name(r->level)) < 0 ||
 	    (r->criterion != 0 && pki_xml_element(w, "criterion", criterion) < 0) ||
 	    pki_xml_element_attr(w, "originator", "type", r->external ? "external" : "principal",
 				 r->originator) < 0 ||
 	    element_time(w, "created", r->created) < 0 ||
 	    pki_xml_element_attr(w, "last-action", "time", last, r->last_action) < 0 ||
-	    pki_xml_element(w, "retention", "permanent") < 0 ||
-	    pki_xml_element_attr(w, "ciphertext", "sha256", r->ct_sha256, r->ciphertext) < 0 ||
+	    pki_xml_element(w, "retention", r->retention != NULL ? r->retention : "permanent") < 0 ||
+	    (r->disposed != 0 && element_time(w, "disposed", r->disposed) < 0) ||
+	    (r->ciphertext != NULL &&
+	     pki_xml_element_attr(w, "ciphertext", "sha256", r->ct_sha256, r->ciphertext) < 0) ||
 	    pki_xml_element_attr(w, "label", "sha256", r->label_sha256, r->label) < 0 ||
 	    xmlTextWriterEndElement(w) < 0)
 		return -1;

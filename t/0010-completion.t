@@ -38,14 +38,14 @@ test_expect_success 'the file is plain bash and registers every tool' '
 
 test_expect_success 'pki: the tools' '
 	comp pki "" >actual &&
-	words init matrix classify register share audit archive sync cat show help -C -h --help --version >expect &&
+	words init ir matrix classify register share audit archive report sync cat show help -C -h --help --version >expect &&
 	test_cmp expect actual &&
 	comp pki ma >actual && words matrix >expect && test_cmp expect actual
 '
 
 test_expect_success 'pki help: the tools; pki -C DIR: then the tools' '
 	comp pki help "" >actual &&
-	words init matrix classify register share audit archive sync >expect &&
+	words init ir matrix classify register share audit archive report sync >expect &&
 	test_cmp expect actual &&
 	comp pki help sh >actual && words share >expect && test_cmp expect actual &&
 	comp pki help share "" >actual && test ! -s actual &&
@@ -75,7 +75,7 @@ test_expect_success 'the words of the policy' '
 	comp pki-matrix add x --clearance "" >actual &&
 	words unclassified confidential strictly-confidential >expect && test_cmp expect actual &&
 	comp pki-matrix delegate fc --power "" >actual &&
-	words share-external disseminate declassify >expect && test_cmp expect actual &&
+	words share-external disseminate declassify direct >expect && test_cmp expect actual &&
 	comp pki-init --role "" >actual &&
 	words hom chair >expect && test_cmp expect actual
 '
@@ -179,6 +179,16 @@ if [ -f "$SRC/cmd/pki-classify.c" ] && [ -f "$SRC/cmd/pki-share.c" ]; then
 		comp pki-classify --change "$p1" -l confidential --authority "" >actual &&
 		words "$dlg" >expect && test_cmp expect actual
 	'
+
+	test_expect_success 'pki-classify --change: the correction of a label, and areas' '
+		cd "$REPO" &&
+		comp pki-classify --change "$p1" --s >actual &&
+		words --safety >expect && test_cmp expect actual &&
+		comp pki-classify --change "$p1" --i >actual &&
+		words --ir >expect && test_cmp expect actual &&
+		comp pki-classify --change "$p1" -a f >actual &&
+		words force-protection >expect && test_cmp expect actual
+	'
 fi
 
 if [ -f "$SRC/cmd/pki-register.c" ]; then
@@ -197,6 +207,46 @@ if [ -f "$SRC/cmd/pki-archive.c" ]; then
 		y=$(date -u +%Y) &&
 		comp pki-archive --period "" >actual &&
 		words $((y - 1))H1 $((y - 1))H2 ${y}H1 ${y}H2 >expect && test_cmp expect actual
+	'
+	test_expect_success 'pki-archive --dispose: products; pki-classify --kind, --retention' '
+		cd "$REPO" &&
+		comp pki-archive --disp >actual &&
+		words --dispose >expect && test_cmp expect actual &&
+		comp pki-archive --dispose "" >actual &&
+		git ls-files "products/*.xml" | sed "s,.*/,,; s,\.xml\$,," | sort >expect &&
+		test -s expect && test_cmp expect actual &&
+		comp pki-classify --kind "" >actual &&
+		words material plan product >expect && test_cmp expect actual &&
+		comp pki-classify --retention P1 >actual &&
+		words P10Y P1Y >expect && test_cmp expect actual
+	'
+fi
+
+if [ -f "$SRC/cmd/pki-ir.c" ]; then
+	test_expect_success 'pki-ir: subcommands, kinds, owners, open requirements' '
+		cd "$REPO" &&
+		pir=$(echo wording | as hom pki-ir add -k pir --owner jmac) && test_tick &&
+		sir=$(echo wording | as hom pki-ir add -k sir --parent "$pir" --owner jmac) &&
+		test_tick &&
+		as hom pki-ir close "$sir" --reason done && test_tick &&
+		comp pki-ir "" >actual &&
+		words add review close list coverage >expect && test_cmp expect actual &&
+		comp pki-ir add -k "" >actual &&
+		words pir sir eei >expect && test_cmp expect actual &&
+		comp pki-ir add -p "" >actual &&
+		words 1 2 3 >expect && test_cmp expect actual &&
+		comp pki-ir add --owner j >actual &&
+		words jmac >expect && test_cmp expect actual &&
+		comp pki-ir add --parent "" >actual &&
+		words "$pir" >expect && test_cmp expect actual &&
+		comp pki-ir review "" >actual &&
+		words "$pir" >expect && test_cmp expect actual &&
+		comp pki-ir close x --r >actual &&
+		words --reason >expect && test_cmp expect actual &&
+		comp pki-ir coverage --format "" >actual &&
+		words csv text >expect && test_cmp expect actual &&
+		comp pki-classify --ir "" >actual &&
+		words "$pir" >expect && test_cmp expect actual
 	'
 fi
 
@@ -223,5 +273,18 @@ if [ -f "$SRC/cmd/pki-audit.c" ]; then
 		words main >expect && test_cmp expect actual
 	'
 fi
+
+test_expect_success 'pki-report: options, formats, periods' '
+	cd "$REPO" &&
+	comp pki-report --p >actual &&
+	words --period >expect && test_cmp expect actual &&
+	comp pki-report --format "" >actual &&
+	words text csv xml html >expect && test_cmp expect actual &&
+	y=$(date -u +%Y) &&
+	comp pki report --period "" >actual &&
+	words $((y - 1))H1 $((y - 1))H2 ${y}H1 ${y}H2 >expect && test_cmp expect actual &&
+	comp pki-report --no >actual &&
+	words --no-audit >expect && test_cmp expect actual
+'
 
 test_done

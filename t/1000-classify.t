@@ -100,14 +100,26 @@ test_expect_success '5.1.3: --safety adds UNDSS, recorded as a share under undss
 	test "$(wc -l <added)" -eq 2
 '
 
-test_expect_success '--ir and --review go on the label; -e names the entity' '
-	id4=$(echo x | as jmac pki-classify -C "$REPO" -e JMAC --ir PIR-3 --ir "IR 2026/7" --review 2026-09-01) &&
+test_expect_success '--ir names open requirements, and goes on the label with --review; -e names the entity' '
+	pir=$(echo "Will the road to Bor stay open?" | as hom pki-ir -C "$REPO" add -k pir --owner jmac) &&
+	test_tick &&
+	sir=$(echo "Who holds the Jonglei crossings?" | as hom pki-ir -C "$REPO" add -k sir --parent "$pir" --owner jmac) &&
+	test_tick &&
+	test "$pir;$sir" = "UNMISS-IR-0001;UNMISS-IR-0002" &&
+	id4=$(echo x | as jmac pki-classify -C "$REPO" -e JMAC --ir "$pir;$sir" --review 2026-09-01) &&
 	test_tick &&
 	test "$id4" = UNMISS-JMAC-2026-000001 &&
 	test -f "$REPO/products/JMAC-2026-000/$id4.xml" &&
 	test "$(label_field "$id4" review)" = 2026-09-01 &&
 	xmllint --xpath "//*[local-name()=\"ir\"]/text()" "$(product_file "$id4" xml)" >irs &&
-	grep -q "PIR-3" irs && grep -q "IR 2026/7" irs
+	grep -q "UNMISS-IR-0001" irs && grep -q "UNMISS-IR-0002" irs
+'
+
+test_expect_success '--ir naming no requirement is bad data (65), nothing filed' '
+	expect_refusal 65 as jmac pki-classify -C "$REPO" --ir PIR-3 "$TRASH/bor.txt" &&
+	grep -q "not a requirement ID" err &&
+	expect_refusal 65 as jmac pki-classify -C "$REPO" --ir UNMISS-IR-0009 "$TRASH/bor.txt" &&
+	grep -q "no requirement .UNMISS-IR-0009." err
 '
 
 test_expect_success 'serials count per entity and year' '
@@ -116,7 +128,7 @@ test_expect_success 'serials count per entity and year' '
 	test "$id5" = UNMISS-JMAC-2026-000002 &&
 	id6=$(echo z | as jmac pki-classify -C "$REPO") &&
 	test_tick &&
-	test "$id6" = UNMISS-OSRSG-2026-000004
+	test "$id6" = UNMISS-OSRSG-2026-000006
 '
 
 test_expect_success 'without pki.entity, the entity is the acting principal'"'"'s' '

@@ -7,12 +7,6 @@
 
 SHARD=registry/2026-07.csv
 
-# at DATE: set the fixed clock.
-at() {
-	test_clock=$(date -u -d "$1" +%s)
-	test_tick 0
-}
-
 test_expect_success 'setup: a clean history, transferred and acknowledged by the tools' '
 	history &&
 	at 2026-07-02T08:00:00Z &&

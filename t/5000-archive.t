@@ -5,12 +5,6 @@
 
 XSD=$SRC/share/pki/transfer.xsd
 
-# at DATE: set the fixed clock.
-at() {
-	test_clock=$(date -u -d "$1" +%s)
-	test_tick 0
-}
-
 # check_bag DIR: the bag against RFC 8493, by this script alone: the
 # required tag files, bagit.txt exactly, every payload file in the
 # manifest and nothing else, every digest, Payload-Oxum, the bag-info

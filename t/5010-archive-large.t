@@ -6,12 +6,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIRECTORY/lib-product.sh"
 
-# at DATE: set the fixed clock.
-at() {
-	test_clock=$(date -u -d "$1" +%s)
-	test_tick 0
-}
-
 test_expect_success 'setup: one product filed before the archives were a principal, one after' '
 	at 2026-02-01T09:00:00Z &&
 	as hom pki-init -m UNMISS -n "UN Mission in South Sudan" -e OSRSG -p hom "$REPO" &&

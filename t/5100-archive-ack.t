@@ -4,12 +4,6 @@
 # 90 days (A703).
 . "$(dirname "$0")/lib.sh"
 
-# at DATE: set the fixed clock.
-at() {
-	test_clock=$(date -u -d "$1" +%s)
-	test_tick 0
-}
-
 # ack_rows: the registry's archive-ack rows.
 ack_rows() {
 	cat "$REPO"/registry/*.csv | python3 -c '

@@ -249,7 +249,7 @@ test_expect_success 'pki.conf: unreadable, or without a valid mission code (78)'
 	refusal 78 as jmac pki-classify -C "$REPO" -l confidential -c c -a poc "$IN"
 '
 
-test_expect_success 'no pki repository: a plain git repository, a bare one, none at all' '
+test_expect_success 'no pki repository: a plain git repository, a bare one of it, none at all' '
 	git init -q -b main plain &&
 	git -C plain -c user.name=x -c user.email=x@x commit -q --allow-empty -m x &&
 	REPO=$TRASH/plain &&
@@ -258,7 +258,7 @@ test_expect_success 'no pki repository: a plain git repository, a bare one, none
 	done &&
 	refusal 78 as jmac pki-classify -C "$REPO" "$IN" &&
 	refusal 78 as jmac pki-share -C "$REPO" "$P" fc &&
-	git clone -q --bare "$ORIG" bare.git &&
+	git clone -q --bare plain bare.git &&
 	refused 78 pki-matrix -C bare.git list &&
 	refused 78 as jmac pki-classify -C bare.git "$IN" &&
 	mkdir empty &&

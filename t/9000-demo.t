@@ -38,7 +38,7 @@ test_expect_success 'every refusal it shows exited 77 and changed nothing' '
 '
 
 test_expect_success 'the steps of the tools that exist are there' '
-	for t in classify register share audit archive; do
+	for t in ir classify register share audit archive; do
 		test -x "$BINDIR/pki-$t" || continue
 		grep -q "^\$ .*pki-$t" out || { echo "no pki-$t step"; return 1; }
 	done

@@ -144,3 +144,15 @@ three_months() {
 	printf "2026-03.csv\n2026-04.csv\n2026-05.csv\n" >"$TRASH/expect" &&
 	test_cmp "$TRASH/expect" "$TRASH/shards"
 }
+
+# requirements N [REPO]: N priority requirements added by hom, owned by
+# jmac: UNMISS-IR-0001 .. in a fresh mission (pki-ir(1)).
+requirements() {
+	_i=0
+	while [ "$_i" -lt "$1" ]; do
+		_i=$((_i + 1))
+		echo "requirement $_i" | as hom pki-ir -C "${2:-$REPO}" add -k pir --owner jmac >/dev/null ||
+			return 1
+		test_tick
+	done
+}

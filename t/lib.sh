@@ -76,6 +76,12 @@ test_tick() {
 }
 test_tick 0
 
+# at TIME: the clock jumps to TIME (anything date -d reads).
+at() {
+	test_clock=$(date -u -d "$1" +%s)
+	test_tick 0
+}
+
 test_count=0
 test_failed=0
 

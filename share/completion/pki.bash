@@ -6,11 +6,11 @@
 # follows the tools; values come from the words of the policy, from the
 # access matrix (pki-matrix list) and from the products in git.
 
-_pki_tools="init matrix classify register share audit archive sync"
+_pki_tools="init ir matrix classify register share audit archive report sync"
 _pki_levels="unclassified confidential strictly-confidential"
 _pki_roles="hom chair member undss archives auditor external"
 _pki_types="mission un non-un security-force"
-_pki_powers="share-external disseminate declassify"
+_pki_powers="share-external disseminate declassify direct"
 _pki_actions="receive classify reclassify share export revoke archive review archive-ack dispose relabel"
 _pki_criteria="a b c d e f g third-party-confidence personal-safety operations-security legal-privilege deliberative commercial other"
 
@@ -41,6 +41,12 @@ _pki_products() {
 # Delegation IDs, from delegations.csv on the branch.
 _pki_delegations() {
 	_pki_git show HEAD:delegations.csv | awk -F, 'NR > 1 { gsub(/"/, "", $1); print $1 }'
+}
+
+# Requirement IDs, from requirements.csv on the branch (open ones with open).
+_pki_requirements() {
+	_pki_git show HEAD:requirements.csv |
+		awk -F, -v open="$1" 'NR > 1 { gsub(/"/, ""); if (open == "" || $6 == "open") print $1 }'
 }
 
 # E-mail addresses of the secret keys at hand, for -u.
@@ -103,11 +109,15 @@ _pki_values() {
 	--type) echo "$_pki_types" ;;
 	--power) echo "$_pki_powers" ;;
 	--action) echo "$_pki_actions" ;;
-	--kind) echo "product plan" ;;
+	--kind) echo "product plan material" ;;
+	--retention) echo "P90D P6M P1Y P2Y P5Y P10Y" ;;
 	-a|--areas) _pki_areas ;;
 	--scope) echo '*'; _pki_areas; _pki_products ;;
-	--change|--reviewed|--product) _pki_products ;;
+	--change|--reviewed|--product|--dispose) _pki_products ;;
 	--authority) _pki_delegations ;;
+	--owner) _pki_principals ;;
+	--parent|--ir) _pki_requirements open ;;
+	-p) [[ $1 == pki-ir ]] && echo "1 2 3" ;;
 	-u) _pki_keys ;;
 	--period|--ack) _pki_periods ;;
 	--since|--root)
@@ -135,6 +145,12 @@ _pki_positional() {
 		if ((n == 0)); then _pki_products; else _pki_principals; fi ;;
 	pki-sync)
 		((n == 0)) && _pki_git remote ;;
+	pki-ir)
+		if ((n == 0)); then
+			echo "add review close list coverage"
+		elif ((n == 1)) && [[ $1 == review || $1 == close ]]; then
+			_pki_requirements open
+		fi ;;
 	esac
 }
 
@@ -177,7 +193,8 @@ _pki_tool() {
 		[[ -z $mode ]] && mode=$w
 		((n++))
 	done
-	[[ $tool == *pki-matrix && -n $mode ]] && usage=$(_pki_usage "$tool" "$mode")
+	[[ ($tool == *pki-matrix || $tool == *pki-ir) && -n $mode ]] &&
+		usage=$(_pki_usage "$tool" "$mode")
 
 	case ${tool##*/}:$prev in
 	*:-C|pki-archive:-o|pki-archive:--output)
@@ -199,7 +216,7 @@ _pki_tool() {
 		return
 	fi
 	case ${tool##*/} in
-	pki-matrix|pki-share)
+	pki-matrix|pki-share|pki-ir)
 		COMPREPLY=($(compgen -W "$(_pki_positional "${tool##*/}" "$n" "$mode")" -- "$cur")) ;;
 	pki-sync)
 		# A remote's name, or a path (a removable disk's bare repository).
@@ -259,4 +276,4 @@ _pki() {
 }
 
 complete -F _pki pki pki-init pki-matrix pki-classify pki-register \
-	pki-share pki-audit pki-archive pki-sync
+	pki-share pki-audit pki-archive pki-ir pki-report pki-sync

@@ -131,7 +131,10 @@ static void same_label(const struct pki_label *a, const struct pki_label *b,
 		(a->releasable == NULL || strcmp(a->releasable, b->releasable) == 0) &&
 		a->safety == b->safety && a->nir == b->nir &&
 		a->nrecipients == b->nrecipients &&
-		strcmp(a->sha256, b->sha256) == 0;
+		strcmp(a->sha256, b->sha256) == 0 && a->kind == b->kind &&
+		(a->retention == NULL) == (b->retention == NULL) &&
+		(a->retention == NULL || strcmp(a->retention, b->retention) == 0) &&
+		a->disposed == b->disposed;
 
 	for (i = 0; same && i < a->nir; i++)
 		same = strcmp(a->ir[i], b->ir[i]) == 0;
@@ -256,6 +259,18 @@ static void test_format_refusals(void)
 	l.recipients = dist_bad;
 	l.nrecipients = 2;
 	format_refused(&l, "principal on the distribution list", "a bad name on the list");
+	sample(&l);
+	l.kind = PKI_KIND_MATERIAL;
+	format_refused(&l, "a material has no retention", "a material without retention");
+	l.retention = S("P5W");
+	format_refused(&l, "invalid retention 'P5W'", "a retention in weeks");
+	sample(&l);
+	l.retention = S("P5Y");
+	format_refused(&l, "a product has no retention", "a product with a retention");
+	sample(&l);
+	l.kind = PKI_KIND_PLAN;
+	l.disposed = 1811548800;
+	format_refused(&l, "a plan is never disposed of", "a plan disposed of");
 }
 
 static void test_round_trips(void)
@@ -278,6 +293,15 @@ static void test_round_trips(void)
 	sample(&l);
 	l.areas = S("*");
 	round_trip(&l, "all areas");
+	sample(&l);
+	l.kind = PKI_KIND_MATERIAL;
+	l.retention = S("P2Y6M");
+	round_trip(&l, "a material");
+	l.disposed = 1811548800;
+	round_trip(&l, "a material disposed of");
+	sample(&l);
+	l.kind = PKI_KIND_PLAN;
+	round_trip(&l, "a plan");
 }
 
 static const char billion_laughs[] =

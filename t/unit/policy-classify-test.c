@@ -1,7 +1,8 @@
 /* policy-classify-test.c: the rules of pki-classify(1) and pki-register(1) as a decision
  * table: who classifies, the criterion, the initial distribution list,
  * who re- and declassifies and the list a new level implies, who
- * registers a receipt. */
+ * registers a receipt; a material's retention and its disposal
+ * (pki-archive(1) --dispose). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "error.h"
 #include "matrix.h"
 #include "policy.h"
+#include "retention.h"
 #include "tap.h"
 
 #define HEAD "principal,fingerprint,entity,type,role,clearance,areas,valid_from,valid_until\n"
@@ -253,6 +255,119 @@ static void test_receive(void)
 	   "  the refusal names the rule and paragraph");
 }
 
+/* --- retention and disposal --- */
+
+static void test_retention_parse(void)
+{
+	static const char *const good[] = {
+		"P5Y", "P18M", "P2Y6M", "P90D", "P0Y6M", "P1Y0M1D", "P999Y", "P9999M", "P99999D",
+	};
+	static const char *const bad[] = {
+		"", "P", "5Y", "P5W", "PT5H", "P1YT1H", "P1Y2D3M", "P0D", "P0Y0M0D", "P1.5Y",
+		"-P5Y", "P-5Y", "P5y", "p5Y", "P5Y ", " P5Y", "P1Y1Y", "P1234Y", "P12345M",
+		"P123456D", "P+5Y",
+	};
+	struct pki_retention r;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		is_int(pki_retention_parse("--retention", good[i], NULL), 0, "retention %s", good[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		is_int(pki_retention_parse("--retention", bad[i], NULL), -PKI_EUSAGE,
+		       "retention '%s' refused", bad[i]);
+	is_int(pki_retention_parse("--retention", "P2Y6M", &r), 0, "P2Y6M parses");
+	ok(r.years == 2 && r.months == 6 && r.days == 0, "  as 2 years, 6 months, 0 days");
+	pki_retention_parse("--retention", "P5W", NULL);
+	ok(strstr(pki_error_last(), "--retention: invalid retention 'P5W' (an ISO 8601 duration "
+		  "of years, months and days, e.g. P5Y, P18M, P2Y6M, P90D)") != NULL,
+	   "  the message says what is expected");
+}
+
+/* The end of a retention from a date, as "YYYY-MM-DD". */
+static void ends(const char *from, const char *retention, const char *want)
+{
+	struct pki_retention r;
+	char got[PKI_TIME_LEN];
+	time_t t;
+
+	if (pki_time_parse("from", from, &t) < 0 || pki_retention_parse("r", retention, &r) < 0) {
+		ok(0, "%s + %s: %s", from, retention, pki_error_last());
+		return;
+	}
+	pki_time_format(pki_retention_end(t, &r), got);
+	is_str(got, want, "%s + %s = %s", from, retention, want);
+}
+
+static void test_retention_end(void)
+{
+	ends("2026-03-02T09:00:00Z", "P90D", "2026-05-31T09:00:00Z");
+	ends("2026-03-02T09:00:00Z", "P2Y", "2028-03-02T09:00:00Z");
+	ends("2026-01-31T00:00:00Z", "P1M", "2026-02-28T00:00:00Z");
+	ends("2026-01-31T00:00:00Z", "P1M1D", "2026-03-01T00:00:00Z");
+	ends("2024-02-29T12:00:00Z", "P1Y", "2025-02-28T12:00:00Z");
+	ends("2024-02-29T12:00:00Z", "P4Y", "2028-02-29T12:00:00Z");
+	ends("2026-08-31T00:00:00Z", "P18M", "2028-02-29T00:00:00Z");
+	ends("2026-12-15T00:00:00Z", "P1M", "2027-01-15T00:00:00Z");
+	ends("2026-03-02T00:00:00Z", "P1Y13M", "2028-04-02T00:00:00Z");
+}
+
+#define DAY 86400
+#define END_P90D (NOW + 90 * DAY)	/* 2026-05-31T09:00:00Z */
+
+static void dispose(const char *actor, enum pki_kind kind, const char *retention,
+		    time_t disposed, bool transferred, const char *cert, time_t at,
+		    const char *want)
+{
+	struct pki_disposal x = {
+		who(actor), "UNMISS-JMAC-2026-000009", kind, retention, NOW, disposed,
+		transferred, cert, at,
+	};
+	int rc = pki_policy_dispose(&x);
+	const char *got = rc == 0 ? "allowed" : pki_error_last();
+
+	ok(strstr(got, want) != NULL && (rc == 0) == (strcmp(want, "allowed") == 0) &&
+	   (rc == 0 || rc == -PKI_EPOLICY), "12.6.9: %s disposes of a %s (%s): %s", actor,
+	   pki_kind_name(kind), retention != NULL ? retention : "no retention", want);
+	if (strstr(got, want) == NULL)
+		printf("#   got: %s\n", got);
+}
+
+static void test_dispose(void)
+{
+	const char *perm = "products, plans and requirements are "
+		"permanent records, transferred to the UN Archives and never disposed of "
+		"(policy 11.5.1)";
+
+	dispose("chair", PKI_KIND_MATERIAL, "P90D", 0, true, "DC-1", END_P90D, "allowed");
+	dispose("chair", PKI_KIND_MATERIAL, "P90D", 0, true, "DC-1", END_P90D + DAY, "allowed");
+	dispose("chair", PKI_KIND_MATERIAL, "P90D", 0, true, "DC-1", END_P90D - 1,
+		"the retention of UNMISS-JMAC-2026-000009 (P90D) runs until 2026-05-31: a "
+		"material is destroyed only after its retention (policy 12.6.9)");
+	dispose("hom", PKI_KIND_MATERIAL, "P90D", 0, true, "DC-1", END_P90D,
+		"'hom' is hom: materials are destroyed by the Chair, who implements the "
+		"retention schedules (policy 12.6.9)");
+	dispose("jmac", PKI_KIND_MATERIAL, "P90D", 0, true, "DC-1", END_P90D,
+		"'jmac' is member: materials are destroyed by the Chair");
+	dispose("archives", PKI_KIND_MATERIAL, "P90D", 0, true, "DC-1", END_P90D,
+		"'archives' is archives: materials are destroyed by the Chair");
+	dispose("chair", PKI_KIND_PRODUCT, NULL, 0, true, "DC-1", END_P90D,
+		"UNMISS-JMAC-2026-000009 is a product: ");
+	dispose("chair", PKI_KIND_PRODUCT, NULL, 0, true, "DC-1", END_P90D, perm);
+	dispose("chair", PKI_KIND_PLAN, NULL, 0, true, "DC-1", END_P90D, "is a plan: ");
+	dispose("chair", PKI_KIND_IR, NULL, 0, true, "DC-1", END_P90D, "is the wording of a requirement: ");
+	dispose("chair", PKI_KIND_MATERIAL, "P90D", END_P90D, true, "DC-1", END_P90D + DAY,
+		"UNMISS-JMAC-2026-000009 was disposed of on 2026-05-31 already (policy 12.6.9)");
+	dispose("chair", PKI_KIND_MATERIAL, NULL, 0, true, "DC-1", END_P90D,
+		"has no valid retention");
+	dispose("chair", PKI_KIND_MATERIAL, "P90D", 0, false, "DC-1", END_P90D,
+		"UNMISS-JMAC-2026-000009 was never transferred to the UN Archives: records are "
+		"transferred before materials are destroyed (policy 11.5.1, 12.6.9)");
+	dispose("chair", PKI_KIND_MATERIAL, "P90D", 0, true, "", END_P90D,
+		"names no certificate of destruction (policy 12.6.9)");
+	dispose("chair", PKI_KIND_MATERIAL, "P90D", 0, true, NULL, END_P90D,
+		"names no certificate of destruction (policy 12.6.9)");
+}
+
 int main(void)
 {
 	if (pki_matrix_parse(&m, matrix_csv, strlen(matrix_csv)) < 0 ||
@@ -267,6 +382,9 @@ int main(void)
 	test_reclassify();
 	test_new_list();
 	test_receive();
+	test_retention_parse();
+	test_retention_end();
+	test_dispose();
 	pki_delegations_release(&d);
 	pki_matrix_release(&m);
 	return done_testing();

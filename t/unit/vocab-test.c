@@ -42,6 +42,8 @@ static void test_words(void)
 	is_int(pki_power_parse("successor", &p), 0, "successor parses");
 	is_int(p, PKI_POWER_SUCCESSOR, "successor value");
 	is_str(pki_power_name(PKI_POWER_SUCCESSOR), "successor", "successor name");
+	is_int(pki_power_parse("direct", &p), 0, "direct parses");
+	is_int(p, PKI_POWER_DIRECT, "direct value");
 	is_int(pki_action_parse("archive", &a), 0, "action parses");
 	is_int(a, PKI_ACTION_ARCHIVE, "action value");
 	is_str(pki_action_name(PKI_ACTION_RECLASSIFY), "reclassify", "action name");
