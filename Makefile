@@ -22,7 +22,7 @@ else
 BUILD = build/default
 endif
 
-CMDS    = pki pki-init pki-matrix pki-classify pki-register pki-share pki-audit pki-archive pki-ir pki-list pki-report
+CMDS    = pki pki-init pki-matrix pki-classify pki-register pki-share pki-audit pki-archive pki-ir pki-list pki-report pki-sync
 LIBSRC  = $(sort $(wildcard lib/*.c))
 LIBOBJ  = $(LIBSRC:lib/%.c=$(BUILD)/lib/%.o)
 CMDSRC  = $(wildcard $(CMDS:%=cmd/%.c))

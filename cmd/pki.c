@@ -30,6 +30,7 @@ static const char *const tools[][2] = {
 	{ "audit", "check the whole repository against the rules" },
 	{ "archive", "build and record a transfer to the UN Archives" },
 	{ "report", "the statistics of the records, for the Head of Mission and HQ" },
+	{ "sync", "bring this clone and another repository together" },
 };
 
 static void help(void)

@@ -225,6 +225,14 @@ int pki_audit_shard(struct pki_auditor *au, size_t ci, const char *path,
 		    const char *old_id, const char *new_id, bool collect);
 /* A merge: nothing lost from any parent; its rows are those no parent had. */
 int pki_audit_merge_rows(struct pki_auditor *au, size_t ci);
+/*
+ * audit-merge.c: a two-parent merge's tree against the semantic merge of
+ * its parents since their common ancestor (sync-merge.h, table-merge.h):
+ * a path no side changed, or not merged as its kind is, is a finding.
+ * The paths both sides changed and the merge merged right are taken off
+ * the merge's own deltas: they are no change of its signer's.
+ */
+int pki_audit_merge_tree(struct pki_auditor *au, size_t ci);
 /* No event twice among the rows at the tip. */
 int pki_audit_duplicates(struct pki_auditor *au, const struct pki_arow *rows, size_t n);
 

@@ -235,7 +235,8 @@ static int walk_commit(struct pki_auditor *au, size_t ci)
 	memcpy(ac->deleg_new_id, ac->deleg_id, 41);
 	ac->row0 = au->nrows;
 	if (c->nparents > 1) {
-		if ((rc = pki_audit_merge_rows(au, ci)) < 0)
+		if ((rc = pki_audit_merge_rows(au, ci)) < 0 ||
+		    (rc = pki_audit_merge_tree(au, ci)) < 0)
 			return rc;
 		merge_own(au, c);
 	} else {

@@ -12,6 +12,7 @@
  *   audit.c           findings, the order of the checks, text and CSV output
  *   audit-walk.c      the walk: what each commit changed (checks 1, 2)
  *   audit-graph.c     one pinned root, time forward, merges judged twice (1, 5)
+ *   audit-merge.c     a merge's tree is the semantic merge of its parents (1, 2)
  *   audit-registry.c  rows only ever appended, merges included (check 2)
  *   audit-rows.c      registry rows; events recorded twice (check 2)
  *   audit-tables.c    matrices, delegations, labels and keys, read once
@@ -69,6 +70,9 @@ enum pki_audit_check {
 	PKI_A_ARRANGEMENT_INVALID,	/* A118 */
 	PKI_A_REQUIREMENTS_ACTOR,	/* A119 */
 	PKI_A_REQUIREMENT_REMOVED,	/* A120 */
+	PKI_A_MERGE_ROWS,	/* A121 */
+	PKI_A_MERGE_TABLE,	/* A122 */
+	PKI_A_MERGE_PRODUCT,	/* A123 */
 	PKI_A_ROW_REMOVED,	/* A201 */
 	PKI_A_ROW_CHANGED,	/* A202 */
 	PKI_A_ROW_ACTOR,	/* A203 */

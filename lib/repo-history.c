@@ -45,6 +45,23 @@ void pki_deltas_free(struct pki_delta *v, size_t n)
 	free(v);
 }
 
+const struct pki_delta *pki_delta_find(const struct pki_delta *v, size_t n, const char *path)
+{
+	size_t lo = 0, hi = n, mid;
+	int d;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((d = strcmp(path, v[mid].path)) == 0)
+			return &v[mid];
+		if (d < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
 void pki_commit_release(struct pki_commit *c)
 {
 	if (c == NULL)

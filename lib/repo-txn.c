@@ -39,6 +39,7 @@ struct pki_txn {
 	struct pki_repo *r;
 	int lockfd;
 	git_commit *tip;	/* NULL on an unborn branch */
+	git_commit *other;	/* a merge's second parent, or NULL */
 	git_tree *tree;		/* the tip's tree, or NULL */
 	struct staged *v;
 	size_t n, cap;
@@ -302,6 +303,7 @@ void pki_txn_free(struct pki_txn *t)
 	}
 	free(t->v);
 	git_tree_free(t->tree);
+	git_commit_free(t->other);
 	git_commit_free(t->tip);
 	if (t->lockfd >= 0)
 		close(t->lockfd);	/* releases the flock */
@@ -759,17 +761,18 @@ static int write_commit(struct pki_txn *t, struct pki_gpg *g, const struct pki_i
 	git_tree *tree = NULL;
 	git_buf buf = GIT_BUF_INIT;
 	struct pki_buf armor = PKI_BUF_INIT;
-	const git_commit *parents[1];
+	const git_commit *parents[2];
 	int rc = 0;
 
 	parents[0] = t->tip;
+	parents[1] = t->other;
 	if (git_signature_new(&sig, who->name, who->email, (git_time_t)who->when, 0) < 0) {
 		rc = repo_fail(PKI_EDATA, "cannot make the commit signature from the key's user ID");
 		goto out;
 	}
 	if (git_tree_lookup(&tree, t->r->git, tree_id) < 0 ||
 	    git_commit_create_buffer(&buf, t->r->git, sig, sig, NULL, message, tree,
-				     t->tip != NULL ? 1 : 0, parents) < 0) {
+				     t->tip == NULL ? 0 : t->other == NULL ? 1 : 2, parents) < 0) {
 		rc = repo_fail(PKI_EIO, "cannot make the commit");
 		goto out;
 	}
@@ -872,6 +875,86 @@ int pki_txn_commit(struct pki_txn *t, struct pki_gpg *g, const struct pki_ident 
 		return 0;
 	if ((rc = update_worktree(t)) == 0)
 		repo_marker_remove(t->r);
+	return rc;
+}
+
+static int lookup_commit(struct pki_txn *t, const char *hex, git_commit **out)
+{
+	git_oid oid;
+
+	if (strlen(hex) != GIT_OID_HEXSZ || git_oid_fromstrn(&oid, hex, GIT_OID_HEXSZ) < 0 ||
+	    git_commit_lookup(out, t->r->git, &oid) < 0)
+		return repo_fail(PKI_EINTERNAL, "no commit %.40s", hex);
+	return 0;
+}
+
+int pki_txn_merge_parent(struct pki_txn *t, const char *hex)
+{
+	if (t->tip == NULL)
+		return pki_error(PKI_EINTERNAL, "a merge into an unborn branch");
+	git_commit_free(t->other);
+	t->other = NULL;
+	return lookup_commit(t, hex, &t->other);
+}
+
+/* Stage what differs between the tip's tree and to's. */
+static int stage_diff(struct pki_txn *t, git_tree *to)
+{
+	git_diff *diff = NULL;
+	git_diff_options o = GIT_DIFF_OPTIONS_INIT;
+	const git_diff_delta *d;
+	size_t i, n;
+	int rc = 0;
+
+	if (git_diff_tree_to_tree(&diff, t->r->git, t->tree, to, &o) < 0)
+		return repo_fail(PKI_EIO, "cannot compare the trees");
+	for (i = 0, n = git_diff_num_deltas(diff); i < n && rc == 0; i++) {
+		d = git_diff_get_delta(diff, i);
+		if (d->status == GIT_DELTA_DELETED)
+			rc = stage(t, d->old_file.path, NULL, true);
+		else if (d->new_file.mode != GIT_FILEMODE_BLOB)
+			rc = pki_error(PKI_EDATA, "'%s' is not a plain file", d->new_file.path);
+		else
+			rc = stage(t, d->new_file.path, &d->new_file.id, false);
+	}
+	git_diff_free(diff);
+	return rc;
+}
+
+int pki_txn_fast_forward(struct pki_txn *t, const char *hex)
+{
+	git_commit *to = NULL;
+	git_tree *tree = NULL;
+	char subject[256];
+	int rc;
+
+	if (t->n > 0)
+		return pki_error(PKI_EINTERNAL, "a fast-forward with changes staged");
+	if ((rc = lookup_commit(t, hex, &to)) < 0)
+		return rc;
+	if (t->tip != NULL && git_graph_descendant_of(t->r->git, git_commit_id(to),
+						      git_commit_id(t->tip)) != 1) {
+		rc = pki_error(PKI_EINTERNAL, "%.40s does not descend from the tip", hex);
+		goto out;
+	}
+	if (git_commit_tree(&tree, to) < 0) {
+		rc = repo_fail(PKI_EIO, "cannot read the tree of %.40s", hex);
+		goto out;
+	}
+	if ((rc = stage_diff(t, tree)) < 0 || (rc = check_clean(t)) < 0 ||
+	    (rc = check_writable(t)) < 0 || (rc = marker_write(t)) < 0)
+		goto out;
+	snprintf(subject, sizeof(subject), "pki-sync: fast-forward to %.40s", hex);
+	if ((rc = swap_branch(t, git_commit_id(to), subject)) < 0) {
+		repo_marker_remove(t->r);
+		goto out;
+	}
+	git_oid_tostr(t->commit_hex, sizeof(t->commit_hex), git_commit_id(to));
+	if ((rc = update_worktree(t)) == 0)
+		repo_marker_remove(t->r);
+out:
+	git_tree_free(tree);
+	git_commit_free(to);
 	return rc;
 }
 

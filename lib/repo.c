@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <git2.h>
 #include <limits.h>
@@ -39,7 +40,7 @@ int repo_fail(int code, const char *fmt, ...)
 /* --- opening --- */
 
 /*
- * pki never speaks to a network, yet Debian's libgit2 1.5.1 (built with
+ * pki speaks to no network but in pki-sync, yet Debian's libgit2 1.5.1 (built with
  * mbedTLS) parses the whole CA bundle into memory in git_libgit2_init:
  * 56 M instructions, 4.5-6.5 ms, the largest single cost of a classify
  * (bench/README).  No option or variable turns it off.  These two
@@ -55,18 +56,56 @@ int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path
 
 #define MBEDTLS_ERR_X509_FILE_IO_ERROR (-0x2900)
 
+/* pki-sync speaks to other repositories, over https too: it asks for the
+ * trust anchors (pki_repo_trust_system_ca), and these hand its requests
+ * on to mbedTLS's own loaders. */
+static bool trust_ca;
+
+typedef int crt_loader(struct mbedtls_x509_crt *chain, const char *path);
+
+static int crt_load(const char *name, struct mbedtls_x509_crt *chain, const char *path)
+{
+	crt_loader *real = NULL;
+
+	if (!trust_ca)
+		return MBEDTLS_ERR_X509_FILE_IO_ERROR;
+	*(void **)&real = dlsym(RTLD_NEXT, name);
+	return real != NULL ? real(chain, path) : MBEDTLS_ERR_X509_FILE_IO_ERROR;
+}
+
 int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path)
 {
-	(void)chain;
-	(void)path;
-	return MBEDTLS_ERR_X509_FILE_IO_ERROR;
+	return crt_load("mbedtls_x509_crt_parse_file", chain, path);
 }
 
 int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path)
 {
-	(void)chain;
-	(void)path;
-	return MBEDTLS_ERR_X509_FILE_IO_ERROR;
+	return crt_load("mbedtls_x509_crt_parse_path", chain, path);
+}
+
+void pki_repo_trust_system_ca(void)
+{
+	trust_ca = true;
+}
+
+#define CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+#define CA_DIR "/etc/ssl/certs"
+
+/* The system's trust anchors, where OpenSSL's variables or Debian put them. */
+static int load_trust(void)
+{
+	const char *file = getenv("SSL_CERT_FILE"), *dir = getenv("SSL_CERT_DIR");
+
+	if (file == NULL && dir == NULL) {
+		if (access(CA_FILE, R_OK) == 0)
+			file = CA_FILE;
+		else
+			dir = CA_DIR;
+	}
+	if (git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, dir) < 0)
+		return repo_fail(PKI_ECONFIG, "cannot load the trust anchors from '%s'",
+				 file != NULL ? file : dir);
+	return 0;
 }
 
 static bool durable(void)
@@ -86,6 +125,10 @@ static int repo_new(struct pki_repo **out)
 	if (durable() && git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1) < 0) {
 		git_libgit2_shutdown();
 		return repo_fail(PKI_EINTERNAL, "libgit2");
+	}
+	if (trust_ca && load_trust() < 0) {
+		git_libgit2_shutdown();
+		return -PKI_ECONFIG;
 	}
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
 		git_libgit2_shutdown();

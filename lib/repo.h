@@ -136,11 +136,50 @@ struct pki_ident {
 int pki_txn_commit(struct pki_txn *t, struct pki_gpg *g, const struct pki_ident *who,
 		   const char *message);
 
+/*
+ * A merge: the commit pki_txn_commit makes has the tip and commit hex
+ * (in the object store: fetched) as its parents, in that order.
+ */
+int pki_txn_merge_parent(struct pki_txn *t, const char *hex);
+
+/*
+ * Move the branch to commit hex, which descends from the tip, as a
+ * commit does (compare-and-swap, then the index and the work-tree files
+ * that differ), nothing staged before: a fast-forward.  -PKI_EBUSY on a
+ * lost race, -PKI_EDATA when a file to change has uncommitted edits.
+ */
+int pki_txn_fast_forward(struct pki_txn *t, const char *hex);
+
 /* The new commit's ID after a successful commit. */
 const char *pki_txn_commit_id(const struct pki_txn *t);
 bool pki_txn_committed(const struct pki_txn *t);
 /* The author time of the tip the transaction started from (0: no tip). */
 time_t pki_txn_tip_time(const struct pki_txn *t);
+
+/* --- other repositories, for pki-sync (repo-remote.c) --- */
+
+struct pki_progress;
+
+/*
+ * Load the system's trust anchors for https ($SSL_CERT_FILE and
+ * $SSL_CERT_DIR, else /etc/ssl/certs), which the tools that never speak
+ * to a network leave unloaded.  Call before the first pki_repo_open.
+ */
+void pki_repo_trust_system_ca(void);
+
+/*
+ * Fetch main from spec: a configured remote's name, a URL (ssh, https)
+ * or a path; NULL: the remote main's upstream names, else origin.  A
+ * named remote's tracking branches are updated.  theirs: the commit its
+ * main is at, "" when it has none.  -PKI_EUNAVAIL when the other side
+ * cannot be reached or read; -PKI_ENOINPUT when spec names nothing.
+ */
+int pki_repo_fetch(struct pki_repo *r, const char *spec, const struct pki_progress *p,
+		   char theirs[41]);
+
+/* Push main to spec's main; -PKI_EBUSY when it moved meanwhile (the
+ * push is not a fast-forward there). */
+int pki_repo_push(struct pki_repo *r, const char *spec, const struct pki_progress *p);
 
 /* --- history, for the audit --- */
 
@@ -154,6 +193,8 @@ struct pki_delta {
 	char new_id[41];
 };
 void pki_deltas_free(struct pki_delta *v, size_t n);
+/* The delta of path in v (sorted by path, as pki_repo_diff gives it), or NULL. */
+const struct pki_delta *pki_delta_find(const struct pki_delta *v, size_t n, const char *path);
 
 /* One commit of main, as the history walk gives it. */
 struct pki_commit {

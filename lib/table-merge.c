@@ -7,6 +7,7 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "csv.h"
@@ -107,5 +108,179 @@ out:
 	pki_table_free(t);
 	pki_table_free(o);
 	pki_table_free(b);
+	return rc;
+}
+
+/* --- tables pki does not know by name --- */
+
+int pki_table_header(const char *what, const char *data, size_t len,
+		     char names[PKI_MERGE_COLS_MAX][PKI_MERGE_KEY_MAX], size_t *n)
+{
+	size_t i = 0, k;
+
+	*n = 0;
+	while (i < len && data[i] != '\n') {
+		char *name;
+
+		if (*n == PKI_MERGE_COLS_MAX)
+			return pki_error(PKI_EDATA, "%s: line 1: more than %d columns", what,
+					 PKI_MERGE_COLS_MAX);
+		name = names[(*n)++];
+		/* Names are plain words, quoted by the writer or not. */
+		for (k = 0; i < len && data[i] != ',' && data[i] != '\n'; i++) {
+			if (data[i] == '"' || (data[i] == '\r' && i + 1 < len && data[i + 1] == '\n'))
+				continue;
+			if (k + 1 == PKI_MERGE_KEY_MAX || (unsigned char)data[i] < 0x20 ||
+			    data[i] == '\'')
+				return pki_error(PKI_EDATA, "%s: line 1: not a header", what);
+			name[k++] = data[i];
+		}
+		name[k] = '\0';
+		if (i < len && data[i] == ',')
+			i++;
+	}
+	return 0;
+}
+
+long pki_table_column(char names[PKI_MERGE_COLS_MAX][PKI_MERGE_KEY_MAX], size_t n,
+		      const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* The header of the first version present, as pki_table_parse wants it. */
+static int any_header(const char *what, const struct pki_merge3 *in,
+		      char names[PKI_MERGE_COLS_MAX][PKI_MERGE_KEY_MAX],
+		      const char *head[PKI_MERGE_COLS_MAX], size_t *n)
+{
+	const char *text = in->nours > 0 ? in->ours : in->ntheirs > 0 ? in->theirs : in->base;
+	size_t len = in->nours > 0 ? in->nours : in->ntheirs > 0 ? in->ntheirs : in->nbase, i;
+	int rc;
+
+	if ((rc = pki_table_header(what, text, len, names, n)) < 0)
+		return rc;
+	for (i = 0; i < *n; i++)
+		head[i] = names[i];
+	return 0;
+}
+
+int pki_table_merge3_any(struct pki_buf *out, const char *what, const struct pki_merge3 *in,
+			 size_t *conflicts, char first[PKI_MERGE_KEY_MAX])
+{
+	char names[PKI_MERGE_COLS_MAX][PKI_MERGE_KEY_MAX];
+	const char *head[PKI_MERGE_COLS_MAX];
+	size_t n;
+	int rc;
+
+	*conflicts = 0;
+	first[0] = '\0';
+	if ((rc = any_header(what, in, names, head, &n)) < 0)
+		return rc;
+	if (n == 0) {	/* all three empty */
+		pki_buf_reset(out);
+		return 0;
+	}
+	return pki_table_merge3(out, what, head, n, in, conflicts, first);
+}
+
+int pki_table_union(struct pki_buf *out, const char *what, const struct pki_merge3 *in,
+		    size_t *conflicts, char first[PKI_MERGE_KEY_MAX])
+{
+	char names[PKI_MERGE_COLS_MAX][PKI_MERGE_KEY_MAX];
+	const char *head[PKI_MERGE_COLS_MAX];
+	struct pki_table *o = NULL, *t = NULL;
+	size_t n, r;
+	long ro;
+	int rc;
+
+	*conflicts = 0;
+	first[0] = '\0';
+	pki_buf_reset(out);
+	if ((rc = any_header(what, in, names, head, &n)) < 0 || n == 0)
+		return rc;
+	if ((rc = pki_table_parse(&o, what, in->ours, in->nours, head, n)) < 0 ||
+	    (rc = pki_table_parse(&t, what, in->theirs, in->ntheirs, head, n)) < 0 ||
+	    (rc = pki_csv_row(out, head, n)) < 0)
+		goto out;
+	for (r = 0; r < o->nrows && rc == 0; r++)
+		rc = emit(out, o, (long)r);
+	for (r = 0; r < t->nrows && rc == 0; r++) {
+		if ((ro = find(o, pki_table_get(t, r, 0))) < 0)
+			rc = emit(out, t, (long)r);
+		else if (!same(o, ro, t, (long)r))
+			conflict(pki_table_get(t, r, 0), conflicts, first);
+	}
+out:
+	pki_table_free(t);
+	pki_table_free(o);
+	return rc;
+}
+
+/* --- the same rows --- */
+
+static int row_cmp(const void *a, const void *b, void *arg)
+{
+	const struct pki_table *t = arg;
+	size_t ra = *(const size_t *)a, rb = *(const size_t *)b, c;
+	int d;
+
+	for (c = 0; c < t->ncols; c++)
+		if ((d = strcmp(pki_table_get(t, ra, c), pki_table_get(t, rb, c))) != 0)
+			return d;
+	return 0;
+}
+
+static size_t *sorted_rows(const struct pki_table *t)
+{
+	size_t *v = calloc(t->nrows + 1, sizeof(*v)), r;
+
+	if (v == NULL)
+		return NULL;
+	for (r = 0; r < t->nrows; r++)
+		v[r] = r;
+	qsort_r(v, t->nrows, sizeof(*v), row_cmp, (void *)t);
+	return v;
+}
+
+int pki_table_same_rows(const char *what, const char *a, size_t na, const char *b, size_t nb,
+			bool *same_rows)
+{
+	char names[PKI_MERGE_COLS_MAX][PKI_MERGE_KEY_MAX];
+	const char *head[PKI_MERGE_COLS_MAX];
+	struct pki_merge3 in = { a, a, b, na, na, nb };
+	struct pki_table *ta = NULL, *tb = NULL;
+	size_t *va = NULL, *vb = NULL, n, r;
+	int rc;
+
+	*same_rows = false;
+	if ((rc = any_header(what, &in, names, head, &n)) < 0)
+		return rc;
+	if (n == 0) {
+		*same_rows = nb == 0;
+		return 0;
+	}
+	if ((rc = pki_table_parse(&ta, what, a, na, head, n)) < 0 ||
+	    (rc = pki_table_parse(&tb, what, b, nb, head, n)) < 0)
+		goto out;
+	if (ta->nrows != tb->nrows)
+		goto out;
+	if ((va = sorted_rows(ta)) == NULL || (vb = sorted_rows(tb)) == NULL) {
+		rc = pki_error_errno(PKI_EINTERNAL, "%s", what);
+		goto out;
+	}
+	for (r = 0; r < ta->nrows; r++)
+		if (!same(ta, (long)va[r], tb, (long)vb[r]))
+			goto out;
+	*same_rows = true;
+out:
+	free(vb);
+	free(va);
+	pki_table_free(tb);
+	pki_table_free(ta);
 	return rc;
 }

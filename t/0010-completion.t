@@ -38,14 +38,14 @@ test_expect_success 'the file is plain bash and registers every tool' '
 
 test_expect_success 'pki: the tools' '
 	comp pki "" >actual &&
-	words init ir matrix classify register list share audit archive report cat show help -C -h --help --version >expect &&
+	words init ir matrix classify register list share audit archive report sync cat show help -C -h --help --version >expect &&
 	test_cmp expect actual &&
 	comp pki ma >actual && words matrix >expect && test_cmp expect actual
 '
 
 test_expect_success 'pki help: the tools; pki -C DIR: then the tools' '
 	comp pki help "" >actual &&
-	words init ir matrix classify register list share audit archive report >expect &&
+	words init ir matrix classify register list share audit archive report sync >expect &&
 	test_cmp expect actual &&
 	comp pki help sh >actual && words share >expect && test_cmp expect actual &&
 	comp pki help share "" >actual && test ! -s actual &&
@@ -266,6 +266,20 @@ if [ -f "$SRC/cmd/pki-ir.c" ]; then
 		words csv text >expect && test_cmp expect actual &&
 		comp pki-classify --ir "" >actual &&
 		words "$pir" >expect && test_cmp expect actual
+	'
+fi
+
+if [ -f "$SRC/cmd/pki-sync.c" ]; then
+	test_expect_success 'pki-sync: the remotes, directories, its options' '
+		cd "$REPO" &&
+		git remote add origin "$TRASH/central.git" &&
+		git remote add disk /media/disk/mission.git &&
+		comp pki-sync "" >actual &&
+		grep -qx origin actual && grep -qx disk actual &&
+		comp pki-sync o >actual && words origin >expect && test_cmp expect actual &&
+		comp pki-sync --n >actual && words --no-push >expect && test_cmp expect actual &&
+		comp pki sync di >actual && words disk >expect && test_cmp expect actual &&
+		comp pki-sync origin "" >actual && test ! -s actual
 	'
 fi
 

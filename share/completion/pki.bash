@@ -6,7 +6,7 @@
 # follows the tools; values come from the words of the policy, from the
 # access matrix (pki-matrix list) and from the products in git.
 
-_pki_tools="init ir matrix classify register list share audit archive report"
+_pki_tools="init ir matrix classify register list share audit archive report sync"
 _pki_levels="unclassified confidential strictly-confidential"
 _pki_roles="hom chair member undss archives auditor external"
 _pki_types="mission un non-un security-force"
@@ -166,6 +166,8 @@ _pki_positional() {
 		fi ;;
 	pki-share)
 		if ((n == 0)); then _pki_products; else _pki_principals; fi ;;
+	pki-sync)
+		((n == 0)) && _pki_git remote ;;
 	pki-ir)
 		if ((n == 0)); then
 			echo "add review close list coverage"
@@ -239,6 +241,13 @@ _pki_tool() {
 	case ${tool##*/} in
 	pki-matrix|pki-share|pki-ir)
 		COMPREPLY=($(compgen -W "$(_pki_positional "${tool##*/}" "$n" "$mode")" -- "$cur")) ;;
+	pki-sync)
+		# A remote's name, or a path (a removable disk's bare repository).
+		((n == 0)) || return 0
+		COMPREPLY=($(compgen -W "$(_pki_positional pki-sync 0)" -- "$cur"))
+		compopt -o filenames 2>/dev/null
+		COMPREPLY+=($(compgen -d -- "$cur"))
+		return 0 ;;
 	pki-init)
 		_pki_files -d ;;
 	pki-classify|pki-register)
@@ -290,4 +299,4 @@ _pki() {
 }
 
 complete -F _pki pki pki-init pki-matrix pki-classify pki-register \
-	pki-list pki-share pki-audit pki-archive pki-ir pki-report
+	pki-list pki-share pki-audit pki-archive pki-ir pki-report pki-sync
