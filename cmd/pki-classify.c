@@ -45,15 +45,25 @@ struct change {
 
 /* --- a new product --- */
 
+/* On the tip before the product is encrypted, and again under the lock. */
+static int judge_classify(const struct pki_state *st, const struct pki_filing *f,
+			  const char *fpr)
+{
+	int rc;
+
+	if ((rc = pki_state_need_actor(st, fpr)) < 0 ||
+	    (rc = pki_policy_may_classify(st->actor, f->label.level)) < 0)
+		return rc;
+	return pki_policy_criterion(f->label.level, f->label.criterion);
+}
+
 static int build_classify(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
 			  struct pki_buf *msg, void *arg)
 {
 	struct pki_filing *f = arg;
 	int rc;
 
-	if ((rc = pki_state_need_actor(st, s->key.fpr)) < 0 ||
-	    (rc = pki_policy_may_classify(st->actor, f->label.level)) < 0 ||
-	    (rc = pki_policy_criterion(f->label.level, f->label.criterion)) < 0)
+	if ((rc = judge_classify(st, f, s->key.fpr)) < 0)
 		return rc;
 	return pki_filing_build(s, t, st, msg, f);
 }
@@ -66,6 +76,7 @@ static int classify(const struct pki_cli *cli, struct pki_session *s, const stru
 
 	f->action = PKI_ACTION_CLASSIFY;
 	f->authority = "originator";
+	f->judge = judge_classify;
 	if (f->label.criterion != 0) {
 		/* The registry says why, in the bulletin's terms. */
 		snprintf(why, sizeof(why), "ST/SGB/2007/6 1.2(%c) %s", f->label.criterion,
@@ -415,6 +426,7 @@ static int check_args(const struct args *g, struct pki_label *l)
 int main(int argc, char **argv)
 {
 	struct pki_cli cli = { "pki-classify", usage, NULL, NULL };
+	struct pki_progress progress = pki_cli_progress(&cli);
 	struct args g = { 0 };
 	struct pki_filing f = { 0 };
 	struct pki_session s;
@@ -433,6 +445,7 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		pki_cli_usage_error(&cli, "%s", pki_error_last());
 	rc = pki_session_open(&s, cli.prog, NULL, cli.key, PKI_SESSION_KEY);
+	s.progress = &progress;
 	if (rc == 0)
 		rc = g.reviewed != NULL ? review(&s, &g, &f) :
 		     relabelling(&g) ? relabel(&cli, &s, &g) :

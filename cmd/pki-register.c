@@ -34,15 +34,25 @@ struct args {
 
 /* --- receiving --- */
 
+/* On the tip before the product is encrypted, and again under the lock. */
+static int judge_receive(const struct pki_state *st, const struct pki_filing *f,
+			 const char *fpr)
+{
+	int rc;
+
+	if ((rc = pki_state_need_actor(st, fpr)) < 0 ||
+	    (rc = pki_policy_may_receive(st->actor)) < 0)
+		return rc;
+	return pki_policy_criterion(f->label.level, f->label.criterion);
+}
+
 static int build_receive(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
 			 struct pki_buf *msg, void *arg)
 {
 	struct pki_filing *f = arg;
 	int rc;
 
-	if ((rc = pki_state_need_actor(st, s->key.fpr)) < 0 ||
-	    (rc = pki_policy_may_receive(st->actor)) < 0 ||
-	    (rc = pki_policy_criterion(f->label.level, f->label.criterion)) < 0)
+	if ((rc = judge_receive(st, f, s->key.fpr)) < 0)
 		return rc;
 	/* The Chair keeps the registry; a member stands for the originator. */
 	f->authority = st->actor->role == PKI_ROLE_CHAIR ? "custodian" : "originator";
@@ -61,6 +71,7 @@ static int receive(const struct pki_cli *cli, struct pki_session *s, const struc
 				 g->via != NULL ? " via " : "", g->via != NULL ? g->via : "")) < 0)
 		return rc;
 	f->action = PKI_ACTION_RECEIVE;
+	f->judge = judge_receive;
 	f->justification = why.ptr;
 	f->reference = g->ref;
 	if ((rc = pki_filing_run(s, f, g->entity, g->site, file, build_receive)) == 0) {
@@ -280,6 +291,7 @@ static int check_list(const struct args *g)
 int main(int argc, char **argv)
 {
 	struct pki_cli cli = { "pki-register", usage, NULL, NULL };
+	struct pki_progress progress = pki_cli_progress(&cli);
 	struct args g = { 0 };
 	struct pki_filing f = { 0 };
 	struct pki_session s;
@@ -299,6 +311,7 @@ int main(int argc, char **argv)
 		pki_cli_usage_error(&cli, "%s", pki_error_last());
 	/* Reading the registry needs no key. */
 	rc = pki_session_open(&s, cli.prog, NULL, cli.key, g.receive ? PKI_SESSION_KEY : 0);
+	s.progress = &progress;
 	if (rc == 0)
 		rc = g.receive ? receive(&cli, &s, &g, &f, argv[0]) : list(&s, &g);
 	rc = pki_report(cli.prog, rc);

@@ -7,6 +7,7 @@
 #define PKI_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct pki_buf {
 	char *ptr;
@@ -41,6 +42,7 @@ struct pki_sink {
 struct pki_source {
 	long (*read)(void *ctx, void *data, size_t len);
 	void *ctx;
+	uint64_t size;		/* the bytes it will give, when known (progress); 0: unknown */
 };
 
 /* Sinks and sources over a struct pki_buf and a file descriptor. */

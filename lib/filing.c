@@ -54,7 +54,21 @@ static bool same_list(const struct pki_filing *f, const struct pki_names *list)
 	return true;
 }
 
-/* The first try encrypts; a later one stages the same ciphertext again. */
+/* The plaintext again from its start, when it is a file. */
+static bool rewind_input(struct pki_filing *f)
+{
+	struct stat st;
+
+	return f->fd >= 0 && fstat(f->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	       lseek(f->fd, 0, SEEK_SET) == 0;
+}
+
+/*
+ * The ciphertext made before the lock, when the list the tip implies
+ * now is the one it was made for; else (the matrix changed meanwhile,
+ * or nothing was made) encrypted here, under the lock.  A later try
+ * stages the same ciphertext again.
+ */
 static int stage_ciphertext(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
 			    struct pki_filing *f, const struct pki_names *list)
 {
@@ -63,17 +77,32 @@ static int stage_ciphertext(struct pki_session *s, struct pki_txn *t, struct pki
 
 	if ((rc = pki_product_path(f->id, "gpg", path)) < 0)
 		return rc;
-	if (f->blob[0] != '\0') {
-		if (!same_list(f, list))
-			return pki_error(PKI_EBUSY, "the access matrix changed while the product "
-					 "was being encrypted; run the command again");
-		return pki_txn_put_id(t, path, f->blob);
-	}
+	if (f->blob[0] != '\0' && same_list(f, list))
+		return pki_txn_put_blob(t, path, f->blob,
+					strcmp(f->blob, f->sealed.blob) == 0 ? f->sealed.shadow : NULL);
+	if (f->blob[0] != '\0' && !rewind_input(f))
+		return pki_error(PKI_EBUSY, "the access matrix changed while the product "
+				 "was being encrypted; run the command again");
+	f->blob[0] = '\0';
 	if ((rc = pki_product_encrypt(t, s->gpg, &st->matrix, list, f->src, f->id,
 				      f->sha256)) < 0 ||
 	    (rc = pki_txn_blob_id(t, path, f->blob)) < 0)
 		return rc;
 	return keep_list(f, list);
+}
+
+/* The list a new product starts with (pki_policy_initial_list). */
+static int initial_list(struct pki_session *s, struct pki_state *st, const struct pki_filing *f,
+			struct pki_names *list)
+{
+	const char *originator = f->label.received ? st->actor->name :
+		f->label.originator != NULL ? f->label.originator : st->actor->name;
+
+	if (f->label.kind == PKI_KIND_IR)
+		return pki_policy_ir_list(&st->matrix, originator, f->owner, f->label.level, s->now,
+					  list);
+	return pki_policy_initial_list(&st->matrix, originator, f->label.level,
+				       f->label.safety, s->now, list);
 }
 
 /* The classify or receive row; for a safety product, the undss shares. */
@@ -159,18 +188,12 @@ int pki_filing_build(struct pki_session *s, struct pki_txn *t, struct pki_state 
 		     struct pki_buf *msg, struct pki_filing *f)
 {
 	const char *entity = f->entity != NULL ? f->entity : st->actor->entity;
-	const char *originator = f->label.received ? st->actor->name :
-		f->label.originator != NULL ? f->label.originator : st->actor->name;
 	struct pki_names list = { 0 };
 	int rc;
 
 	if ((rc = pki_check_code("entity", entity)) < 0 ||
 	    (f->site != NULL && (rc = pki_check_code("site", f->site)) < 0) ||
-	    (rc = f->label.kind == PKI_KIND_IR ?
-		  pki_policy_ir_list(&st->matrix, originator, f->owner, f->label.level, s->now,
-				     &list) :
-		  pki_policy_initial_list(&st->matrix, originator, f->label.level,
-					  f->label.safety, s->now, &list)) < 0 ||
+	    (rc = initial_list(s, st, f, &list)) < 0 ||
 	    (rc = pki_ir_cited(t, f->label.ir, f->label.nir)) < 0 ||
 	    (rc = pki_product_next_id(t, f->mission, entity, f->site, s->now, f->id)) < 0 ||
 	    (rc = stage_ciphertext(s, t, st, f, &list)) < 0 ||
@@ -202,19 +225,54 @@ int pki_filing_retention(struct pki_label *l, const char *retention)
 	return 0;
 }
 
-/* The plaintext: FILE, or standard input (*fd 0) for NULL or "-". */
-static int open_input(const char *file, int *fd)
+/* The plaintext: FILE, or standard input (*fd 0) for NULL or "-"; its
+ * size when it is a regular file, for progress. */
+static int open_input(const char *file, int *fd, uint64_t *size)
 {
 	struct stat st;
 
 	*fd = 0;
-	if (file == NULL || strcmp(file, "-") == 0)
-		return 0;
-	if ((*fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+	*size = 0;
+	if (file != NULL && strcmp(file, "-") != 0 &&
+	    (*fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
 		return pki_error_errno(PKI_ENOINPUT, "cannot open '%s'", file);
 	if (fstat(*fd, &st) == 0 && S_ISDIR(st.st_mode))
 		return pki_error(PKI_ENOINPUT, "'%s' is a directory", file);
+	if (S_ISREG(st.st_mode) && st.st_size > 0)
+		*size = (uint64_t)st.st_size;
 	return 0;
+}
+
+/*
+ * Encrypt before the lock, to the list the tip implies: a large product
+ * then holds no other command up.  An actor the tip does not know, or a
+ * list that cannot be made, is left for the build to refuse under the
+ * lock; a refusal of the judge comes before any encryption.
+ */
+static int seal_early(struct pki_session *s, struct pki_filing *f)
+{
+	struct pki_state st;
+	struct pki_names list = { 0 };
+	int rc;
+
+	if ((rc = pki_state_load_repo(&st, s->repo, s->key.fpr, s->now)) < 0) {
+		rc = 0;
+		goto out;
+	}
+	if (f->judge != NULL && (rc = f->judge(&st, f, s->key.fpr)) < 0)
+		goto out;
+	if (st.actor == NULL || initial_list(s, &st, f, &list) < 0)
+		goto out;
+	if ((rc = pki_product_seal(s->repo, s->gpg, &st.matrix, &list, f->src, s->progress,
+				   &f->sealed)) < 0 ||
+	    (rc = keep_list(f, &list)) < 0)
+		goto out;
+	memcpy(f->blob, f->sealed.blob, sizeof(f->blob));
+	memcpy(f->sha256, f->sealed.sha256, sizeof(f->sha256));
+out:
+	pki_names_release(&list);
+	pki_state_release(&st);
+	return rc;
 }
 
 /* A code of this clone: the one given, else the git config key's, else NULL. */
@@ -257,18 +315,23 @@ int pki_filing_run(struct pki_session *s, struct pki_filing *f, const char *enti
 	char *mission = NULL, *ent = NULL, *st = NULL;
 	int fd = -1, rc;
 
+	f->fd = -1;
 	if ((rc = where(s->repo, entity, site, &mission, &ent, &st)) < 0 ||
-	    (rc = open_input(file, &fd)) < 0)
+	    (rc = open_input(file, &fd, &src.size)) < 0)
 		goto out;
 	src.ctx = &fd;
+	f->fd = fd;
 	f->mission = mission;
 	f->entity = ent;
 	f->site = st;
 	f->src = &src;
-	rc = pki_session_change(s, build, f);
+	if ((rc = seal_early(s, f)) == 0)
+		rc = pki_session_change(s, build, f);
 out:
 	if (fd > 0)
 		close(fd);
+	pki_sealed_release(&f->sealed);
+	f->fd = -1;
 	pki_filing_release(f);
 	f->mission = f->entity = f->site = NULL;
 	f->src = NULL;

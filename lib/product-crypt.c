@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "crypto.h"
+#include "progress.h"
 #include "error.h"
 #include "product.h"
 #include "repo.h"
@@ -39,7 +40,8 @@ int pki_product_fprs(const struct pki_matrix *m, const struct pki_names *list,
 	return 0;
 }
 
-static int import_key(struct pki_txn *t, struct pki_gpg *g, const char *fpr)
+/* The key file as of the transaction t, else at r's tip. */
+static int import_key(struct pki_txn *t, struct pki_repo *r, struct pki_gpg *g, const char *fpr)
 {
 	struct pki_buf b = PKI_BUF_INIT;
 	struct pki_key k = { 0 };
@@ -47,7 +49,7 @@ static int import_key(struct pki_txn *t, struct pki_gpg *g, const char *fpr)
 	int rc;
 
 	pki_key_path(fpr, path);
-	rc = pki_txn_read(t, path, KEY_MAX, &b);
+	rc = t != NULL ? pki_txn_read(t, path, KEY_MAX, &b) : pki_repo_read(r, path, KEY_MAX, &b);
 	if (rc == -PKI_ENOINPUT)
 		rc = pki_error(PKI_EUNAVAIL, "key %s is neither in the keyring nor at %s", fpr, path);
 	if (rc == 0 && (rc = pki_gpg_import(g, b.ptr, b.len, &k)) < 0)
@@ -59,7 +61,8 @@ static int import_key(struct pki_txn *t, struct pki_gpg *g, const char *fpr)
 	return rc;
 }
 
-int pki_product_keys(struct pki_txn *t, struct pki_gpg *g, const char *const *fprs, size_t n)
+static int have_keys(struct pki_txn *t, struct pki_repo *r, struct pki_gpg *g,
+		     const char *const *fprs, size_t n)
 {
 	bool *missing;
 	size_t i;
@@ -70,9 +73,14 @@ int pki_product_keys(struct pki_txn *t, struct pki_gpg *g, const char *const *fp
 	rc = pki_gpg_missing(g, fprs, n, missing);
 	for (i = 0; i < n && rc == 0; i++)
 		if (missing[i])
-			rc = import_key(t, g, fprs[i]);
+			rc = import_key(t, r, g, fprs[i]);
 	free(missing);
 	return rc;
+}
+
+int pki_product_keys(struct pki_txn *t, struct pki_gpg *g, const char *const *fprs, size_t n)
+{
+	return have_keys(t, NULL, g, fprs, n);
 }
 
 /* --- ciphertexts --- */
@@ -94,10 +102,16 @@ static int tee_write(void *ctx, const void *data, size_t len)
 	return 0;
 }
 
-/* Counts what the plaintext source gives, to refuse an empty product. */
+#define PROGRESS_BYTES (8u << 20)
+
+/* Counts what a source gives, to refuse an empty product and to tell
+ * how far a large one has gone (total: 0 when unknown). */
 struct counted {
 	struct pki_source *in;
 	unsigned long long n;
+	const struct pki_progress *progress;
+	const char *what;
+	uint64_t total;
 };
 
 static long counted_read(void *ctx, void *data, size_t len)
@@ -107,6 +121,12 @@ static long counted_read(void *ctx, void *data, size_t len)
 
 	if (n > 0)
 		c->n += (unsigned long long)n;
+	/* Only for a large product: a small one is done before a reader
+	 * could look, and a loop over many counts products instead. */
+	if (n >= 0 && c->progress != NULL &&
+	    (c->total >= PROGRESS_BYTES || (c->total == 0 && c->n >= PROGRESS_BYTES)))
+		pki_progress_report(c->progress, c->what, c->n,
+				    n == 0 && c->total == 0 ? c->n : c->total);
 	return n;
 }
 
@@ -117,29 +137,42 @@ struct crypt {
 	bool reencrypt;
 };
 
-/* Run gpg from c->in into a new blob at path; the ciphertext's hash out. */
-static int crypt_to_blob(struct pki_txn *t, struct pki_gpg *g, const struct crypt *c,
-			 const char *path, char sha256[PKI_SHA256_HEX])
+/* Run gpg from c->in into the blob being written to blob; the
+ * ciphertext's hash out. */
+static int crypt_into(struct pki_gpg *g, const struct crypt *c, struct pki_sink *blob,
+		      char sha256[PKI_SHA256_HEX])
 {
-	struct pki_blobw *w = NULL;
 	struct tee tee;
 	struct pki_sink sink = { tee_write, &tee };
 	unsigned char d[PKI_SHA256_LEN];
 	int rc;
 
+	tee.blob = *blob;
 	pki_sha256_init(&tee.sha);
-	if ((rc = pki_txn_blob_begin(t, &w, &tee.blob)) < 0)
-		return rc;
 	if (c->reencrypt)
 		rc = pki_gpg_reencrypt(g, c->fprs, c->n, c->in, &sink, false);
 	else
 		rc = pki_gpg_encrypt(g, c->fprs, c->n, c->in, &sink, false);
 	pki_sha256_final(&tee.sha, d);
-	if (rc < 0) {
+	if (rc == 0)
+		pki_sha256_hex(d, sha256);
+	return rc;
+}
+
+/* Run gpg from c->in into a new blob at path; the ciphertext's hash out. */
+static int crypt_to_blob(struct pki_txn *t, struct pki_gpg *g, const struct crypt *c,
+			 const char *path, char sha256[PKI_SHA256_HEX])
+{
+	struct pki_blobw *w = NULL;
+	struct pki_sink blob;
+	int rc;
+
+	if ((rc = pki_txn_blob_begin(t, &w, &blob)) < 0)
+		return rc;
+	if ((rc = crypt_into(g, c, &blob, sha256)) < 0) {
 		pki_txn_blob_finish(t, w, NULL);
 		return rc;
 	}
-	pki_sha256_hex(d, sha256);
 	return pki_txn_blob_finish(t, w, path);
 }
 
@@ -173,8 +206,8 @@ static int name_unusable(struct pki_gpg *g, const struct pki_names *list,
 }
 
 /* Resolve the list to keys, and have every one of them here. */
-static int recipients(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
-		      const struct pki_names *list, const char ***fprs)
+static int recipients(struct pki_txn *t, struct pki_repo *r, struct pki_gpg *g,
+		      const struct pki_matrix *m, const struct pki_names *list, const char ***fprs)
 {
 	int rc;
 
@@ -182,7 +215,7 @@ static int recipients(struct pki_txn *t, struct pki_gpg *g, const struct pki_mat
 		return pki_error(PKI_EINTERNAL, "an empty distribution list");
 	if ((rc = pki_product_fprs(m, list, fprs)) < 0)
 		return rc;
-	if ((rc = pki_product_keys(t, g, *fprs, list->n)) < 0) {
+	if ((rc = have_keys(t, r, g, *fprs, list->n)) < 0) {
 		free(*fprs);
 		*fprs = NULL;
 	}
@@ -195,13 +228,13 @@ int pki_product_encrypt(struct pki_txn *t, struct pki_gpg *g, const struct pki_m
 {
 	char path[PKI_PRODUCT_PATH_MAX];
 	const char **fprs = NULL;
-	struct counted count = { src, 0 };
+	struct counted count = { src, 0, pki_txn_progress(t), "Encrypting", src->size };
 	struct pki_source in = { counted_read, &count };
 	struct crypt c;
 	int rc;
 
 	if ((rc = pki_product_path(id, "gpg", path)) < 0 ||
-	    (rc = recipients(t, g, m, list, &fprs)) < 0)
+	    (rc = recipients(t, NULL, g, m, list, &fprs)) < 0)
 		return rc;
 	c = (struct crypt){ fprs, list->n, &in, false };
 	rc = name_unusable(g, list, fprs, crypt_to_blob(t, g, &c, path, sha256));
@@ -209,6 +242,43 @@ int pki_product_encrypt(struct pki_txn *t, struct pki_gpg *g, const struct pki_m
 		rc = pki_error(PKI_ENOINPUT, "the product is empty");
 	free(fprs);
 	return rc;
+}
+
+int pki_product_seal(struct pki_repo *r, struct pki_gpg *g, const struct pki_matrix *m,
+		     const struct pki_names *list, struct pki_source *src,
+		     const struct pki_progress *progress, struct pki_sealed *out)
+{
+	const char **fprs = NULL;
+	struct counted count = { src, 0, progress, "Encrypting", src->size };
+	struct pki_source in = { counted_read, &count, src->size };
+	struct pki_blobw *w = NULL;
+	struct pki_sink blob;
+	struct crypt c;
+	int rc;
+
+	out->blob[0] = '\0';
+	out->shadow = NULL;
+	if ((rc = recipients(NULL, r, g, m, list, &fprs)) < 0)
+		return rc;
+	c = (struct crypt){ fprs, list->n, &in, false };
+	if ((rc = pki_repo_blob_begin(r, &w, &blob)) < 0)
+		goto out;
+	rc = name_unusable(g, list, fprs, crypt_into(g, &c, &blob, out->sha256));
+	if (rc == 0 && count.n == 0)
+		rc = pki_error(PKI_ENOINPUT, "the product is empty");
+	if (rc < 0)
+		pki_blobw_end(w, NULL, NULL);
+	else if ((rc = pki_blobw_end(w, out->blob, &out->shadow)) < 0)
+		out->blob[0] = '\0';
+out:
+	free(fprs);
+	return rc;
+}
+
+void pki_sealed_release(struct pki_sealed *s)
+{
+	pki_shadow_drop(&s->shadow);
+	s->blob[0] = '\0';
 }
 
 /* Hashes the old ciphertext as gpg reads it: a label that does not bind
@@ -252,6 +322,9 @@ int pki_product_reencrypt(struct pki_txn *t, struct pki_gpg *g, const struct pki
 	struct crypt c;
 	int rc;
 
+	struct counted count = { &in, 0, NULL, "Re-encrypting", 0 };
+	struct pki_source counted = { counted_read, &count };
+
 	pki_sha256_init(&h.sha);
 	if (l->disposed != 0) {
 		pki_date_format(l->disposed, sha256);
@@ -259,14 +332,18 @@ int pki_product_reencrypt(struct pki_txn *t, struct pki_gpg *g, const struct pki
 				 "the repository (policy 12.6.9)", l->id, sha256);
 	}
 	if ((rc = pki_product_path(l->id, "gpg", path)) < 0 ||
-	    (rc = recipients(t, g, m, list, &fprs)) < 0)
+	    (rc = recipients(t, NULL, g, m, list, &fprs)) < 0)
 		return rc;
 	if ((rc = pki_txn_blob_reader(t, path, &rd, &h.in)) < 0) {
 		if (rc == -PKI_ENOINPUT)
 			rc = pki_error(PKI_ENOINPUT, "product %s has no ciphertext", l->id);
 		goto out;
 	}
-	c = (struct crypt){ fprs, list->n, &in, true };
+	/* A large product tells how far it has gone (pki-share, a
+	 * reclassification); in a loop, the loop counts products. */
+	if (pki_txn_blob_size(t, path, &count.total) == 0 && count.total >= PROGRESS_BYTES)
+		count.progress = pki_txn_progress(t);
+	c = (struct crypt){ fprs, list->n, count.progress != NULL ? &counted : &in, true };
 	if ((rc = crypt_to_blob(t, g, &c, path, sha256)) < 0) {
 		rc = name_unusable(g, list, fprs, rc);
 		rc = pki_error_wrap(-rc, "cannot re-encrypt %s", l->id);

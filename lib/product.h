@@ -26,6 +26,7 @@
 #include "vocab.h"
 
 struct pki_gpg;
+struct pki_progress;
 struct pki_txn;
 struct pki_repo;
 struct pki_session;
@@ -71,6 +72,23 @@ int pki_product_keys(struct pki_txn *t, struct pki_gpg *g, const char *const *fp
 int pki_product_encrypt(struct pki_txn *t, struct pki_gpg *g, const struct pki_matrix *m,
 			const struct pki_names *list, struct pki_source *src, const char *id,
 			char sha256[PKI_SHA256_HEX]);
+
+/*
+ * A new product encrypted before the lock is taken (pki_filing_run), so
+ * that a large one keeps no other command waiting: the ciphertext is in
+ * r's object store as blob, with its SHA-256 and a shadow copy for the
+ * work tree; pki_txn_put_blob stages it under the lock.  Keys are read at
+ * the tip.  Release removes the shadow copy.
+ */
+struct pki_sealed {
+	char blob[41];
+	char sha256[PKI_SHA256_HEX];
+	char *shadow;
+};
+int pki_product_seal(struct pki_repo *r, struct pki_gpg *g, const struct pki_matrix *m,
+		     const struct pki_names *list, struct pki_source *src,
+		     const struct pki_progress *progress, struct pki_sealed *out);
+void pki_sealed_release(struct pki_sealed *s);
 
 /*
  * Re-encrypt product l->id to list (the acting key must be able to
@@ -132,6 +150,10 @@ struct pki_filing {
 	const char *authority, *justification, *reference;	/* of the row */
 	const char *owner;	/* kind ir: the requirement's owner (pki-ir(1)) */
 	struct pki_source *src;	/* the plaintext, read once */
+	/* The build's judgement of the actor, run on the tip before the
+	 * product is encrypted, so that a refusal costs no encryption
+	 * (NULL: none; the build judges again under the lock). */
+	int (*judge)(const struct pki_state *st, const struct pki_filing *f, const char *fpr);
 	/* Kept between tries of the change. */
 	char id[PKI_ID_MAX];
 	char blob[41];
@@ -142,6 +164,8 @@ struct pki_filing {
 	 * (pki_policy_unheld_areas), "" when all are: a warning for the
 	 * caller to give.  Kept by pki_filing_release; the caller releases it. */
 	struct pki_buf unheld;
+	struct pki_sealed sealed;	/* encrypted before the lock */
+	int fd;			/* the plaintext's, rewound to encrypt again */
 };
 
 /*
@@ -152,9 +176,11 @@ struct pki_filing {
  * principal with authority undss-rule, policy 11.3.2), then write the
  * commit message.  The label's IR references must name open requirements
  * (pki_ir_cited); a requirement's wording (kind ir) goes to the list
- * pki_policy_ir_list gives with f->owner.  The caller has judged the actor.  A retried change
- * files the ciphertext of the first try again (the source cannot be read
- * twice), and gives up (-PKI_EBUSY) when the list has changed meanwhile.
+ * pki_policy_ir_list gives with f->owner.  The caller has judged the actor.  The product was
+ * encrypted before the lock (pki_filing_run) to the list the tip implied;
+ * when the list has changed meanwhile, a file is encrypted again, and
+ * standard input, which cannot be read twice, gives up (-PKI_EBUSY).  A
+ * retried change files the same ciphertext again.
  */
 int pki_filing_build(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
 		     struct pki_buf *msg, struct pki_filing *f);
@@ -172,9 +198,12 @@ void pki_filing_release(struct pki_filing *f);
  * File a product: the mission code from pki.conf, the entity given, else
  * this clone's pki.entity, else the acting principal's; the site given,
  * else this clone's pki.site, else none; the plaintext
- * streamed from file (standard input for NULL or "-"); build (judging the
- * actor, then calling pki_filing_build) run as one change.  f->id holds
- * the new ID after.  Releases what f kept between tries.
+ * streamed from file (standard input for NULL or "-") and encrypted
+ * before the repository lock is taken, to the list the tip implies, with
+ * progress on s->progress; then build (judging the actor, then calling
+ * pki_filing_build) run as one change, under the lock only to stage, sign
+ * and commit.  f->id holds the new ID after.  Releases what f kept
+ * between tries.
  */
 int pki_filing_run(struct pki_session *s, struct pki_filing *f, const char *entity,
 		   const char *site, const char *file, pki_build_fn build);

@@ -18,15 +18,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "crypto.h"
+#include "progress.h"
 #include "error.h"
 #include "repo.h"
 #include "repo-int.h"
+#include "vocab.h"
 
 struct staged {
 	char *path;
@@ -53,6 +56,7 @@ struct pki_txn {
 	/* A bare repository (a central store, a sync hub): no index, no work
 	 * tree, so nothing to check before committing or to update after. */
 	bool bare;
+	const struct pki_progress *progress;	/* the session's, for long work */
 };
 
 struct pki_blobw {
@@ -126,18 +130,72 @@ static int check_git_locks(const char *gitdir)
 
 #define SHADOW_PREFIX "pki-shadow."
 
-/* Shadow copies a killed process left in the git directory. */
+/*
+ * Shadow copies a killed process left in the git directory.  A living
+ * process's are its own: a product encrypted before the lock was taken
+ * (pki_repo_blob_begin) waits there for its transaction.
+ */
 static void remove_stale_shadows(const char *gitdir)
 {
 	DIR *d = opendir(gitdir);
 	struct dirent *e;
+	char *end;
+	long pid;
 
 	if (d == NULL)
 		return;
-	while ((e = readdir(d)) != NULL)
-		if (strncmp(e->d_name, SHADOW_PREFIX, strlen(SHADOW_PREFIX)) == 0)
-			(void)unlinkat(dirfd(d), e->d_name, 0);
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, SHADOW_PREFIX, strlen(SHADOW_PREFIX)) != 0)
+			continue;
+		pid = strtol(e->d_name + strlen(SHADOW_PREFIX), &end, 10);
+		if (*end == '.' && pid > 0 && pid <= INT_MAX &&
+		    (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+			continue;
+		(void)unlinkat(dirfd(d), e->d_name, 0);
+	}
 	closedir(d);
+}
+
+/*
+ * Who holds the lock, written into it once taken, for the busy message of
+ * whoever waits: "PID COMMAND SINCE".  The flock, not the text, is the
+ * lock: a holder that died leaves words that nobody reads.
+ */
+static void lock_say_holder(int fd, time_t now)
+{
+	char line[128], when[PKI_TIME_LEN];
+	int n;
+
+	pki_time_format(now, when);
+	n = snprintf(line, sizeof(line), "%ld %.64s %s\n", (long)getpid(),
+		     program_invocation_short_name, when);
+	if (n > 0 && ftruncate(fd, 0) == 0)
+		(void)pwrite(fd, line, (size_t)n, 0);
+}
+
+/* The busy message, naming the holder when its line can be read. */
+static int lock_busy(int fd, long limit)
+{
+	char line[128], cmd[65], when[PKI_TIME_LEN];
+	ssize_t n = pread(fd, line, sizeof(line) - 1, 0);
+	long pid;
+	size_t i;
+
+	if (n > 0) {
+		line[n] = '\0';
+		for (i = 0; i < (size_t)n; i++)	/* a file anyone may write: its words only */
+			if ((unsigned char)line[i] < ' ' && line[i] != '\n')
+				line[i] = '?';
+	}
+	/* Words of a holder gone are stale: a process other than pki holds it. */
+	if (n > 0 && sscanf(line, "%ld %64s %20s", &pid, cmd, when) == 3 && pid > 0 &&
+	    pid <= INT_MAX && (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+		return pki_error(PKI_EBUSY, "repository busy: %s (pid %ld) has held the lock since "
+				 "%s; try again, or wait longer with PKI_LOCK_TIMEOUT=SECONDS "
+				 "(waited %g s)", cmd, pid, when, limit / 1000.0);
+	return pki_error(PKI_EBUSY, "repository busy: another process holds the lock; try "
+			 "again, or wait longer with PKI_LOCK_TIMEOUT=SECONDS (waited %g s)",
+			 limit / 1000.0);
 }
 
 static int lock_take(struct pki_repo *r, int *fdp)
@@ -159,12 +217,14 @@ static int lock_take(struct pki_repo *r, int *fdp)
 			return pki_error_errno(PKI_EIO, "cannot lock '%s'", path);
 		}
 		if (waited >= limit) {
+			rc = lock_busy(fd, limit);
 			close(fd);
-			return pki_error(PKI_EBUSY, "repository busy: another pki command holds '%s'; try again", path);
+			return rc;
 		}
 		nanosleep(&nap, NULL);
 		waited += 20;
 	}
+	lock_say_holder(fd, time(NULL));
 	if ((rc = check_git_locks(pki_repo_gitdir(r))) < 0) {
 		close(fd);
 		return rc;
@@ -305,8 +365,10 @@ void pki_txn_free(struct pki_txn *t)
 	git_tree_free(t->tree);
 	git_commit_free(t->other);
 	git_commit_free(t->tip);
-	if (t->lockfd >= 0)
+	if (t->lockfd >= 0) {
+		(void)ftruncate(t->lockfd, 0);	/* no holder to name any more */
 		close(t->lockfd);	/* releases the flock */
+	}
 	free(t);
 }
 
@@ -459,8 +521,9 @@ static void blobw_free(struct pki_blobw *w)
 	free(w);
 }
 
-int pki_txn_blob_begin(struct pki_txn *t, struct pki_blobw **w, struct pki_sink *sink)
+int pki_repo_blob_begin(struct pki_repo *r, struct pki_blobw **w, struct pki_sink *sink)
 {
+	static unsigned nshadow;	/* names unique in this process */
 	struct pki_buf path = PKI_BUF_INIT;
 	struct pki_blobw *bw;
 	int rc;
@@ -469,10 +532,12 @@ int pki_txn_blob_begin(struct pki_txn *t, struct pki_blobw **w, struct pki_sink 
 	if ((bw = calloc(1, sizeof(*bw))) == NULL)
 		return pki_error_errno(PKI_EINTERNAL, "blob");
 	bw->fd = -1;
-	if (t->bare)
+	/* A bare repository has no work tree to shadow. */
+	if (git_repository_is_bare(r->git))
 		goto stream;
-	if ((rc = pki_buf_printf(&path, "%s%s%ld.%u", pki_repo_gitdir(t->r), SHADOW_PREFIX,
-				 (long)getpid(), t->nshadow++)) < 0)
+	if ((rc = pki_buf_printf(&path, "%s%s%ld.%u", pki_repo_gitdir(r), SHADOW_PREFIX,
+				 (long)getpid(), __atomic_fetch_add(&nshadow, 1,
+								    __ATOMIC_RELAXED))) < 0)
 		goto fail;
 	bw->shadow = pki_buf_detach(&path, NULL);
 	bw->fd = open(bw->shadow, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
@@ -481,7 +546,7 @@ int pki_txn_blob_begin(struct pki_txn *t, struct pki_blobw **w, struct pki_sink 
 		goto fail;
 	}
 stream:
-	if (git_blob_create_from_stream(&bw->stream, t->r->git, NULL) < 0) {
+	if (git_blob_create_from_stream(&bw->stream, r->git, NULL) < 0) {
 		rc = repo_fail(PKI_EIO, "cannot write to the object store");
 		goto fail;
 	}
@@ -495,13 +560,19 @@ fail:
 	return rc;
 }
 
-int pki_txn_blob_finish(struct pki_txn *t, struct pki_blobw *w, const char *path)
+int pki_txn_blob_begin(struct pki_txn *t, struct pki_blobw **w, struct pki_sink *sink)
 {
-	struct staged *s;
+	return pki_repo_blob_begin(t->r, w, sink);
+}
+
+int pki_blobw_end(struct pki_blobw *w, char hex[41], char **shadow)
+{
 	git_oid oid;
 	int rc = 0;
 
-	if (path == NULL) {	/* abandon */
+	if (shadow != NULL)
+		*shadow = NULL;
+	if (hex == NULL) {	/* abandon */
 		blobw_free(w);
 		return 0;
 	}
@@ -509,14 +580,88 @@ int pki_txn_blob_finish(struct pki_txn *t, struct pki_blobw *w, const char *path
 		rc = pki_error_errno(PKI_EIO, "cannot write '%s'", w->shadow);
 	w->fd = -1;
 	if (rc == 0 && git_blob_create_from_stream_commit(&oid, w->stream) < 0)
-		rc = repo_fail(PKI_EIO, "cannot store '%s'", path);
+		rc = repo_fail(PKI_EIO, "cannot store a blob");
 	w->stream = NULL;	/* freed by the commit, done or not */
-	if (rc == 0 && (rc = stage(t, path, &oid, false)) == 0 &&
-	    (s = staged_find(t, path)) != NULL) {
-		s->shadow = w->shadow;
-		w->shadow = NULL;
+	if (rc == 0) {
+		git_oid_tostr(hex, 41, &oid);
+		if (shadow != NULL) {
+			*shadow = w->shadow;
+			w->shadow = NULL;
+		}
 	}
 	blobw_free(w);
+	return rc;
+}
+
+void pki_shadow_drop(char **shadow)
+{
+	drop_shadow(shadow);
+}
+
+int pki_txn_blob_finish(struct pki_txn *t, struct pki_blobw *w, const char *path)
+{
+	struct staged *s;
+	char hex[41], *shadow = NULL;
+	int rc;
+
+	if (path == NULL)
+		return pki_blobw_end(w, NULL, NULL);
+	if ((rc = pki_blobw_end(w, hex, &shadow)) == 0 &&
+	    (rc = pki_txn_put_id(t, path, hex)) == 0 && (s = staged_find(t, path)) != NULL) {
+		s->shadow = shadow;
+		shadow = NULL;
+	}
+	drop_shadow(&shadow);
+	return rc;
+}
+
+int pki_txn_put_blob(struct pki_txn *t, const char *path, const char *hex, const char *shadow)
+{
+	struct pki_buf link_path = PKI_BUF_INIT;
+	struct staged *s;
+	int rc;
+
+	if ((rc = pki_txn_put_id(t, path, hex)) < 0 || shadow == NULL ||
+	    (s = staged_find(t, path)) == NULL)
+		return rc;
+	/* A second name for the shadow copy, which the transaction moves into
+	 * the work tree or drops; without one, the work tree is written from
+	 * the object store. */
+	if (pki_buf_printf(&link_path, "%s.%lu", shadow, (unsigned long)t->nshadow++) == 0 &&
+	    link(shadow, link_path.ptr) == 0)
+		s->shadow = pki_buf_detach(&link_path, NULL);
+	pki_buf_release(&link_path);
+	return 0;
+}
+
+void pki_txn_set_progress(struct pki_txn *t, const struct pki_progress *p)
+{
+	t->progress = p;
+}
+
+const struct pki_progress *pki_txn_progress(const struct pki_txn *t)
+{
+	return t->progress;
+}
+
+int pki_txn_blob_size(struct pki_txn *t, const char *path, uint64_t *size)
+{
+	git_odb *odb = NULL;
+	git_object_t type = GIT_OBJECT_INVALID;
+	git_oid oid;
+	char hex[41];
+	size_t len = 0;
+	int rc;
+
+	*size = 0;
+	if ((rc = pki_txn_blob_id(t, path, hex)) < 0)
+		return rc;
+	if (git_oid_fromstr(&oid, hex) < 0 || git_repository_odb(&odb, t->r->git) < 0 ||
+	    git_odb_read_header(&len, &type, odb, &oid) < 0)
+		rc = repo_fail(PKI_EIO, "cannot read '%s'", path);
+	else
+		*size = len;
+	git_odb_free(odb);
 	return rc;
 }
 

@@ -74,7 +74,8 @@ void pki_strv_free(char **v);
 
 /*
  * Take the repository lock (waiting up to $PKI_LOCK_TIMEOUT seconds, 10 by
- * default; -PKI_EBUSY after) and start from the tip.  Stale git lock files
+ * default; -PKI_EBUSY after, naming the holder: the lock file says
+ * "PID COMMAND SINCE" while held) and start from the tip.  Stale git lock files
  * left by a killed process are removed under the lock.
  */
 int pki_txn_begin(struct pki_txn **out, struct pki_repo *r);
@@ -103,6 +104,19 @@ int pki_txn_blob_finish(struct pki_txn *t, struct pki_blobw *w, const char *path
  */
 int pki_txn_blob_id(struct pki_txn *t, const char *path, char hex[41]);
 int pki_txn_put_id(struct pki_txn *t, const char *path, const char *hex);
+
+/*
+ * A blob streamed before the lock is taken (a large product encrypted
+ * while other commands work): pki_repo_blob_begin needs no transaction;
+ * pki_blobw_end gives its ID and the path of its shadow copy in the git
+ * directory (hex NULL: discard), which the caller removes with
+ * pki_shadow_drop when done; pki_txn_put_blob stages the blob at path,
+ * the shadow copy linked for the work tree.
+ */
+int pki_repo_blob_begin(struct pki_repo *r, struct pki_blobw **w, struct pki_sink *sink);
+int pki_blobw_end(struct pki_blobw *w, char hex[41], char **shadow);
+int pki_txn_put_blob(struct pki_txn *t, const char *path, const char *hex, const char *shadow);
+void pki_shadow_drop(char **shadow);
 
 /*
  * Stream a file at the tip (or staged) to a sink, without holding it all
@@ -149,6 +163,14 @@ int pki_txn_merge_parent(struct pki_txn *t, const char *hex);
  * lost race, -PKI_EDATA when a file to change has uncommitted edits.
  */
 int pki_txn_fast_forward(struct pki_txn *t, const char *hex);
+
+/* The progress reporter of long work in the transaction (NULL: none). */
+struct pki_progress;
+void pki_txn_set_progress(struct pki_txn *t, const struct pki_progress *p);
+const struct pki_progress *pki_txn_progress(const struct pki_txn *t);
+
+/* The size in bytes of the blob at path as of the transaction. */
+int pki_txn_blob_size(struct pki_txn *t, const char *path, uint64_t *size);
 
 /* The new commit's ID after a successful commit. */
 const char *pki_txn_commit_id(const struct pki_txn *t);

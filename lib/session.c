@@ -296,6 +296,7 @@ int pki_session_change(struct pki_session *s, pki_build_fn build, void *arg)
 		pki_buf_reset(&msg);
 		if ((rc = pki_txn_begin(&t, s->repo)) < 0 || (rc = clock_forward(s, t)) < 0)
 			break;
+		pki_txn_set_progress(t, s->progress);
 		if ((rc = pki_state_load(&st, t, s->key.fpr, s->now)) == 0 &&
 		    (rc = build(s, t, &st, &msg, arg)) == 0)
 			rc = pki_txn_commit(t, s->gpg, &who, msg.ptr);

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "crypto.h"
 #include "matrix.h"
+#include "progress.h"
 #include "repo.h"
 
 struct pki_session {
@@ -22,6 +23,9 @@ struct pki_session {
 	bool have_key;
 	struct pki_key key;	/* the acting key, when have_key */
 	time_t now;
+	/* Long work reports here (a command sets it from pki_cli_progress);
+	 * NULL: no progress. */
+	const struct pki_progress *progress;
 };
 
 enum {

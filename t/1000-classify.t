@@ -198,10 +198,9 @@ test_expect_success 'concurrent classifications each get their own ID' '
 	test_tick
 '
 
-test_expect_success 'a try that loses the branch to another writer is retried with the same ciphertext' '
+test_expect_success 'another writer moving the branch while the product is read and encrypted: filed once, on top' '
 	git clone -q "$REPO" race &&
 	git -C race config user.signingkey "$(fpr hom)" &&
-	! git -C race fsck --dangling 2>/dev/null | grep -q "^dangling commit" &&
 	before=$(git -C race rev-parse HEAD) &&
 	{ ( (sleep 1; echo "read once, filed once") |
 		as jmac pki-classify -C "$TRASH/race" -l confidential -c e >race.id 2>race.err
@@ -213,7 +212,6 @@ test_expect_success 'a try that loses the branch to another writer is retried wi
 	test "$(git -C race rev-list --count "$before..HEAD")" -eq 2 &&
 	git -C race log -1 --format=%s | grep -q "^pki-classify: classify $(cat race.id)$" &&
 	git -C race log -1 --skip=1 --format=%s | grep -qx "another writer" &&
-	git -C race fsck --dangling 2>/dev/null | grep -q "^dangling commit" &&
 	REPO=$TRASH/race &&
 	decrypt_as jmac "$(product_file "$(cat race.id)" gpg)" | grep -qx "read once, filed once" &&
 	labels_valid &&
