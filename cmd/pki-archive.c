@@ -125,6 +125,7 @@ static void parse_options(struct pki_cli *cli, struct pki_archive_opts *o,
 int main(int argc, char **argv)
 {
 	struct pki_cli cli = { "pki-archive", usage, NULL, NULL };
+	struct pki_progress progress = pki_cli_progress(&cli);
 	struct pki_archive_opts o = { 0 };
 	struct ack_opts a = { 0 };
 	struct pki_session s;
@@ -133,6 +134,7 @@ int main(int argc, char **argv)
 
 	parse_options(&cli, &o, &a, argc, argv);
 	rc = pki_session_open(&s, cli.prog, NULL, cli.key, PKI_SESSION_KEY);
+	s.progress = &progress;
 	if (rc == 0 && a.dispose != NULL)
 		rc = pki_archive_dispose(&s, a.dispose, a.certificate);
 	else if (rc == 0 && a.on)

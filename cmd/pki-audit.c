@@ -41,6 +41,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pki_cli cli = { "pki-audit", usage, NULL, NULL };
+	struct pki_progress progress = pki_cli_progress(&cli);
 	struct pki_audit_opts o = { 0 };
 	struct pki_audit a = { 0 };
 	struct pki_session s;
@@ -70,6 +71,7 @@ int main(int argc, char **argv)
 	if ((rc = pki_session_open(&s, cli.prog, NULL, NULL, PKI_SESSION_BARE_OK)) == 0) {
 		if (at == NULL)
 			o.at = s.now;
+		o.progress = &progress;
 		if ((rc = pki_audit_run(&a, s.repo, s.gpg, &o)) == 0)
 			rc = report(&a, format);
 	}

@@ -1,7 +1,6 @@
 /* pki-matrix: keep the access matrix and the delegations. */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "matrix-arrange.h"
@@ -69,23 +68,12 @@ static int cmd_arrange(struct pki_session *s, char **words, const struct args *g
 	return rc;
 }
 
-/* "N/TOTAL products" on a terminal, every hundred and at the end. */
-static void succeed_progress(void *arg, size_t done, size_t total)
-{
-	(void)arg;
-	if (done % 100 == 0 || done == total)
-		fprintf(stderr, "\rpki-matrix: succeed: %zu/%zu products%s", done, total,
-			done == total ? "\n" : "");
-}
-
 static int cmd_succeed(struct pki_session *s, char **names, const struct args *g)
 {
-	struct pki_succession_req r = { names[0], names[1], g->ref, g->keep != 0, NULL, NULL };
+	struct pki_succession_req r = { names[0], names[1], g->ref, g->keep != 0 };
 	char id[PKI_DELEGATION_ID_LEN];
 	int rc;
 
-	if (isatty(STDERR_FILENO))
-		r.progress = succeed_progress;
 	if ((rc = pki_succession_make(s, &r, id)) == 0)
 		printf("%s\n", id);
 	return rc;
@@ -182,6 +170,7 @@ static const char *stray_option(const char *cmd, const struct args *g)
 int main(int argc, char **argv)
 {
 	struct pki_cli cli = { "pki-matrix", usage, NULL, NULL };
+	struct pki_progress progress = pki_cli_progress(&cli);
 	struct args g = { 0 };
 	struct pki_session s;
 	const char *cmd, *stray;
@@ -215,6 +204,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "list") == 0)
 		flags = 0;	/* reading needs no key */
 	rc = pki_session_open(&s, cli.prog, NULL, cli.key, flags);
+	s.progress = &progress;
 	if (rc == 0) {
 		if (strcmp(cmd, "add") == 0)
 			rc = cmd_add(&s, argv[1], &g);

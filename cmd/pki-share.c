@@ -58,6 +58,7 @@ static void parse_options(struct pki_cli *cli, struct pki_share_req *g, int argc
 int main(int argc, char **argv)
 {
 	struct pki_cli cli = { "pki-share", usage, NULL, NULL };
+	struct pki_progress progress = pki_cli_progress(&cli);
 	struct pki_share_req g = { 0 };
 	struct pki_session s;
 	int rc;
@@ -83,6 +84,7 @@ int main(int argc, char **argv)
 	if ((rc = pki_share_check(&g)) < 0)
 		return pki_cli_exit(&cli, pki_report(cli.prog, rc));
 	rc = pki_session_open(&s, cli.prog, NULL, cli.key, PKI_SESSION_KEY);
+	s.progress = &progress;
 	if (rc == 0)
 		rc = pki_share_run(&s, &g);
 	rc = pki_report(cli.prog, rc);

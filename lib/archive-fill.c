@@ -292,7 +292,8 @@ static int fill_payload(struct pki_xfer_job *j, struct pki_session *s, struct pk
 	if ((rc = pki_xfer_begin(&x, &sink, &h)) < 0)
 		goto out;
 	for (i = 0; i < j->scan.n && rc == 0; i++)
-		rc = fill_record(j, s, t, st, x, &j->scan.v[i]);
+		if ((rc = fill_record(j, s, t, st, x, &j->scan.v[i])) == 0)
+			pki_progress_report(s->progress, "Writing records", i + 1, j->scan.n);
 	if (rc == 0 && (rc = fill_docs(j, t, x)) == 0)
 		rc = pki_xfer_end(x);
 out:

@@ -55,6 +55,10 @@ static void *verify(void *arg)
 	size_t i;
 
 	while ((i = atomic_fetch_add(v->next, 1)) < au->nkvers + au->nc) {
+		/* One thread draws, the one that began the audit. */
+		if (v->g == au->gpg)
+			pki_progress_report(au->o->progress, "Verifying signatures", i,
+					    au->nkvers + au->nc);
 		if (i < au->nkvers) {
 			if (au->kvers[i].inspect && (v->rc = inspect(v, &au->kvers[i])) < 0)
 				break;
@@ -121,6 +125,8 @@ static int verify_all(struct pki_auditor *au)
 	verify(&v[0]);
 	for (i = 1; i <= started; i++)
 		pthread_join(tid[i], NULL);
+	pki_progress_report(au->o->progress, "Verifying signatures", au->nkvers + au->nc,
+			    au->nkvers + au->nc);
 	for (i = 0; i < n && rc == 0; i++)
 		rc = v[i].rc;
 out:
@@ -589,6 +595,7 @@ int pki_audit_sign(struct pki_auditor *au)
 		    (rc = pki_audit_ir_cited(au, &au->cv[i])) < 0)
 			break;
 		rc = judge_files(au, &au->cv[i]);
+		pki_progress_report(au->o->progress, "Checking commits", i + 1, au->nc);
 	}
 	return rc;
 }

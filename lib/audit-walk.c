@@ -276,7 +276,10 @@ int pki_audit_walk(struct pki_auditor *au)
 		au->nc++;
 		if ((rc = walk_commit(au, au->nc - 1)) < 0)
 			break;
+		pki_progress_report(au->o->progress, "Reading commits", au->nc, 0);
 	}
+	if (rc == 0)
+		pki_progress_report(au->o->progress, "Reading commits", au->nc, au->nc);
 	pki_walk_free(w);
 	return rc;
 }

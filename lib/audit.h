@@ -37,6 +37,7 @@
 #include <stddef.h>
 #include <time.h>
 #include "buf.h"
+#include "progress.h"
 
 struct pki_gpg;
 struct pki_repo;
@@ -146,6 +147,7 @@ struct pki_audit_opts {
 	const char *root;	/* the pinned root (a revision); NULL: pki.root */
 	time_t at;		/* overdue work is judged as of this time */
 	unsigned threads;	/* signature verifiers; 0: one per core */
+	const struct pki_progress *progress;	/* commits read and checked; NULL: none */
 };
 
 /*

@@ -32,6 +32,7 @@ struct removal {
 	bool keep;		/* rekey: name stays on the list */
 	struct revoked *v;
 	size_t n, cap;
+	size_t seen, total;	/* products gone through, of all */
 };
 
 static int remember(struct removal *r, const struct pki_label *l)
@@ -82,7 +83,20 @@ static int drop_from(struct removal *r, const char *id)
 
 static int drop_one(void *arg, const char *id)
 {
-	return drop_from(arg, id);
+	struct removal *r = arg;
+	int rc = drop_from(r, id);
+
+	if (rc == 0)
+		pki_progress_report(pki_txn_progress(r->t), "Going through products", ++r->seen,
+				    r->total);
+	return rc;
+}
+
+static int count_one(void *arg, const char *id)
+{
+	(void)id;
+	++*(size_t *)arg;
+	return 0;
 }
 
 static int scan_bucket(struct pki_txn *t, const char *bucket,
@@ -152,7 +166,10 @@ static int each_product(struct removal *r, const struct pki_row *tmpl, time_t wh
 	int rc;
 
 	*count = 0;
-	rc = pki_product_each(r->t, drop_one, r);
+	/* Listing the products is cheap beside reading their labels: the
+	 * count gives the progress a total. */
+	if ((rc = pki_product_each(r->t, count_one, &r->total)) == 0)
+		rc = pki_product_each(r->t, drop_one, r);
 	if (rc == 0 && tmpl != NULL)
 		rc = append_rows(r, tmpl, when);
 	if (rc == 0)

@@ -265,8 +265,8 @@ static int build(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
 	if ((rc = end_old(u, old)) < 0 || (rc = record(u)) < 0)
 		goto out;
 	for (i = 0; i < u->n && rc == 0; i++)
-		if ((rc = hand_over(u, &u->v[i])) == 0 && u->req->progress != NULL)
-			u->req->progress(u->req->progress_arg, i + 1, u->n);
+		if ((rc = hand_over(u, &u->v[i])) == 0)
+			pki_progress_report(s->progress, "Re-encrypting products", i + 1, u->n);
 	if (rc < 0 || (rc = append_rows(u)) < 0 || (rc = message(u, msg)) < 0)
 		goto out;
 out:

@@ -25,13 +25,10 @@ struct pki_succession_req {
 	const char *old, *nw;	/* predecessor and successor */
 	const char *reference;	/* --ref: the written instrument */
 	bool keep;		/* --keep: the predecessor stays */
-	/* Called after each product re-encrypted (NULL: none), for a
-	 * command to show progress on a terminal. */
-	void (*progress)(void *arg, size_t done, size_t total);
-	void *progress_arg;
 };
 
-/* Name nw successor of old; id: the successor delegation's ID. */
+/* Name nw successor of old; id: the successor delegation's ID.  Products
+ * re-encrypted are counted on s->progress. */
 int pki_succession_make(struct pki_session *s, const struct pki_succession_req *r,
 			char id[PKI_DELEGATION_ID_LEN]);
 
