@@ -50,6 +50,15 @@ $(BUILD)/lib/%.o: lib/%.c lib/*.h config.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The data directory compiled in, remembered: a build for another PREFIX
+# (make PREFIX=/opt/pki, or make install PREFIX=... after a default build)
+# rebuilds what uses it instead of keeping the old one.
+$(BUILD)/paths: FORCE
+	@mkdir -p $(@D)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+
+$(BUILD)/lib/paths.o: $(BUILD)/paths
+
 $(BUILD)/libpki.a: $(LIBOBJ)
 	@rm -f $@
 	ar rcs $@ $(LIBOBJ)
@@ -160,13 +169,16 @@ lint:
 	@for x in share/pki/*.xsd share/pki/*.xsl; do xmllint --noout $$x || exit 1; done
 
 # install: not "all", so that installing from another BUILD leaves bin/ alone.
-# bash-completion loads completions/<command>: one link per tool.
+# bash-completion loads completions/<command>: one link per tool.  The man
+# pages name the data directory installed to.
 install: $(BINS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(COMPDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 644 share/pki/* $(DESTDIR)$(DATADIR)
-	for m in $(MANS); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
+	for m in $(MANS); do s=$${m##*.}; \
+		sed 's,/usr/local/share/pki,$(DATADIR),g' $$m >$(DESTDIR)$(MANDIR)/man$$s/$${m##*/} && \
+		chmod 644 $(DESTDIR)$(MANDIR)/man$$s/$${m##*/} || exit 1; done
 	install -m 644 share/completion/pki.bash $(DESTDIR)$(COMPDIR)/pki
 	for b in $(BINS); do n=$${b##*/}; [ $$n = pki ] || ln -sf pki $(DESTDIR)$(COMPDIR)/$$n; done
 
@@ -182,5 +194,7 @@ dist:
 clean:
 	rm -rf build bin pki-*.tar.gz
 
-.PHONY: all bin units replays deps bench-deps check fuzz fuzzers bench demo lint install \
+FORCE:
+
+.PHONY: FORCE all bin units replays deps bench-deps check fuzz fuzzers bench demo lint install \
 	uninstall dist clean

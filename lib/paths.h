@@ -28,8 +28,10 @@ void pki_key_path(const char *fpr, char out[PKI_KEY_PATH_MAX]);
 int pki_product_path(const char *id, const char *ext, char out[PKI_PRODUCT_PATH_MAX]);
 
 /*
- * Installed data: share/pki/<name>.  $PKI_SHAREDIR overrides the
- * compiled-in PKI_SHAREDIR (tests run from the build tree).
+ * Installed data: share/pki/<name>: $PKI_SHAREDIR (tests run from the
+ * build tree), else ../share/pki beside the binary's bin/ when it is
+ * there (an installed tree moved elsewhere), else the compiled-in
+ * PKI_SHAREDIR.
  */
 int pki_share_path(const char *name, struct pki_buf *out);
 
