@@ -31,8 +31,9 @@ UNITSRC = $(sort $(wildcard t/unit/*-test.c))
 UNITS   = $(UNITSRC:t/unit/%.c=$(BUILD)/unit/%)
 MANS    = $(wildcard doc/*.[157])
 DEBS    = build-essential pkg-config libgit2-dev libgpgme-dev libcsv-dev \
-          libxml2-dev libxslt1-dev libxml2-utils xsltproc gnupg git groff-base miller python3 time \
-          clang libclang-rt-14-dev
+          libxml2-dev libxslt1-dev libxml2-utils xsltproc gnupg git groff-base miller python3 time
+# make fuzz alone needs clang and libFuzzer.
+FUZZ_DEBS = clang libclang-rt-14-dev
 # The fuzz targets of fuzz/ (make fuzz); make check replays their corpora.
 FUZZERS = csv matrix delegations arrangements registry label recipients
 REPLAYS = $(FUZZERS:%=$(BUILD)/replay/%)
@@ -83,7 +84,8 @@ replays: $(REPLAYS)
 
 # deps: the Debian packages pki needs to build and test; installs them when
 # run as root, otherwise prints the line to run and fails.  bench-deps: the
-# ones make bench needs besides (make check does not).
+# ones make bench needs besides (make check does not); fuzz-deps: clang and
+# libFuzzer, for make fuzz alone.
 BENCH_DEBS = hyperfine pass miller time strace
 
 define install_debs
@@ -104,6 +106,9 @@ deps:
 
 bench-deps:
 	$(call install_debs,$(BENCH_DEBS))
+
+fuzz-deps:
+	$(call install_debs,$(FUZZ_DEBS))
 
 # check VALGRIND=1: the main paths of the suite with every pki command
 # under valgrind's memcheck (t/lib.sh wraps them; suppressions in
@@ -132,7 +137,7 @@ FUZZ_DEFS    = -DFUZZ_SHAREDIR='"$(CURDIR)/share/pki"'
 FUZZ_CFLAGS  = -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
 	       -fno-sanitize-recover=undefined
 
-fuzz: deps
+fuzz: deps fuzz-deps
 	@$(MAKE) --no-print-directory CC=clang BUILD=build/fuzz CFLAGS="$(FUZZ_CFLAGS)" fuzzers
 	@for f in $(FUZZERS); do \
 		mkdir -p build/fuzz/corpus/$$f && \
@@ -160,9 +165,10 @@ $(BUILD)/fuzz/%: fuzz/%.c fuzz/share.c fuzz/fuzz.h $(BUILD)/libpki.a
 bench: deps bench-deps all
 	bench/run
 
+# demo: the narration, not the compiler's lines.
 demo: deps
-	@$(MAKE) --no-print-directory all
-	examples/demo
+	@$(MAKE) -s --no-print-directory all
+	@examples/demo
 
 lint:
 	@for m in $(MANS); do groff -ww -z -mdoc $$m || exit 1; done
@@ -196,5 +202,5 @@ clean:
 
 FORCE:
 
-.PHONY: FORCE all bin units replays deps bench-deps check fuzz fuzzers bench demo lint install \
+.PHONY: FORCE all bin units replays deps bench-deps fuzz-deps check fuzz fuzzers bench demo lint install \
 	uninstall dist clean

@@ -13,6 +13,15 @@ test_expect_success 'the demo runs to the end' '
 	grep -q "^== [0-9]*\. Done$" out
 '
 
+test_expect_success 'make demo asks for no clang (make fuzz alone does) and builds quietly' '
+	unset MAKEFLAGS MFLAGS MAKELEVEL
+	make -C "$SRC" -n demo >plan 2>&1 &&
+	! grep -q clang plan &&
+	grep -q -- "-s --no-print-directory all" plan &&
+	make -C "$SRC" -n fuzz >plan 2>&1 &&
+	grep -q "clang libclang-rt" plan
+'
+
 test_expect_success 'it prints nothing on stderr' '
 	test ! -s err || { cat err; return 1; }
 '
