@@ -18,6 +18,25 @@ static const char usage[] =
 	"pki-archive [-C DIR] [-u KEY] --ack YYYYH1|YYYYH2 --accession REF\n"
 	"pki-archive [-C DIR] [-u KEY] --dispose ID --certificate REF";
 
+/* --help: every option, and the values they take. */
+static const struct pki_cli_opt opts[] = {
+	{ "    --period YYYYH1|YYYYH2", "transfer that half-year, which must be over" },
+	{ "    --due", "transfer the latest complete half-year not yet transferred, or nothing" },
+	{ "    --final", "transfer everything, at the closure of the mission" },
+	{ "-o, --output DIR", "the existing directory to write the bag in" },
+	{ "    --force", "transfer a period (or a final transfer on a day) again" },
+	{ "    --ack YYYYH1|YYYYH2", "record the UN Archives' receipt of that half-year's transfer" },
+	{ "    --accession REF", "with --ack: the Archives' accession reference" },
+	{ "    --dispose ID", "dispose of the material ID, its retention over (the Chair)" },
+	{ "    --certificate REF", "with --dispose: the certificate of destruction" },
+	{ NULL, NULL },
+};
+
+static const struct pki_cli_opt values[] = {
+	{ "YYYYH1", "January to June of YYYY; YYYYH2: July to December" },
+	{ NULL, NULL },
+};
+
 enum {
 	OPT_PERIOD = PKI_OPT_FIRST_FREE, OPT_DUE, OPT_FINAL, OPT_FORCE, OPT_ACK, OPT_ACCESSION,
 	OPT_DISPOSE, OPT_CERTIFICATE,
@@ -124,13 +143,14 @@ static void parse_options(struct pki_cli *cli, struct pki_archive_opts *o,
 
 int main(int argc, char **argv)
 {
-	struct pki_cli cli = { "pki-archive", usage, NULL, NULL };
+	struct pki_cli cli = { "pki-archive", usage, NULL, NULL, 0, 0, opts, values };
 	struct pki_progress progress = pki_cli_progress(&cli);
 	struct pki_archive_opts o = { 0 };
 	struct ack_opts a = { 0 };
 	struct pki_session s;
 	char *path = NULL;
 	int rc;
+
 
 	parse_options(&cli, &o, &a, argc, argv);
 	rc = pki_session_open(&s, cli.prog, NULL, cli.key, PKI_SESSION_KEY);

@@ -10,6 +10,22 @@
 static const char usage[] =
 	"pki-audit [-C DIR] [--since REV] [--root REV] [--at DATE] [--format text|csv|xml] [--strict]";
 
+/* --help: every option, and the values they take. */
+static const struct pki_cli_opt opts[] = {
+	{ "    --since REV", "audit only the commits after REV (a commit, a tag, a ref)" },
+	{ "    --root REV", "trust REV as the mission's root for this run, not pki.root" },
+	{ "    --at DATE", "judge overdue work as of DATE (default: now)" },
+	{ "    --format FORMAT", "text (the default), csv or xml" },
+	{ "    --strict", "warnings count as findings for the exit status" },
+	{ NULL, NULL },
+};
+
+static const struct pki_cli_opt values[] = {
+	{ "DATE", "YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ" },
+	{ "FORMAT", "text: SEVERITY CODE OBJECT: message; csv; xml (share/pki/audit.xsd)" },
+	{ NULL, NULL },
+};
+
 enum { OPT_SINCE = PKI_OPT_FIRST_FREE, OPT_AT, OPT_FORMAT, OPT_STRICT, OPT_ROOT };
 
 static int report(const struct pki_audit *a, const char *format)
@@ -40,7 +56,7 @@ int main(int argc, char **argv)
 		{ "root", required_argument, NULL, OPT_ROOT },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct pki_cli cli = { "pki-audit", usage, NULL, NULL };
+	struct pki_cli cli = { "pki-audit", usage, NULL, NULL, 0, 0, opts, values };
 	struct pki_progress progress = pki_cli_progress(&cli);
 	struct pki_audit_opts o = { 0 };
 	struct pki_audit a = { 0 };
@@ -48,6 +64,7 @@ int main(int argc, char **argv)
 	const char *format = "text", *at = NULL;
 	bool strict = false;
 	int opt, rc;
+
 
 	while ((opt = pki_cli_getopt(&cli, argc, argv, PKI_CLI_SHORT,
 				     longopts)) != -1) {

@@ -19,6 +19,41 @@ static const char usage[] =
 	"pki-classify [-C DIR] [-u KEY] --change ID [-a AREAS] [--safety] [--ir IR] [--authority DELEGATION]\n"
 	"pki-classify [-C DIR] [-u KEY] --reviewed ID [--next DATE] [--authority DELEGATION]";
 
+/* --help: every option, and the values they take. */
+static const struct pki_cli_opt opts[] = {
+	{ "-l, --level LEVEL", "the level of the product, or the new level with --change" },
+	{ "-c, --criterion CRIT", "why it is classified (required above unclassified)" },
+	{ "-a, --areas AREAS", "its need-to-know areas; with --change, the corrected areas" },
+	{ "    --ir IR[;IR...]", "the open intelligence requirements it answers (up to 64)" },
+	{ "    --safety", "it may bear on the safety of UN personnel: UNDSS is on its list" },
+	{ "    --review DATE", "when its classification is to be reviewed" },
+	{ "    --kind KIND", "what is filed: product (the default) or plan" },
+	{ "-e, --entity ENTITY", "the registering entity in the ID (else pki.entity, else the actor's)" },
+	{ "-s, --site SITE", "the site in the ID (else this clone's pki.site)" },
+	{ "    --change ID", "re- or declassify product ID, or correct its areas, safety or IRs" },
+	{ "    --reviewed ID", "record a review of product ID that keeps its level" },
+	{ "    --next DATE", "with --reviewed: the next review date (default: a year on)" },
+	{ "    --authority DELEGATION", "the declassify delegation the actor acts under" },
+	{ "FILE|-", "the plaintext (standard input for - or none), never written to disk" },
+	{ NULL, NULL },
+};
+
+static const struct pki_cli_opt values[] = {
+	{ "LEVEL", "unclassified (the default for a new product), confidential, strictly-confidential" },
+	{ "CRIT", "an ST/SGB/2007/6 1.2 criterion, needed above unclassified:" },
+	{ "  a", "third-party-confidence: received from or sent to third parties in confidence" },
+	{ "  b", "personal-safety: may endanger an individual, violate rights or privacy" },
+	{ "  c", "operations-security: may endanger Member States or a UN operation" },
+	{ "  d", "legal-privilege: covered by legal privilege, or internal investigations" },
+	{ "  e", "deliberative: internal documents and drafts, free decision-making" },
+	{ "  f", "commercial: may harm financial interests" },
+	{ "  g", "other: confidential by content or circumstances" },
+	{ "AREAS", "need-to-know areas separated by ';', e.g. 'poc;force-protection'" },
+	{ "DATE", "YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ" },
+	{ "KIND", "product, plan" },
+	{ NULL, NULL },
+};
+
 #define IR_MAX PKI_IR_CITED_MAX
 #define TEXT_MAX 256
 
@@ -425,13 +460,14 @@ static int check_args(const struct args *g, struct pki_label *l)
 
 int main(int argc, char **argv)
 {
-	struct pki_cli cli = { "pki-classify", usage, NULL, NULL };
+	struct pki_cli cli = { "pki-classify", usage, NULL, NULL, 0, 0, opts, values };
 	struct pki_progress progress = pki_cli_progress(&cli);
 	struct args g = { 0 };
 	struct pki_filing f = { 0 };
 	struct pki_session s;
 	const char *stray;
 	int rc;
+
 
 	parse_options(&cli, &g, argc, argv);
 	argc -= optind;

@@ -15,6 +15,24 @@
 static const char usage[] =
 	"pki-init -m CODE [-n NAME] [-e ENTITY] [-s SITE] [-p PRINCIPAL] [--role ROLE] [-C DIR] [-u KEY] [DIR]";
 
+/* --help: every option, and the values they take. */
+static const struct pki_cli_opt opts[] = {
+	{ "-m, --mission CODE", "the mission code, e.g. UNMISS (required)" },
+	{ "-n, --name NAME", "the mission's full name" },
+	{ "-e, --entity ENTITY", "the registering entity of this clone, e.g. JMAC" },
+	{ "-s, --site SITE", "the site of this clone, e.g. BOR" },
+	{ "-p, --principal PRINCIPAL", "the first principal's name, holder of the acting key" },
+	{ "    --role ROLE", "its role: hom (the default) or chair" },
+	{ "DIR", "where to make the repository (default: here)" },
+	{ NULL, NULL },
+};
+
+static const struct pki_cli_opt values[] = {
+	{ "CODE", "1 to 16 of A-Z and 0-9; ENTITY and SITE likewise" },
+	{ "PRINCIPAL", "a lower-case letter or digit, then up to 63 of a-z, 0-9, '-' and '_'" },
+	{ NULL, NULL },
+};
+
 struct init {
 	const char *code, *name, *entity, *site, *principal;
 	enum pki_role role;
@@ -176,11 +194,12 @@ int main(int argc, char **argv)
 		{ "role", required_argument, NULL, OPT_ROLE },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct pki_cli cli = { "pki-init", usage, NULL, NULL };
+	struct pki_cli cli = { "pki-init", usage, NULL, NULL, 0, 0, opts, values };
 	struct init in = { .role = PKI_ROLE_HOM };
 	struct pki_session s;
 	const char *dir;
 	int opt, rc = 0;
+
 
 	while ((opt = pki_cli_getopt(&cli, argc, argv, PKI_CLI_SHORT "m:n:e:s:p:",
 				     longopts)) != -1) {

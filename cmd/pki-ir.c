@@ -15,6 +15,38 @@ static const char usage[] =
 	"pki-ir [-C DIR] list [--open] [--due] [--format csv|text]\n"
 	"pki-ir [-C DIR] coverage [--since D] [--format csv|text]";
 
+/* --help: every option, and the values they take. */
+static const struct pki_cli_opt opts[] = {
+	{ "add", "set a requirement; its ID on standard output" },
+	{ "review IR", "record a review of requirement IR" },
+	{ "close IR", "close requirement IR" },
+	{ "list", "the requirements" },
+	{ "coverage", "what answers each requirement" },
+	{ "-k, --kind KIND", "the kind of requirement" },
+	{ "    --parent IR", "the requirement a sir or an eei refines" },
+	{ "-p, --priority 1-3", "its priority, 1 the highest (default 2)" },
+	{ "    --owner P", "the principal who answers it; it can read the wording" },
+	{ "    --deadline D", "when the answer is needed" },
+	{ "    --review D", "the first review date (default: a year after creation)" },
+	{ "-l LEVEL", "the classification of the wording" },
+	{ "-c CRIT", "its criterion, as for pki-classify" },
+	{ "FILE|-", "the wording (standard input for - or none)" },
+	{ "    --next D", "with review: the next review date" },
+	{ "    --reason TEXT", "with close: why, up to 256 bytes" },
+	{ "    --open", "with list: open requirements only" },
+	{ "    --due", "with list: open requirements past their review date" },
+	{ "    --since D", "with coverage: count only what was created from D" },
+	{ "    --format FORMAT", "csv (the default) or text" },
+	{ NULL, NULL },
+};
+
+static const struct pki_cli_opt values[] = {
+	{ "KIND", "pir, sir, eei" },
+	{ "LEVEL", "unclassified, confidential, strictly-confidential" },
+	{ "D", "YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ" },
+	{ NULL, NULL },
+};
+
 enum {
 	OPT_PARENT = PKI_OPT_FIRST_FREE, OPT_OWNER, OPT_DEADLINE, OPT_REVIEW, OPT_NEXT,
 	OPT_REASON, OPT_OPEN, OPT_DUE, OPT_FORMAT, OPT_SINCE,
@@ -283,12 +315,13 @@ out:
 
 int main(int argc, char **argv)
 {
-	struct pki_cli cli = { "pki-ir", usage, NULL, NULL };
+	struct pki_cli cli = { "pki-ir", usage, NULL, NULL, 0, 0, opts, values };
 	struct args g = { 0 };
 	struct pki_session s;
 	const char *cmd, *stray;
 	bool reading;
 	int rc;
+
 
 	parse_options(&cli, &g, argc, argv);
 	argc -= optind;

@@ -24,6 +24,42 @@ static const char usage[] =
 	"pki-matrix [-C DIR] [-u KEY] succeed OLD NEW [--keep] --ref REF\n"
 	"pki-matrix [-C DIR] list [--format csv|text] [--at DATE] [--all]";
 
+/* --help: every option, and the values they take. */
+static const struct pki_cli_opt opts[] = {
+	{ "add NAME", "add principal NAME, or change its row (narrowing re-encrypts)" },
+	{ "remove NAME", "end NAME's validity and take it off every list" },
+	{ "delegate GRANTEE", "grant a delegation; its ID on standard output" },
+	{ "undelegate DLG", "withdraw delegation DLG now" },
+	{ "rekey NAME", "replace NAME's key, re-encrypting its products" },
+	{ "succeed OLD NEW", "NEW takes OLD's place in function (policy 19)" },
+	{ "list", "the access matrix, valid rows" },
+	{ "    --key FILE|FPR", "the principal's public key: a key file, or a fingerprint in the keyring" },
+	{ "    --entity E", "the principal's entity, e.g. JMAC" },
+	{ "    --type T", "its type" },
+	{ "    --role R", "its role" },
+	{ "    --clearance L", "the highest level it may receive" },
+	{ "    --areas A", "its need-to-know areas separated by ';', '*' for all" },
+	{ "    --from D", "the first day of validity (default: today)" },
+	{ "    --until D", "the end of validity (a date: the end of that day); none by default" },
+	{ "    --power P", "what a delegation allows" },
+	{ "    --scope S", "what it covers: a product ID, an area or '*' (the default)" },
+	{ "    --ref REF", "the written instrument, e.g. HoM-Memo-2026-014" },
+	{ "    --keep", "with succeed: OLD stays valid and on its lists" },
+	{ "    --format FORMAT", "with list: csv (the default) or text" },
+	{ "    --at DATE", "with list: the rows valid at DATE" },
+	{ "    --all", "with list: every row, valid or not" },
+	{ NULL, NULL },
+};
+
+static const struct pki_cli_opt values[] = {
+	{ "T", "mission, un, non-un, security-force" },
+	{ "R", "hom, chair, member, undss, archives, auditor, external" },
+	{ "L", "unclassified, confidential, strictly-confidential" },
+	{ "P", "share-external, disseminate, declassify, successor, direct" },
+	{ "D, DATE", "YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ" },
+	{ NULL, NULL },
+};
+
 enum {
 	OPT_KEY = PKI_OPT_FIRST_FREE, OPT_ENTITY, OPT_TYPE, OPT_ROLE, OPT_CLEARANCE,
 	OPT_AREAS, OPT_FROM, OPT_UNTIL, OPT_POWER, OPT_SCOPE, OPT_REF, OPT_FORMAT,
@@ -169,12 +205,13 @@ static const char *stray_option(const char *cmd, const struct args *g)
 
 int main(int argc, char **argv)
 {
-	struct pki_cli cli = { "pki-matrix", usage, NULL, NULL };
+	struct pki_cli cli = { "pki-matrix", usage, NULL, NULL, 0, 0, opts, values };
 	struct pki_progress progress = pki_cli_progress(&cli);
 	struct args g = { 0 };
 	struct pki_session s;
 	const char *cmd, *stray;
 	int rc, nargs, flags = PKI_SESSION_KEY;
+
 
 	parse_options(&cli, &g, argc, argv);
 	argc -= optind;

@@ -15,6 +15,48 @@ static const char usage[] =
 	"pki-register [-C DIR] [-u KEY] --receive --from ORIGIN [--via CHANNEL] [--ref REF] -l LEVEL [-c CRIT] [-a AREAS] [--originator-control|--no-originator-control] [--safety] [--ir IR[;IR...]] [--review DATE] [--kind KIND] [--retention DURATION] [-e ENTITY] [-s SITE] [FILE|-]\n"
 	"pki-register [-C DIR] [--product ID] [--action A] [--since D] [--until D] [--format csv|tsv|xml] [--no-header]";
 
+/* --help: every option, and the values they take. */
+static const struct pki_cli_opt opts[] = {
+	{ "    --receive", "record receipt of a product from outside the mission" },
+	{ "    --from ORIGIN", "where it came from, e.g. 'Member State A' (required)" },
+	{ "    --via CHANNEL", "how it came, e.g. PICT" },
+	{ "    --ref REF", "the sender's reference" },
+	{ "-l, --level LEVEL", "the level it was received at (required)" },
+	{ "-c, --criterion CRIT", "the criterion (required above unclassified)" },
+	{ "-a, --areas AREAS", "its need-to-know areas" },
+	{ "    --originator-control", "the originator-control caveat applies (the default)" },
+	{ "    --no-originator-control", "it does not" },
+	{ "    --safety", "it may bear on the safety of UN personnel" },
+	{ "    --ir IR[;IR...]", "the open intelligence requirements it answers" },
+	{ "    --review DATE", "when its classification is to be reviewed" },
+	{ "-e, --entity ENTITY", "the registering entity in the ID" },
+	{ "-s, --site SITE", "the site in the ID (else this clone's pki.site)" },
+	{ "FILE|-", "the product received (standard input for - or none)" },
+	{ "    --product ID", "list only the rows of product ID" },
+	{ "    --action A", "list only the rows of action A" },
+	{ "    --since D", "list only rows at or after D (a date, YYYY-MM or YYYY)" },
+	{ "    --until D", "list only rows before the end of D" },
+	{ "    --format FORMAT", "csv (the default), tsv or xml" },
+	{ "    --no-header", "no header line in csv or tsv" },
+	{ NULL, NULL },
+};
+
+static const struct pki_cli_opt values[] = {
+	{ "LEVEL", "unclassified (the default for a new product), confidential, strictly-confidential" },
+	{ "CRIT", "an ST/SGB/2007/6 1.2 criterion, needed above unclassified:" },
+	{ "  a", "third-party-confidence: received from or sent to third parties in confidence" },
+	{ "  b", "personal-safety: may endanger an individual, violate rights or privacy" },
+	{ "  c", "operations-security: may endanger Member States or a UN operation" },
+	{ "  d", "legal-privilege: covered by legal privilege, or internal investigations" },
+	{ "  e", "deliberative: internal documents and drafts, free decision-making" },
+	{ "  f", "commercial: may harm financial interests" },
+	{ "  g", "other: confidential by content or circumstances" },
+	{ "AREAS", "need-to-know areas separated by ';', e.g. 'poc;force-protection'" },
+	{ "DATE", "YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ" },
+	{ "A", "receive, classify, reclassify, review, share, export, revoke, archive, archive-ack, dispose, relabel" },
+	{ NULL, NULL },
+};
+
 #define TEXT_MAX 256
 
 enum {
@@ -290,13 +332,14 @@ static int check_list(const struct args *g)
 
 int main(int argc, char **argv)
 {
-	struct pki_cli cli = { "pki-register", usage, NULL, NULL };
+	struct pki_cli cli = { "pki-register", usage, NULL, NULL, 0, 0, opts, values };
 	struct pki_progress progress = pki_cli_progress(&cli);
 	struct args g = { 0 };
 	struct pki_filing f = { 0 };
 	struct pki_session s;
 	const char *stray;
 	int rc;
+
 
 	parse_options(&cli, &g, argc, argv);
 	argc -= optind;

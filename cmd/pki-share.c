@@ -12,6 +12,26 @@ static const char usage[] =
 	"pki-share [-C DIR] [-u KEY] --medium paper|oral|display ID RECIPIENT... [-j TEXT] [--authority DELEGATION] [--hrddp REF] [--arrangement REF] [--consent REF]\n"
 	"pki-share [-C DIR] [-u KEY] --revoke ID RECIPIENT... [-j TEXT]";
 
+/* --help: every option, and the values they take. */
+static const struct pki_cli_opt opts[] = {
+	{ "ID RECIPIENT...", "the product, and the principals to give it to (or take it from)" },
+	{ "-j TEXT", "the justification: in terms of the mandate, required for an export" },
+	{ "    --authority DELEGATION", "the disseminate or share-external delegation acted under" },
+	{ "    --hrddp REF", "the HRDDP risk assessment (security-force recipients)" },
+	{ "    --arrangement REF", "the written originator-control arrangement (non-un, security-force)" },
+	{ "    --consent REF", "the originator's consent (an originator-control product)" },
+	{ "-o FILE", "an export: write the copy encrypted to the recipient to FILE" },
+	{ "    --label FILE", "an export: write the copy's label to FILE" },
+	{ "-a, --armor", "an export: ASCII-armour the copy" },
+	{ "    --revoke", "take the recipients off the product's distribution list" },
+	{ NULL, NULL },
+};
+
+static const struct pki_cli_opt values[] = {
+	{ "RECIPIENT", "a principal of the access matrix: inside the mission (type mission) a share, re-encrypting the product; outside it (un, non-un, security-force) an export" },
+	{ NULL, NULL },
+};
+
 enum {
 	OPT_AUTHORITY = PKI_OPT_FIRST_FREE, OPT_HRDDP, OPT_ARRANGEMENT, OPT_CONSENT,
 	OPT_LABEL, OPT_REVOKE, OPT_MEDIUM,
@@ -57,11 +77,12 @@ static void parse_options(struct pki_cli *cli, struct pki_share_req *g, int argc
 
 int main(int argc, char **argv)
 {
-	struct pki_cli cli = { "pki-share", usage, NULL, NULL };
+	struct pki_cli cli = { "pki-share", usage, NULL, NULL, 0, 0, opts, values };
 	struct pki_progress progress = pki_cli_progress(&cli);
 	struct pki_share_req g = { 0 };
 	struct pki_session s;
 	int rc;
+
 
 	parse_options(&cli, &g, argc, argv);
 	argc -= optind;

@@ -41,8 +41,13 @@ static void help(void)
 	for (i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
 		printf("   %-10s %s\n", tools[i][0], tools[i][1]);
 	printf("\nAnd pki's own:\n"
-	       "   %-10s %s\n   %-10s %s\n", "cat", "write a product's ciphertext, as stored",
-	       "show", "write a product's label (XML)");
+	       "   %-10s %s\n   %-10s %s\n   %-10s %s\n", "cat", "write a product's ciphertext, as stored",
+	       "show", "write a product's label (XML)", "help TOOL", "the tool's --help");
+	printf("\nOptions:\n"
+	       "  %-24s %s\n  %-24s %s\n  %-24s %s\n",
+	       "-C DIR", "run as if started in DIR, as git -C (before COMMAND)",
+	       "-h, --help", "print this help and exit",
+	       "    --version", "print the version and exit");
 	printf("\n'pki help TOOL' and 'man pki-TOOL' tell more; 'man 7 pki' tells the story.\n");
 }
 

@@ -28,11 +28,53 @@ static void print_usage(const struct pki_cli *cli, FILE *f)
 	}
 }
 
+static const struct pki_cli_opt shared[] = {
+	{ "-C DIR", "run as if started in DIR, as git -C" },
+	{ "-u KEY", "the acting key: a fingerprint, key ID or user ID (else $PKI_KEY, "
+		    "else git's user.signingkey)" },
+	{ "-h, --help", "print this help and exit" },
+	{ "    --version", "print the version and exit" },
+	{ NULL, NULL },
+};
+
+/* "  NAME  text", the text in a column when the name leaves room. */
+static void print_row(FILE *f, const struct pki_cli_opt *v, int width)
+{
+	if ((int)strlen(v->name) < width)
+		fprintf(f, "  %-*s %s\n", width, v->name, v->text);
+	else
+		fprintf(f, "  %s\n  %-*s %s\n", v->name, width, "", v->text);
+}
+
+static void print_table(FILE *f, const struct pki_cli_opt *v, int width)
+{
+	for (; v != NULL && v->name != NULL; v++)
+		print_row(f, v, width);
+}
+
+/* The usage, each option described, the values the options take. */
+static void print_help(const struct pki_cli *cli, FILE *f)
+{
+	const struct pki_cli_opt *v;
+
+	print_usage(cli, f);
+	fprintf(f, "\nOptions:\n");
+	print_table(f, cli->opts, 24);
+	/* -u only where the usage takes it: a tool that only reads needs no key. */
+	for (v = shared; v->name != NULL; v++)
+		if (v->name[1] != 'u' || strstr(cli->usage, "-u KEY") != NULL)
+			print_row(f, v, 24);
+	if (cli->values != NULL && cli->values->name != NULL) {
+		fprintf(f, "\nValues:\n");
+		print_table(f, cli->values, 12);
+	}
+}
+
 int pki_cli_common(struct pki_cli *cli, int opt, const char *arg)
 {
 	switch (opt) {
 	case 'h':
-		print_usage(cli, stdout);
+		print_help(cli, stdout);
 		exit(pki_cli_exit(cli, 0));
 	case PKI_OPT_VERSION:
 		printf("%s %s\n", cli->prog, PKI_VERSION);

@@ -12,6 +12,12 @@
 
 #include "progress.h"
 
+/* One option as --help describes it, on one line. */
+struct pki_cli_opt {
+	const char *name;	/* as typed: "-l, --level LEVEL" */
+	const char *text;	/* what it does: "the level of the product" */
+};
+
 struct pki_cli {
 	const char *prog;	/* "pki-share" */
 	const char *usage;	/* the SYNOPSIS lines, without "usage: " */
@@ -20,6 +26,11 @@ struct pki_cli {
 	/* The progress line being drawn (pki_cli_progress). */
 	int shown;		/* last percentage drawn plus one; 0: none yet */
 	time_t drawn;		/* when last drawn, for counts without a total */
+	/* What --help says after the usage: the command's own options, one
+	 * line each (ended by { NULL }; the shared -C, -u, -h and --version
+	 * follow them), then the value sets, one "WORD  values" a line. */
+	const struct pki_cli_opt *opts;
+	const struct pki_cli_opt *values;
 };
 
 /* getopt_long values for the shared long-only options. */
@@ -32,7 +43,8 @@ enum { PKI_OPT_VERSION = 0x100, PKI_OPT_FIRST_FREE = 0x110 };
 
 /*
  * Handle a shared option: returns 1 when handled, 0 when it is not one.
- * -h and --version print and exit 0; '?' exits 64.
+ * -h and --version print and exit 0 (-h: the usage, then cli->opts and
+ * the shared options described, then cli->values); '?' exits 64.
  */
 int pki_cli_common(struct pki_cli *cli, int opt, const char *arg);
 

@@ -44,6 +44,19 @@ for t in $TOOLS; do
 		head -1 out | grep -q "^usage: $t\( \|$\)"
 	'
 
+	test_expect_success "$t --help describes each option of its usage, one line each" '
+		"$t" --help >out &&
+		usage_of "$t" >usage &&
+		awk "/^Options:\$/ { on = 1; next } /^[A-Z]/ { on = 0 } on" out >options &&
+		test -s options &&
+		grep -oE -- "(^|[][ |])--?[A-Za-z][A-Za-z-]*" usage | sed "s/^[][ |]//" | sort -u >opts &&
+		test -s opts &&
+		while read -r o; do
+			grep -qE -- "^ +([^ ]+, )?$o([ ,=]|\$)" options ||
+				{ echo "$t --help does not describe $o"; return 1; }
+		done <opts
+	'
+
 	test_expect_success "$t -h is --help" '
 		"$t" -h >out.h && "$t" --help >out.help && test_cmp out.help out.h
 	'
@@ -76,6 +89,24 @@ test_expect_success 'pki --help lists every tool, and pki.1 names each' '
 		grep -q "^   ${t#pki-} " out || { echo "pki --help lacks $t"; return 1; }
 		grep -q "^\.Xr $t 1" "$DOC/pki.1" || { echo "pki.1 lacks $t"; return 1; }
 	done
+'
+
+test_expect_success '--help lists the values: levels, criteria a-g, roles, types, powers' '
+	pki-classify --help >out &&
+	for w in unclassified confidential strictly-confidential third-party-confidence \
+		personal-safety operations-security legal-privilege deliberative commercial other; do
+		grep -q -- "$w" out || { echo "pki-classify --help lacks $w"; return 1; }
+	done &&
+	for c in a b c d e f g; do
+		grep -qE "^    $c +[a-z-]+: " out || { echo "no criterion $c"; return 1; }
+	done &&
+	pki-matrix --help >out &&
+	for w in hom chair member undss archives auditor external mission non-un \
+		security-force share-external disseminate declassify successor; do
+		grep -q -- "$w" out || { echo "pki-matrix --help lacks $w"; return 1; }
+	done &&
+	pki-register --help | grep -q "csv (the default), tsv or xml" &&
+	pki-audit --help >out && ! grep -q "^  -u KEY" out
 '
 
 test_expect_success 'pki runs the tool it names' '
