@@ -572,6 +572,34 @@ int pki_gpg_export(struct pki_gpg *g, const char *fpr, struct pki_buf *out)
 
 /* --- signatures --- */
 
+bool pki_gpg_no_pinentry(unsigned code)
+{
+	switch (code) {
+	case GPG_ERR_ENOTTY:		/* pinentry-curses with no terminal (cron) */
+	case GPG_ERR_NO_PIN_ENTRY:	/* no pinentry program at all */
+	case GPG_ERR_PIN_ENTRY:
+	case GPG_ERR_NO_PASSPHRASE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * A key with a passphrase and nobody to type it (a cron job, a shell
+ * without a terminal): gpg says only "Inappropriate ioctl for device".
+ * Say what it means and what to do, on one line.
+ */
+static int sign_fail(const char *fpr, gpgme_error_t err)
+{
+	if (!pki_gpg_no_pinentry(gpgme_err_code(err)))
+		return gpg_fail(PKI_EUNAVAIL, "signing", err);
+	return pki_error(PKI_EUNAVAIL, "signing: key %s has a passphrase and there is no terminal "
+			 "to ask for it (%s): preset it in gpg-agent (gpg-preset-passphrase), or "
+			 "sign with a passphrase-less signing subkey kept for unattended work; see "
+			 "pki(7), UNATTENDED WORK", fpr, gpgme_strerror(err));
+}
+
 int pki_gpg_sign(struct pki_gpg *g, const char *fpr, const void *data, size_t len,
 		 struct pki_buf *sig)
 {
@@ -600,7 +628,7 @@ int pki_gpg_sign(struct pki_gpg *g, const char *fpr, const void *data, size_t le
 	err = gpgme_op_sign(g->ctx, in, out, GPGME_SIG_MODE_DETACH);
 	gpgme_set_armor(g->ctx, 0);
 	if (err != 0) {
-		rc = gpg_fail(PKI_EUNAVAIL, "signing", err);
+		rc = sign_fail(fpr, err);
 		goto done;
 	}
 	mem = gpgme_data_release_and_get_mem(out, &mlen);

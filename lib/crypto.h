@@ -91,6 +91,11 @@ int pki_gpg_export(struct pki_gpg *g, const char *fpr, struct pki_buf *out);
 int pki_gpg_sign(struct pki_gpg *g, const char *fpr, const void *data, size_t len,
 		 struct pki_buf *sig);
 
+/* The GPGME error code of a passphrase that could not be asked for: no
+ * terminal for pinentry (cron), no pinentry.  pki_gpg_sign then says what
+ * to do instead of gpg's "Inappropriate ioctl for device". */
+bool pki_gpg_no_pinentry(unsigned code);
+
 /*
  * Verify a detached signature.  On a good signature fills signer with the
  * fingerprint of the key that made it (a subkey's, when a subkey signed:
