@@ -245,9 +245,10 @@ static int open_input(const char *file, int *fd, uint64_t *size)
 
 /*
  * Encrypt before the lock, to the list the tip implies: a large product
- * then holds no other command up.  An actor the tip does not know, or a
- * list that cannot be made, is left for the build to refuse under the
- * lock; a refusal of the judge comes before any encryption.
+ * then holds no other command up.  What the judge would refuse, an actor
+ * the tip does not know, or a list that cannot be made is not encrypted
+ * here: the build refuses it under the lock, in its own order (a clock
+ * behind the tip first), before it encrypts anything.
  */
 static int seal_early(struct pki_session *s, struct pki_filing *f)
 {
@@ -259,9 +260,8 @@ static int seal_early(struct pki_session *s, struct pki_filing *f)
 		rc = 0;
 		goto out;
 	}
-	if (f->judge != NULL && (rc = f->judge(&st, f, s->key.fpr)) < 0)
-		goto out;
-	if (st.actor == NULL || initial_list(s, &st, f, &list) < 0)
+	if ((f->judge != NULL && f->judge(&st, f, s->key.fpr) < 0) || st.actor == NULL ||
+	    initial_list(s, &st, f, &list) < 0)
 		goto out;
 	if ((rc = pki_product_seal(s->repo, s->gpg, &st.matrix, &list, f->src, s->progress,
 				   &f->sealed)) < 0 ||

@@ -151,8 +151,8 @@ struct pki_filing {
 	const char *owner;	/* kind ir: the requirement's owner (pki-ir(1)) */
 	struct pki_source *src;	/* the plaintext, read once */
 	/* The build's judgement of the actor, run on the tip before the
-	 * product is encrypted, so that a refusal costs no encryption
-	 * (NULL: none; the build judges again under the lock). */
+	 * product is encrypted there: what it would refuse is not encrypted
+	 * before the lock (NULL: none; the build judges under the lock). */
 	int (*judge)(const struct pki_state *st, const struct pki_filing *f, const char *fpr);
 	/* Kept between tries of the change. */
 	char id[PKI_ID_MAX];
