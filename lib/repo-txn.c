@@ -36,6 +36,7 @@ struct staged {
 	git_oid oid;
 	bool removed;
 	char *shadow;		/* a file in the git directory with the same bytes */
+	bool borrowed;		/* the shadow is its maker's to remove, unless moved */
 };
 
 struct pki_txn {
@@ -47,7 +48,6 @@ struct pki_txn {
 	struct staged *v;
 	size_t n, cap;
 	char commit_hex[GIT_OID_HEXSZ + 1];
-	unsigned nshadow;
 	/* The index, read on a thread of its own (index_load). */
 	pthread_t loader;
 	bool loading;
@@ -80,6 +80,19 @@ static void drop_shadow(char **shadow)
 		(void)unlink(*shadow);
 	free(*shadow);
 	*shadow = NULL;
+}
+
+/* A staged file's shadow copy, not moved into the work tree: removed,
+ * unless it is borrowed from the one who made it (pki_txn_put_blob). */
+static void staged_drop_shadow(struct staged *s)
+{
+	if (s->borrowed) {
+		free(s->shadow);
+		s->shadow = NULL;
+	} else {
+		drop_shadow(&s->shadow);
+	}
+	s->borrowed = false;
 }
 
 /* --- the lock --- */
@@ -359,7 +372,7 @@ void pki_txn_free(struct pki_txn *t)
 	free(t->index_path);
 	for (i = 0; i < t->n; i++) {
 		free(t->v[i].path);
-		drop_shadow(&t->v[i].shadow);
+		staged_drop_shadow(&t->v[i]);
 	}
 	free(t->v);
 	git_tree_free(t->tree);
@@ -397,6 +410,7 @@ static int stage(struct pki_txn *t, const char *path, const git_oid *oid, bool r
 		}
 		s = &t->v[t->n];
 		s->shadow = NULL;
+		s->borrowed = false;
 		if ((s->path = strdup(path)) == NULL)
 			return pki_error_errno(PKI_EINTERNAL, "transaction");
 		t->n++;
@@ -404,7 +418,7 @@ static int stage(struct pki_txn *t, const char *path, const git_oid *oid, bool r
 	if (oid != NULL)
 		git_oid_cpy(&s->oid, oid);
 	s->removed = removed;
-	drop_shadow(&s->shadow);
+	staged_drop_shadow(s);
 	return 0;
 }
 
@@ -617,20 +631,18 @@ int pki_txn_blob_finish(struct pki_txn *t, struct pki_blobw *w, const char *path
 
 int pki_txn_put_blob(struct pki_txn *t, const char *path, const char *hex, const char *shadow)
 {
-	struct pki_buf link_path = PKI_BUF_INIT;
 	struct staged *s;
 	int rc;
 
 	if ((rc = pki_txn_put_id(t, path, hex)) < 0 || shadow == NULL ||
 	    (s = staged_find(t, path)) == NULL)
 		return rc;
-	/* A second name for the shadow copy, which the transaction moves into
-	 * the work tree or drops; without one, the work tree is written from
-	 * the object store. */
-	if (pki_buf_printf(&link_path, "%s.%lu", shadow, (unsigned long)t->nshadow++) == 0 &&
-	    link(shadow, link_path.ptr) == 0)
-		s->shadow = pki_buf_detach(&link_path, NULL);
-	pki_buf_release(&link_path);
+	/* Borrowed: the commit moves it into the work tree (the file keeps
+	 * the stat data the index records); a try that does not commit
+	 * leaves it to its maker, for the next.  Without it, the work tree
+	 * is written from the object store. */
+	if ((s->shadow = strdup(shadow)) != NULL)
+		s->borrowed = true;
 	return 0;
 }
 

@@ -110,8 +110,9 @@ int pki_txn_put_id(struct pki_txn *t, const char *path, const char *hex);
  * while other commands work): pki_repo_blob_begin needs no transaction;
  * pki_blobw_end gives its ID and the path of its shadow copy in the git
  * directory (hex NULL: discard), which the caller removes with
- * pki_shadow_drop when done; pki_txn_put_blob stages the blob at path,
- * the shadow copy linked for the work tree.
+ * pki_shadow_drop when done (gone already when a commit moved it into
+ * the work tree); pki_txn_put_blob stages the blob at path, borrowing the
+ * shadow copy for the work tree.
  */
 int pki_repo_blob_begin(struct pki_repo *r, struct pki_blobw **w, struct pki_sink *sink);
 int pki_blobw_end(struct pki_blobw *w, char hex[41], char **shadow);
