@@ -27,7 +27,8 @@ static const struct pki_cli_opt opts[] = {
 	{ "    --ir IR[;IR...]", "the open intelligence requirements it answers (up to 64)" },
 	{ "    --safety", "it may bear on the safety of UN personnel: UNDSS is on its list" },
 	{ "    --review DATE", "when its classification is to be reviewed" },
-	{ "    --kind KIND", "what is filed: product (the default) or plan" },
+	{ "    --kind KIND", "what is filed (default product)" },
+	{ "    --retention DURATION", "with --kind material: how long it is kept, e.g. P5Y" },
 	{ "-e, --entity ENTITY", "the registering entity in the ID (else pki.entity, else the actor's)" },
 	{ "-s, --site SITE", "the site in the ID (else this clone's pki.site)" },
 	{ "    --change ID", "re- or declassify product ID, or correct its areas, safety or IRs" },
@@ -50,7 +51,8 @@ static const struct pki_cli_opt values[] = {
 	{ "  g", "other: confidential by content or circumstances" },
 	{ "AREAS", "need-to-know areas separated by ';', e.g. 'poc;force-protection'" },
 	{ "DATE", "YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ" },
-	{ "KIND", "product, plan" },
+	{ "KIND", "product, plan, material (raw material, disposed of after its retention)" },
+	{ "DURATION", "ISO 8601 years, months, days: P5Y, P18M, P2Y6M" },
 	{ NULL, NULL },
 };
 

@@ -29,6 +29,8 @@ static const struct pki_cli_opt opts[] = {
 	{ "    --safety", "it may bear on the safety of UN personnel" },
 	{ "    --ir IR[;IR...]", "the open intelligence requirements it answers" },
 	{ "    --review DATE", "when its classification is to be reviewed" },
+	{ "    --kind KIND", "what is received: product (the default), plan or material" },
+	{ "    --retention DURATION", "with --kind material: how long it is kept, e.g. P5Y" },
 	{ "-e, --entity ENTITY", "the registering entity in the ID" },
 	{ "-s, --site SITE", "the site in the ID (else this clone's pki.site)" },
 	{ "FILE|-", "the product received (standard input for - or none)" },
@@ -53,6 +55,7 @@ static const struct pki_cli_opt values[] = {
 	{ "  g", "other: confidential by content or circumstances" },
 	{ "AREAS", "need-to-know areas separated by ';', e.g. 'poc;force-protection'" },
 	{ "DATE", "YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ" },
+	{ "DURATION", "ISO 8601 years, months, days: P5Y, P18M, P2Y6M" },
 	{ "A", "receive, classify, reclassify, review, share, export, revoke, archive, archive-ack, dispose, relabel" },
 	{ NULL, NULL },
 };

@@ -12,6 +12,22 @@
 static const char usage[] =
 	"pki-report [-C DIR] [--period YYYYH1|YYYYH2 | --since D --until D] [--format text|csv|xml|html] [--no-audit]";
 
+/* --help: every option, and the values they take. */
+static const struct pki_cli_opt opts[] = {
+	{ "    --period YYYYH1|YYYYH2", "the half-year to report on" },
+	{ "    --since D", "from the beginning of D" },
+	{ "    --until D", "to the end of the day, month or year D" },
+	{ "    --format FORMAT", "text (the default), csv, xml or html" },
+	{ "    --no-audit", "do not run the audit in-process (its section stays empty)" },
+	{ NULL, NULL },
+};
+
+static const struct pki_cli_opt values[] = {
+	{ "YYYYH1", "January to June of YYYY; YYYYH2: July to December" },
+	{ "D", "YYYY-MM-DD, YYYY-MM or YYYY" },
+	{ NULL, NULL },
+};
+
 enum { OPT_PERIOD = PKI_OPT_FIRST_FREE, OPT_SINCE, OPT_UNTIL, OPT_FORMAT, OPT_NO_AUDIT };
 
 struct args {
@@ -73,7 +89,7 @@ int main(int argc, char **argv)
 		{ "no-audit", no_argument, NULL, OPT_NO_AUDIT },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct pki_cli cli = { "pki-report", usage, NULL, NULL };
+	struct pki_cli cli = { "pki-report", usage, NULL, NULL, 0, 0, opts, values };
 	struct pki_report_opts o = { 0 };
 	struct pki_report rep = { 0 };
 	struct pki_session s;
