@@ -11,6 +11,21 @@
 static const char usage[] =
 	"pki-list [-C DIR] [--kind KIND] [--level LEVEL] [--format csv|tsv|text] [--no-header]";
 
+/* --help: every option, and the values they take. */
+static const struct pki_cli_opt opts[] = {
+	{ "    --kind KIND", "only the labels of that kind" },
+	{ "    --level LEVEL", "only the products at that level" },
+	{ "    --format FORMAT", "csv (the default), tsv or text" },
+	{ "    --no-header", "no header line" },
+	{ NULL, NULL },
+};
+
+static const struct pki_cli_opt values[] = {
+	{ "KIND", "product, plan, ir, material" },
+	{ "LEVEL", "unclassified, confidential, strictly-confidential" },
+	{ NULL, NULL },
+};
+
 enum { OPT_KIND = PKI_OPT_FIRST_FREE, OPT_LEVEL, OPT_FORMAT, OPT_NO_HEADER };
 
 enum format { FORMAT_CSV, FORMAT_TSV, FORMAT_TEXT };
@@ -72,7 +87,7 @@ static const struct option longopts[] = {
 
 int main(int argc, char **argv)
 {
-	struct pki_cli cli = { "pki-list", usage, NULL, NULL };
+	struct pki_cli cli = { "pki-list", usage, NULL, NULL, 0, 0, opts, values };
 	struct pki_product_filter f = { 0 };
 	enum format format = FORMAT_CSV;
 	struct pki_session s;

@@ -30,6 +30,8 @@ static const struct pki_cli_opt opts[] = {
 	{ "remove NAME", "end NAME's validity and take it off every list" },
 	{ "delegate GRANTEE", "grant a delegation; its ID on standard output" },
 	{ "undelegate DLG", "withdraw delegation DLG now" },
+	{ "arrange KIND PARTNER", "record a written arrangement with PARTNER; its ID on standard output" },
+	{ "unarrange ARR", "end arrangement ARR now" },
 	{ "rekey NAME", "replace NAME's key, re-encrypting its products" },
 	{ "succeed OLD NEW", "NEW takes OLD's place in function (policy 19)" },
 	{ "list", "the access matrix, valid rows" },
@@ -44,6 +46,7 @@ static const struct pki_cli_opt opts[] = {
 	{ "    --power P", "what a delegation allows" },
 	{ "    --scope S", "what it covers: a product ID, an area or '*' (the default)" },
 	{ "    --ref REF", "the written instrument, e.g. HoM-Memo-2026-014" },
+	{ "    --review D", "with arrange: the arrangement's review date" },
 	{ "    --keep", "with succeed: OLD stays valid and on its lists" },
 	{ "    --format FORMAT", "with list: csv (the default) or text" },
 	{ "    --at DATE", "with list: the rows valid at DATE" },
@@ -52,6 +55,7 @@ static const struct pki_cli_opt opts[] = {
 };
 
 static const struct pki_cli_opt values[] = {
+	{ "KIND", "of an arrangement: orcon, hrddp, legal, consent" },
 	{ "T", "mission, un, non-un, security-force" },
 	{ "R", "hom, chair, member, undss, archives, auditor, external" },
 	{ "L", "unclassified, confidential, strictly-confidential" },

@@ -24,10 +24,12 @@ static const struct pki_cli_opt opts[] = {
 	{ "    --label FILE", "an export: write the copy's label to FILE" },
 	{ "-a, --armor", "an export: ASCII-armour the copy" },
 	{ "    --revoke", "take the recipients off the product's distribution list" },
+	{ "    --medium MEDIUM", "record a dissemination on paper, orally or on a display: no file" },
 	{ NULL, NULL },
 };
 
 static const struct pki_cli_opt values[] = {
+	{ "MEDIUM", "paper, oral, display" },
 	{ "RECIPIENT", "a principal of the access matrix: inside the mission (type mission) a share, re-encrypting the product; outside it (un, non-un, security-force) an export" },
 	{ NULL, NULL },
 };

@@ -10,6 +10,13 @@
 
 static const char usage[] = "pki-sync [-C DIR] [-u KEY] [--no-push] [REMOTE]";
 
+/* --help: every option. */
+static const struct pki_cli_opt opts[] = {
+	{ "REMOTE", "the other side: a remote's name or any URL git takes (default origin)" },
+	{ "    --no-push", "stop after the fetch and the merge: the other side is left alone" },
+	{ NULL, NULL },
+};
+
 enum { OPT_NO_PUSH = PKI_OPT_FIRST_FREE };
 
 int main(int argc, char **argv)
@@ -19,7 +26,7 @@ int main(int argc, char **argv)
 		{ "no-push", no_argument, NULL, OPT_NO_PUSH },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct pki_cli cli = { "pki-sync", usage, NULL, NULL };
+	struct pki_cli cli = { "pki-sync", usage, NULL, NULL, 0, 0, opts, NULL };
 	struct pki_sync_req r = { 0 };
 	struct pki_sync_result res;
 	struct pki_progress progress;
