@@ -27,7 +27,7 @@
 
 struct reader {
 	const char *what;
-	const char *const *header;
+	const char *const *header;	/* NULL: line 1 is read as the only row */
 	size_t ncols;
 	size_t line;		/* 1-based, of the record being read */
 	size_t col;		/* fields seen so far in this record */
@@ -58,11 +58,12 @@ static void on_field(void *s, size_t len, void *ctx)
 		field++;
 		len--;
 	}
-	if ((rc = pki_check_text(r->header[col], field, PKI_CSV_MAX_FIELD)) < 0) {
+	if ((rc = pki_check_text(r->header != NULL ? r->header[col] : "header", field,
+				 PKI_CSV_MAX_FIELD)) < 0) {
 		r->rc = pki_error_wrap(PKI_EDATA, "%s: line %zu", r->what, r->line);
 		return;
 	}
-	if (r->line == 1) {
+	if (r->line == 1 && r->header != NULL) {
 		if (strcmp(field, r->header[col]) != 0)
 			r->bad_header = true;
 		return;
@@ -90,7 +91,10 @@ static void on_record(int c, void *ctx)
 
 	if (r->rc < 0)
 		return;
-	if (r->line == 1 && (r->bad_header || r->col != r->ncols))
+	if (r->header == NULL) {	/* pki_csv_header: this record is the header */
+		r->ncols = r->col;
+		r->nrows = 1;
+	} else if (r->line == 1 && (r->bad_header || r->col != r->ncols))
 		r->rc = header_error(r);
 	else if (r->col != r->ncols)
 		r->rc = pki_error(PKI_EDATA, "%s: line %zu: expected %zu fields, found %zu",
@@ -196,6 +200,24 @@ int pki_table_parse(struct pki_table **out, const char *what,
 	if (ncols == 0 || ncols > 1024)
 		return pki_error(PKI_EINTERNAL, "%s: bad column count %zu", what, ncols);
 	if ((rc = read_lines(&r, data, len)) < 0)
+		goto out;
+	rc = make_table(out, &r);
+out:
+	pki_buf_release(&r.store);
+	return rc;
+}
+
+int pki_csv_header(struct pki_table **out, const char *what, const char *data, size_t len)
+{
+	struct reader r = { .what = what, .header = NULL, .ncols = 1024,
+			    .store = PKI_BUF_INIT };
+	const char *nl = memchr(data, '\n', len);
+	int rc;
+
+	*out = NULL;
+	if (len == 0)
+		return pki_error(PKI_EDATA, "%s: empty, no header", what);
+	if ((rc = read_lines(&r, data, nl != NULL ? (size_t)(nl - data) + 1 : len)) < 0)
 		goto out;
 	rc = make_table(out, &r);
 out:

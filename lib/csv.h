@@ -44,6 +44,13 @@ int pki_table_parse(struct pki_table **out, const char *what,
 void pki_table_free(struct pki_table *t);
 
 /*
+ * The header of data[0..len) alone, as a table of one row: for a file
+ * whose columns are named rather than fixed (a manifest); checked as
+ * pki_table_parse checks a row.  Then pki_table_parse with these names.
+ */
+int pki_csv_header(struct pki_table **out, const char *what, const char *data, size_t len);
+
+/*
  * Append one RFC 4180 row, LF-ended, to out: each field exactly as given,
  * quoted (inner quotes doubled) only when it holds a comma or a quote,
  * begins or ends with a space, or is the empty only field of its row.
