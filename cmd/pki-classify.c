@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "batch.h"
 #include "cli.h"
 #include "error.h"
 #include "product.h"
@@ -15,6 +16,7 @@
 
 static const char usage[] =
 	"pki-classify [-C DIR] [-u KEY] [-l LEVEL] [-c CRIT] [-a AREAS] [--ir IR[;IR...]] [--safety] [--review DATE] [--kind KIND] [--retention DURATION] [-e ENTITY] [-s SITE] [FILE|-]\n"
+	"pki-classify [-C DIR] [-u KEY] [-e ENTITY] [-s SITE] --batch MANIFEST.csv\n"
 	"pki-classify [-C DIR] [-u KEY] --change ID -l LEVEL [-c CRIT] [--review DATE] [--authority DELEGATION]\n"
 	"pki-classify [-C DIR] [-u KEY] --change ID [-a AREAS] [--safety] [--ir IR] [--authority DELEGATION]\n"
 	"pki-classify [-C DIR] [-u KEY] --reviewed ID [--next DATE] [--authority DELEGATION]";
@@ -31,6 +33,7 @@ static const struct pki_cli_opt opts[] = {
 	{ "    --retention DURATION", "with --kind material: how long it is kept, e.g. P5Y" },
 	{ "-e, --entity ENTITY", "the registering entity in the ID (else pki.entity, else the actor's)" },
 	{ "-s, --site SITE", "the site in the ID (else this clone's pki.site)" },
+	{ "    --batch MANIFEST", "file every product a CSV manifest lists, in one commit" },
 	{ "    --change ID", "re- or declassify product ID, or correct its areas, safety or IRs" },
 	{ "    --reviewed ID", "record a review of product ID that keeps its level" },
 	{ "    --next DATE", "with --reviewed: the next review date (default: a year on)" },
@@ -61,12 +64,12 @@ static const struct pki_cli_opt values[] = {
 
 enum {
 	OPT_IR = PKI_OPT_FIRST_FREE, OPT_SAFETY, OPT_REVIEW, OPT_CHANGE, OPT_AUTHORITY,
-	OPT_REVIEWED, OPT_NEXT, OPT_KIND, OPT_RETENTION,
+	OPT_REVIEWED, OPT_NEXT, OPT_KIND, OPT_RETENTION, OPT_BATCH,
 };
 
 struct args {
 	const char *level, *crit, *areas, *review, *entity, *site, *change, *authority;
-	const char *reviewed, *next, *kind, *retention;
+	const char *reviewed, *next, *kind, *retention, *batch;
 	char *ir[IR_MAX];
 	size_t nir;
 	bool safety;
@@ -125,6 +128,22 @@ static int classify(const struct pki_cli *cli, struct pki_session *s, const stru
 		pki_cli_warn_unheld(cli, f->id, f->unheld.ptr);
 	}
 	pki_buf_release(&f->unheld);
+	return rc;
+}
+
+/* Many products, one commit (batch.h). */
+static int batch(const struct pki_cli *cli, struct pki_session *s, const struct args *g)
+{
+	struct pki_batch b = { PKI_ACTION_CLASSIFY, g->batch, g->entity, g->site, 0, NULL, NULL };
+	size_t i;
+	int rc;
+
+	if ((rc = pki_batch_run(s, &b)) == 0)
+		for (i = 0; i < b.n; i++) {
+			printf("%s\n", b.ids[i]);
+			pki_cli_warn_unheld(cli, b.ids[i], b.unheld[i]);
+		}
+	pki_batch_release(&b);
 	return rc;
 }
 
@@ -352,6 +371,7 @@ static const struct option longopts[] = {
 	{ "next", required_argument, NULL, OPT_NEXT },
 	{ "kind", required_argument, NULL, OPT_KIND },
 	{ "retention", required_argument, NULL, OPT_RETENTION },
+	{ "batch", required_argument, NULL, OPT_BATCH },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -377,6 +397,7 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 		case OPT_NEXT: g->next = optarg; break;
 		case OPT_KIND: g->kind = optarg; break;
 		case OPT_RETENTION: g->retention = optarg; break;
+		case OPT_BATCH: g->batch = optarg; break;
 		case OPT_IR:
 			/* IR[;IR...], checked against requirements.csv under the lock */
 			if (pki_requirements_split(optarg, g->ir, &g->nir, IR_MAX) < 0)
@@ -389,6 +410,12 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 /* Which options go with which mode; anything else is a usage error. */
 static const char *stray_option(const struct args *g, int argc)
 {
+	if (g->batch != NULL) {
+		if (g->change || g->reviewed || g->level || g->crit || g->areas || g->nir ||
+		    g->safety || g->review || g->kind || g->retention || g->next || g->authority)
+			return "--batch takes only -e and -s: the manifest gives the rest";
+		return argc > 0 ? "--batch takes no FILE" : NULL;
+	}
 	if (g->next != NULL && g->reviewed == NULL)
 		return "--next goes with --reviewed";
 	if (g->reviewed != NULL) {
@@ -485,7 +512,8 @@ int main(int argc, char **argv)
 	rc = pki_session_open(&s, cli.prog, NULL, cli.key, PKI_SESSION_KEY);
 	s.progress = &progress;
 	if (rc == 0)
-		rc = g.reviewed != NULL ? review(&s, &g, &f) :
+		rc = g.batch != NULL ? batch(&cli, &s, &g) :
+		     g.reviewed != NULL ? review(&s, &g, &f) :
 		     relabelling(&g) ? relabel(&cli, &s, &g) :
 		     g.change != NULL ? change(&s, &g, &f) : classify(&cli, &s, &g, &f, argv[0]);
 	rc = pki_report(cli.prog, rc);

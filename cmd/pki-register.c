@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "batch.h"
 #include "cli.h"
 #include "csv.h"
 #include "error.h"
@@ -13,6 +14,7 @@
 
 static const char usage[] =
 	"pki-register [-C DIR] [-u KEY] --receive --from ORIGIN [--via CHANNEL] [--ref REF] -l LEVEL [-c CRIT] [-a AREAS] [--originator-control|--no-originator-control] [--safety] [--ir IR[;IR...]] [--review DATE] [--kind KIND] [--retention DURATION] [-e ENTITY] [-s SITE] [FILE|-]\n"
+	"pki-register [-C DIR] [-u KEY] --receive [-e ENTITY] [-s SITE] --batch MANIFEST.csv\n"
 	"pki-register [-C DIR] [--product ID] [--action A] [--since D] [--until D] [--format csv|tsv|xml] [--no-header]";
 
 /* --help: every option, and the values they take. */
@@ -33,6 +35,7 @@ static const struct pki_cli_opt opts[] = {
 	{ "    --retention DURATION", "with --kind material: how long it is kept, e.g. P5Y" },
 	{ "-e, --entity ENTITY", "the registering entity in the ID" },
 	{ "-s, --site SITE", "the site in the ID (else this clone's pki.site)" },
+	{ "    --batch MANIFEST", "with --receive: every product a CSV manifest lists, in one commit" },
 	{ "FILE|-", "the product received (standard input for - or none)" },
 	{ "    --product ID", "list only the rows of product ID" },
 	{ "    --action A", "list only the rows of action A" },
@@ -65,14 +68,14 @@ static const struct pki_cli_opt values[] = {
 enum {
 	OPT_RECEIVE = PKI_OPT_FIRST_FREE, OPT_FROM, OPT_VIA, OPT_REF, OPT_ORCON, OPT_NO_ORCON,
 	OPT_SAFETY, OPT_PRODUCT, OPT_ACTION, OPT_SINCE, OPT_UNTIL, OPT_FORMAT, OPT_REVIEW, OPT_NO_HEADER,
-	OPT_IR, OPT_KIND, OPT_RETENTION,
+	OPT_IR, OPT_KIND, OPT_RETENTION, OPT_BATCH,
 };
 
 struct args {
 	bool receive, safety, no_header;
 	int orcon;		/* -1: the default (on), 0 off, 1 on */
 	const char *from, *via, *ref, *level, *crit, *areas, *entity, *site, *review;
-	const char *product, *action, *since, *until, *format, *kind, *retention;
+	const char *product, *action, *since, *until, *format, *kind, *retention, *batch;
 	char *ir[PKI_IR_CITED_MAX];
 	size_t nir;
 };
@@ -125,6 +128,22 @@ static int receive(const struct pki_cli *cli, struct pki_session *s, const struc
 	}
 	pki_buf_release(&f->unheld);
 	pki_buf_release(&why);
+	return rc;
+}
+
+/* Many products, one commit (batch.h). */
+static int receive_batch(const struct pki_cli *cli, struct pki_session *s, const struct args *g)
+{
+	struct pki_batch b = { PKI_ACTION_RECEIVE, g->batch, g->entity, g->site, 0, NULL, NULL };
+	size_t i;
+	int rc;
+
+	if ((rc = pki_batch_run(s, &b)) == 0)
+		for (i = 0; i < b.n; i++) {
+			printf("%s\n", b.ids[i]);
+			pki_cli_warn_unheld(cli, b.ids[i], b.unheld[i]);
+		}
+	pki_batch_release(&b);
 	return rc;
 }
 
@@ -204,6 +223,7 @@ static const struct option longopts[] = {
 	{ "safety", no_argument, NULL, OPT_SAFETY },
 	{ "review", required_argument, NULL, OPT_REVIEW },
 	{ "ir", required_argument, NULL, OPT_IR },
+	{ "batch", required_argument, NULL, OPT_BATCH },
 	{ "product", required_argument, NULL, OPT_PRODUCT },
 	{ "action", required_argument, NULL, OPT_ACTION },
 	{ "since", required_argument, NULL, OPT_SINCE },
@@ -246,6 +266,7 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 		case OPT_NO_HEADER: g->no_header = true; break;
 		case OPT_KIND: g->kind = optarg; break;
 		case OPT_RETENTION: g->retention = optarg; break;
+		case OPT_BATCH: g->batch = optarg; break;
 		case OPT_IR:
 			/* IR[;IR...], checked against requirements.csv under the lock */
 			if (pki_requirements_split(optarg, g->ir, &g->nir, PKI_IR_CITED_MAX) < 0)
@@ -258,6 +279,8 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 static const char *stray_option(const struct args *g, int argc)
 {
 	if (!g->receive) {
+		if (g->batch)
+			return "--batch goes with --receive";
 		if (g->from || g->via || g->ref || g->level || g->crit || g->areas ||
 		    g->entity || g->site || g->orcon >= 0 || g->safety || g->review || g->nir ||
 		    g->kind || g->retention)
@@ -268,6 +291,12 @@ static const char *stray_option(const struct args *g, int argc)
 	if (g->product || g->action || g->since || g->until || g->format || g->no_header)
 		return "--product, --action, --since, --until, --format and --no-header "
 		       "are for listing";
+	if (g->batch != NULL) {
+		if (g->from || g->via || g->ref || g->level || g->crit || g->areas ||
+		    g->orcon >= 0 || g->safety || g->review || g->nir)
+			return "--batch takes only -e and -s: the manifest gives the rest";
+		return argc > 0 ? "--batch takes no FILE" : NULL;
+	}
 	if (g->from == NULL)
 		return "--receive needs --from ORIGIN";
 	if (g->level == NULL)
@@ -351,7 +380,10 @@ int main(int argc, char **argv)
 		pki_cli_usage_error(&cli, "%s", stray);
 	/* Free text a spreadsheet would run is bad data (65), not a bad
 	 * command line (64). */
-	if ((rc = (g.receive ? check_receive(&g, &f.label) : check_list(&g))) == -PKI_EDATA)
+	if (g.batch != NULL)
+		rc = g.entity != NULL && pki_check_code("entity", g.entity) < 0 ? -PKI_EUSAGE :
+		     g.site != NULL && pki_check_code("site", g.site) < 0 ? -PKI_EUSAGE : 0;
+	else if ((rc = (g.receive ? check_receive(&g, &f.label) : check_list(&g))) == -PKI_EDATA)
 		return pki_cli_exit(&cli, pki_report(cli.prog, rc));
 	if (rc < 0)
 		pki_cli_usage_error(&cli, "%s", pki_error_last());
@@ -359,7 +391,8 @@ int main(int argc, char **argv)
 	rc = pki_session_open(&s, cli.prog, NULL, cli.key, g.receive ? PKI_SESSION_KEY : 0);
 	s.progress = &progress;
 	if (rc == 0)
-		rc = g.receive ? receive(&cli, &s, &g, &f, argv[0]) : list(&s, &g);
+		rc = g.batch != NULL ? receive_batch(&cli, &s, &g) :
+		     g.receive ? receive(&cli, &s, &g, &f, argv[0]) : list(&s, &g);
 	rc = pki_report(cli.prog, rc);
 	pki_session_close(&s);
 	return pki_cli_exit(&cli, rc);

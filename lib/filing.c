@@ -138,7 +138,8 @@ static int stage_rows(struct pki_session *s, struct pki_txn *t, struct pki_state
 		rows[i].f[PKI_COL_LEVEL] = pki_level_name(f->label.level);
 		rows[i].f[PKI_COL_ACTOR] = st->actor->name;
 	}
-	rc = pki_registry_append(t, s->now, rows, n);
+	rc = f->rows != NULL ? pki_registry_rows_csv(f->rows, s->now, rows, n) :
+	     pki_registry_append(t, s->now, rows, n);
 out:
 	pki_buf_release(&all);
 	free(rows);
@@ -250,20 +251,14 @@ static int open_input(const char *file, int *fd, uint64_t *size)
  * here: the build refuses it under the lock, in its own order (a clock
  * behind the tip first), before it encrypts anything.
  */
-static int seal_early(struct pki_session *s, struct pki_filing *f)
+int pki_filing_seal(struct pki_session *s, struct pki_state *st, struct pki_filing *f)
 {
-	struct pki_state st;
 	struct pki_names list = { 0 };
-	int rc;
+	int rc = 0;
 
-	if ((rc = pki_state_load_repo(&st, s->repo, s->key.fpr, s->now)) < 0) {
-		rc = 0;
+	if (st->actor == NULL || initial_list(s, st, f, &list) < 0)
 		goto out;
-	}
-	if ((f->judge != NULL && f->judge(&st, f, s->key.fpr) < 0) || st.actor == NULL ||
-	    initial_list(s, &st, f, &list) < 0)
-		goto out;
-	if ((rc = pki_product_seal(s->repo, s->gpg, &st.matrix, &list, f->src, s->progress,
+	if ((rc = pki_product_seal(s->repo, s->gpg, &st->matrix, &list, f->src, s->progress,
 				   &f->sealed)) < 0 ||
 	    (rc = keep_list(f, &list)) < 0)
 		goto out;
@@ -271,6 +266,18 @@ static int seal_early(struct pki_session *s, struct pki_filing *f)
 	memcpy(f->sha256, f->sealed.sha256, sizeof(f->sha256));
 out:
 	pki_names_release(&list);
+	return rc;
+}
+
+static int seal_early(struct pki_session *s, struct pki_filing *f)
+{
+	struct pki_state st;
+	int rc;
+
+	if (pki_state_load_repo(&st, s->repo, s->key.fpr, s->now) < 0)
+		return 0;
+	/* What the judge refuses is refused by the build, in its order. */
+	rc = f->judge == NULL || f->judge(&st, f, s->key.fpr) == 0 ? pki_filing_seal(s, &st, f) : 0;
 	pki_state_release(&st);
 	return rc;
 }
@@ -293,7 +300,7 @@ static int local_code(struct pki_repo *r, const char *given, const char *key, ch
 
 /* mission.code; the entity given, else pki.entity, else NULL (the actor's);
  * the site given, else pki.site, else NULL (none). */
-static int where(struct pki_repo *r, const char *given, const char *site,
+int pki_filing_where(struct pki_repo *r, const char *given, const char *site,
 		 char **mission, char **entity, char **site_out)
 {
 	int rc;
@@ -316,7 +323,7 @@ int pki_filing_run(struct pki_session *s, struct pki_filing *f, const char *enti
 	int fd = -1, rc;
 
 	f->fd = -1;
-	if ((rc = where(s->repo, entity, site, &mission, &ent, &st)) < 0 ||
+	if ((rc = pki_filing_where(s->repo, entity, site, &mission, &ent, &st)) < 0 ||
 	    (rc = open_input(file, &fd, &src.size)) < 0)
 		goto out;
 	src.ctx = &fd;

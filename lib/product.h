@@ -164,6 +164,9 @@ struct pki_filing {
 	 * (pki_policy_unheld_areas), "" when all are: a warning for the
 	 * caller to give.  Kept by pki_filing_release; the caller releases it. */
 	struct pki_buf unheld;
+	/* NULL: the registry rows are appended to the shard; else formatted
+	 * into it, for the caller to append once (a batch, batch.c). */
+	struct pki_buf *rows;
 	struct pki_sealed sealed;	/* encrypted before the lock */
 	int fd;			/* the plaintext's, rewound to encrypt again */
 };
@@ -207,5 +210,17 @@ void pki_filing_release(struct pki_filing *f);
  */
 int pki_filing_run(struct pki_session *s, struct pki_filing *f, const char *entity,
 		   const char *site, const char *file, pki_build_fn build);
+
+/*
+ * The parts of pki_filing_run, for many products in one change (batch.c):
+ * where (mission.code; entity and site as pki_filing_run finds them, NULL
+ * for the actor's and none; free them), and the encryption of f->src
+ * before the lock to the list st implies (nothing when st has no actor or
+ * no list can be made: the build then encrypts, or refuses).  The caller
+ * releases f->sealed and f's list (pki_filing_release).
+ */
+int pki_filing_where(struct pki_repo *r, const char *entity, const char *site,
+		     char **mission, char **entity_out, char **site_out);
+int pki_filing_seal(struct pki_session *s, struct pki_state *st, struct pki_filing *f);
 
 #endif

@@ -176,7 +176,7 @@ static int upgrade(struct pki_buf *shard)
 		p = nl + 1;
 	for (; p < end && rc == 0; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end - 1;	/* shard_check: the last line ends */
+			nl = end - 1;	/* shard_open: the last line ends */
 		n = (size_t)(nl - p);
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
@@ -194,30 +194,76 @@ out:
 	return rc;
 }
 
+/* The shard of when, as the transaction has it (a header alone when it is
+ * new), checked, its last line ended; *v1 when it has the old width. */
+static int shard_open(struct pki_txn *t, time_t when, char path[32], struct pki_buf *shard,
+		      bool *v1)
+{
+	size_t head;
+	int rc;
+
+	*v1 = false;
+	pki_registry_shard(when, path);
+	rc = pki_txn_read(t, path, PKI_SHARD_MAX, shard);
+	if (rc == -PKI_ENOINPUT) {
+		pki_buf_reset(shard);
+		rc = pki_csv_row(shard, pki_registry_header, PKI_REGISTRY_NCOLS);
+	} else if (rc == 0 && (rc = shard_check(path, shard, v1)) == 0 &&
+		   shard->len > 0 && shard->ptr[shard->len - 1] != '\n') {
+		/* Someone's editor dropped the last line break: put back the
+		 * one the file's header ends with (CRLF in old shards). */
+		head = strcspn(shard->ptr, "\n");
+		rc = head > 0 && head < shard->len && shard->ptr[head - 1] == '\r' ?
+		     pki_buf_add(shard, "\r\n", 2) : pki_buf_add(shard, "\n", 1);
+	}
+	return rc;
+}
+
+int pki_registry_rows_csv(struct pki_buf *out, time_t when, struct pki_row *rows, size_t n)
+{
+	char now[PKI_TIME_LEN];
+	size_t i;
+	int rc = 0;
+
+	pki_time_format(when, now);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = add_row(out, &rows[i], now, PKI_REGISTRY_NCOLS);
+	return rc;
+}
+
+/* Rows made by pki_registry_rows_csv are of the full width: a shard of
+ * the old width is brought to it first. */
+int pki_registry_append_csv(struct pki_txn *t, time_t when, const char *csv, size_t len)
+{
+	struct pki_buf shard = PKI_BUF_INIT;
+	char path[32];
+	bool v1;
+	int rc;
+
+	if ((rc = shard_open(t, when, path, &shard, &v1)) == 0 && v1)
+		rc = upgrade(&shard);
+	if (rc == 0 && shard.len + len > PKI_SHARD_MAX)
+		rc = pki_error(PKI_EDATA, "%s: would grow over %d bytes", path, PKI_SHARD_MAX);
+	if (rc == 0)
+		rc = pki_buf_add(&shard, csv, len);
+	if (rc == 0)
+		rc = pki_txn_put(t, path, shard.ptr, shard.len);
+	pki_buf_release(&shard);
+	return rc;
+}
+
 int pki_registry_append(struct pki_txn *t, time_t when, struct pki_row *rows, size_t n)
 {
 	struct pki_buf shard = PKI_BUF_INIT;
 	char path[32], now[PKI_TIME_LEN];
-	size_t i, head, ncols = PKI_REGISTRY_NCOLS;
+	size_t i, ncols = PKI_REGISTRY_NCOLS;
 	bool v1 = false, medium = false;
 	int rc;
 
-	pki_registry_shard(when, path);
 	pki_time_format(when, now);
 	for (i = 0; i < n; i++)
 		medium |= rows[i].f[PKI_COL_MEDIUM] != NULL && rows[i].f[PKI_COL_MEDIUM][0] != '\0';
-	rc = pki_txn_read(t, path, PKI_SHARD_MAX, &shard);
-	if (rc == -PKI_ENOINPUT) {
-		pki_buf_reset(&shard);
-		rc = pki_csv_row(&shard, pki_registry_header, PKI_REGISTRY_NCOLS);
-	} else if (rc == 0 && (rc = shard_check(path, &shard, &v1)) == 0 &&
-		   shard.len > 0 && shard.ptr[shard.len - 1] != '\n') {
-		/* Someone's editor dropped the last line break: put back the
-		 * one the file's header ends with (CRLF in old shards). */
-		head = strcspn(shard.ptr, "\n");
-		rc = head > 0 && head < shard.len && shard.ptr[head - 1] == '\r' ?
-		     pki_buf_add(&shard, "\r\n", 2) : pki_buf_add(&shard, "\n", 1);
-	}
+	rc = shard_open(t, when, path, &shard, &v1);
 	if (rc == 0 && v1 && medium)
 		rc = upgrade(&shard);
 	else if (v1)

@@ -58,6 +58,11 @@ void pki_registry_shard(time_t when, char out[32]);
  */
 int pki_registry_append(struct pki_txn *t, time_t when, struct pki_row *rows, size_t n);
 
+/* The same in two steps, for many products in one change (batch.c): rows
+ * formatted into out, then appended to the shard of `when` at once. */
+int pki_registry_rows_csv(struct pki_buf *out, time_t when, struct pki_row *rows, size_t n);
+int pki_registry_append_csv(struct pki_txn *t, time_t when, const char *csv, size_t len);
+
 /* --- reading (pki-register) --- */
 
 #define PKI_REGISTRY_DIR "registry"

@@ -470,19 +470,28 @@ int pki_txn_list(struct pki_txn *t, const char *dir, char ***names, size_t *n)
 	*n = 0;
 	if ((rc = repo_tree_list(t->r->git, t->tree, dir, names, n)) < 0)
 		goto fail;
-	/* Files staged directly in dir join the listing. */
+	/* Files staged in dir join the listing, and so do directories that
+	 * staged files below dir make (a new bucket of several products
+	 * staged in one transaction): their first path component. */
 	for (i = 0; i < t->n; i++) {
-		const char *p = t->v[i].path, *name;
+		const char *p = t->v[i].path, *name, *slash;
+		char *first;
 		bool seen = false;
 
 		if (t->v[i].removed || strncmp(p, dir, dlen) != 0 || p[dlen] != '/')
 			continue;
 		name = p + dlen + 1;
-		if (strchr(name, '/') != NULL)
-			continue;
-		for (j = 0; j < *n && !seen; j++)
-			seen = strcmp((*names)[j], name) == 0;
-		if (!seen && (rc = repo_strv_push(names, n, name)) < 0)
+		slash = strchr(name, '/');
+		if ((first = strndup(name, slash != NULL ? (size_t)(slash - name) :
+				     strlen(name))) == NULL) {
+			rc = pki_error_errno(PKI_EINTERNAL, "list");
+			goto fail;
+		}
+		for (j = *n; j-- > 0 && !seen;)
+			seen = strcmp((*names)[j], first) == 0;
+		rc = seen ? 0 : repo_strv_push(names, n, first);
+		free(first);
+		if (rc < 0)
 			goto fail;
 	}
 	if (*names == NULL && (*names = calloc(1, sizeof(**names))) == NULL) {
