@@ -19,7 +19,8 @@ static const char usage[] =
 	"pki-classify [-C DIR] [-u KEY] [-e ENTITY] [-s SITE] --batch MANIFEST.csv\n"
 	"pki-classify [-C DIR] [-u KEY] --change ID -l LEVEL [-c CRIT] [--review DATE] [--authority DELEGATION]\n"
 	"pki-classify [-C DIR] [-u KEY] --change ID [-a AREAS] [--safety] [--ir IR] [--authority DELEGATION]\n"
-	"pki-classify [-C DIR] [-u KEY] --reviewed ID [--next DATE] [--authority DELEGATION]";
+	"pki-classify [-C DIR] [-u KEY] --reviewed ID [--next DATE] [--authority DELEGATION]\n"
+	"pki-classify [-C DIR] [-u KEY] [-e ENTITY] [-s SITE] --batch MANIFEST.csv";
 
 /* --help: every option, and the values they take. */
 static const struct pki_cli_opt opts[] = {
