@@ -47,6 +47,9 @@ struct pki_txn {
 	git_tree *tree;		/* the tip's tree, or NULL */
 	struct staged *v;
 	size_t n, cap;
+	/* An open-addressing index of v by path (slot: position + 1, 0
+	 * free), so that staging thousands of files (a batch) stays linear. */
+	size_t *slot, nslots;
 	char commit_hex[GIT_OID_HEXSZ + 1];
 	/* The index, read on a thread of its own (index_load). */
 	pthread_t loader;
@@ -375,6 +378,7 @@ void pki_txn_free(struct pki_txn *t)
 		staged_drop_shadow(&t->v[i]);
 	}
 	free(t->v);
+	free(t->slot);
 	git_tree_free(t->tree);
 	git_commit_free(t->other);
 	git_commit_free(t->tip);
@@ -385,14 +389,52 @@ void pki_txn_free(struct pki_txn *t)
 	free(t);
 }
 
+static size_t path_hash(const char *s)
+{
+	size_t h = 14695981039346656037u;	/* FNV-1a */
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 1099511628211u;
+	return h;
+}
+
+/* The slot of path in the index: its entry's, or the free one to take. */
+static size_t *staged_slot(struct pki_txn *t, const char *path)
+{
+	size_t i = path_hash(path) & (t->nslots - 1);
+
+	while (t->slot[i] != 0 && strcmp(t->v[t->slot[i] - 1].path, path) != 0)
+		i = (i + 1) & (t->nslots - 1);
+	return &t->slot[i];
+}
+
+/* Room for one more entry in the index, at most half full. */
+static int staged_index_grow(struct pki_txn *t)
+{
+	size_t *old = t->slot, nold = t->nslots, i;
+
+	if (2 * (t->n + 1) <= t->nslots)
+		return 0;
+	t->nslots = nold ? 2 * nold : 64;
+	if ((t->slot = calloc(t->nslots, sizeof(*t->slot))) == NULL) {
+		t->slot = old;
+		t->nslots = nold;
+		return pki_error_errno(PKI_EINTERNAL, "transaction");
+	}
+	for (i = 0; i < t->n; i++)
+		*staged_slot(t, t->v[i].path) = i + 1;
+	free(old);
+	return 0;
+}
+
 static struct staged *staged_find(struct pki_txn *t, const char *path)
 {
-	size_t i;
+	size_t *slot;
 
-	for (i = t->n; i-- > 0;)
-		if (strcmp(t->v[i].path, path) == 0)
-			return &t->v[i];
-	return NULL;
+	if (t->nslots == 0)
+		return NULL;
+	slot = staged_slot(t, path);
+	return *slot != 0 ? &t->v[*slot - 1] : NULL;
 }
 
 static int stage(struct pki_txn *t, const char *path, const git_oid *oid, bool removed)
@@ -408,11 +450,14 @@ static int stage(struct pki_txn *t, const char *path, const git_oid *oid, bool r
 			t->v = grown;
 			t->cap = cap;
 		}
+		if (staged_index_grow(t) < 0)
+			return -PKI_EINTERNAL;
 		s = &t->v[t->n];
 		s->shadow = NULL;
 		s->borrowed = false;
 		if ((s->path = strdup(path)) == NULL)
 			return pki_error_errno(PKI_EINTERNAL, "transaction");
+		*staged_slot(t, path) = t->n + 1;
 		t->n++;
 	}
 	if (oid != NULL)
@@ -461,48 +506,102 @@ bool pki_txn_exists(struct pki_txn *t, const char *path)
 	return true;
 }
 
+static int strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The first path component of each file staged below dir (a file staged
+ * in dir, or a directory staged files make there), sorted and each once. */
+static int staged_below(struct pki_txn *t, const char *dir, char ***out, size_t *nout)
+{
+	size_t i, k, dlen = strlen(dir);
+	char **v = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	*nout = 0;
+	for (i = 0; i < t->n; i++) {
+		const char *p = t->v[i].path, *name, *slash;
+
+		if (t->v[i].removed || strncmp(p, dir, dlen) != 0 || p[dlen] != '/')
+			continue;
+		if (v == NULL && (v = calloc(t->n, sizeof(*v))) == NULL)
+			return pki_error_errno(PKI_EINTERNAL, "list");
+		name = p + dlen + 1;
+		slash = strchr(name, '/');
+		if ((v[*nout] = strndup(name, slash != NULL ? (size_t)(slash - name) :
+					strlen(name))) == NULL) {
+			rc = pki_error_errno(PKI_EINTERNAL, "list");
+			break;
+		}
+		++*nout;
+	}
+	if (rc == 0 && *nout > 1) {
+		qsort(v, *nout, sizeof(*v), strp_cmp);
+		for (i = 1, k = 1; i < *nout; i++)
+			if (strcmp(v[i], v[k - 1]) == 0)
+				free(v[i]);
+			else
+				v[k++] = v[i];
+		*nout = k;
+	}
+	if (rc < 0) {
+		while (*nout > 0)
+			free(v[--*nout]);
+		free(v);
+		return rc;
+	}
+	*out = v;
+	return 0;
+}
+
 int pki_txn_list(struct pki_txn *t, const char *dir, char ***names, size_t *n)
 {
-	size_t i, dlen = strlen(dir), j;
+	char **staged = NULL, **tip = NULL;
+	size_t i, nstaged = 0, ntip;
 	int rc;
 
 	*names = NULL;
 	*n = 0;
-	if ((rc = repo_tree_list(t->r->git, t->tree, dir, names, n)) < 0)
+	if ((rc = repo_tree_list(t->r->git, t->tree, dir, names, n)) < 0 ||
+	    (rc = staged_below(t, dir, &staged, &nstaged)) < 0)
 		goto fail;
 	/* Files staged in dir join the listing, and so do directories that
 	 * staged files below dir make (a new bucket of several products
-	 * staged in one transaction): their first path component. */
-	for (i = 0; i < t->n; i++) {
-		const char *p = t->v[i].path, *name, *slash;
-		char *first;
-		bool seen = false;
-
-		if (t->v[i].removed || strncmp(p, dir, dlen) != 0 || p[dlen] != '/')
-			continue;
-		name = p + dlen + 1;
-		slash = strchr(name, '/');
-		if ((first = strndup(name, slash != NULL ? (size_t)(slash - name) :
-				     strlen(name))) == NULL) {
+	 * staged in one transaction); each name once, found by a binary
+	 * search of the tip's names, so that a transaction of thousands of
+	 * files lists a directory in O(n log n). */
+	ntip = *n;
+	if (nstaged > 0 && ntip > 0) {
+		if ((tip = malloc(ntip * sizeof(*tip))) == NULL) {
 			rc = pki_error_errno(PKI_EINTERNAL, "list");
 			goto fail;
 		}
-		for (j = *n; j-- > 0 && !seen;)
-			seen = strcmp((*names)[j], first) == 0;
-		rc = seen ? 0 : repo_strv_push(names, n, first);
-		free(first);
-		if (rc < 0)
+		memcpy(tip, *names, ntip * sizeof(*tip));
+		qsort(tip, ntip, sizeof(*tip), strp_cmp);
+	}
+	for (i = 0; i < nstaged; i++) {
+		if (ntip > 0 && bsearch(&staged[i], tip, ntip, sizeof(*tip), strp_cmp) != NULL)
+			continue;
+		if ((rc = repo_strv_push(names, n, staged[i])) < 0)
 			goto fail;
 	}
 	if (*names == NULL && (*names = calloc(1, sizeof(**names))) == NULL) {
 		rc = pki_error_errno(PKI_EINTERNAL, "list");
 		goto fail;
 	}
-	return 0;
+	rc = 0;
+	goto out;
 fail:
 	pki_strv_free(*names);
 	*names = NULL;
 	*n = 0;
+out:
+	free(tip);
+	for (i = 0; i < nstaged; i++)
+		free(staged[i]);
+	free(staged);
 	return rc;
 }
 
