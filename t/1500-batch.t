@@ -132,6 +132,23 @@ test_expect_success 'an unknown IR' '
 	refused "bad.csv: line 3: .*UNMISS-IR-0099" as jmac pki-classify -C "$REPO" --batch "$M/bad.csv"
 '
 
+test_expect_success 'a column twice, a bad safety flag, a retention (materials are not filed yet)' '
+	printf "file,level,criterion,areas,level\na.txt,confidential,c,poc,confidential\n" >"$M/bad.csv" &&
+	refused "bad.csv: line 1: column .level. twice" as jmac pki-classify -C "$REPO" --batch "$M/bad.csv" &&
+	printf "file,level,criterion,areas,safety\na.txt,confidential,c,poc,yes\n" >"$M/bad.csv" &&
+	refused "bad.csv: line 2: safety" as jmac pki-classify -C "$REPO" --batch "$M/bad.csv" &&
+	printf "file,level,criterion,areas,retention\na.txt,confidential,c,poc,permanent\n" >"$M/bad.csv" &&
+	refused "bad.csv: line 2: retention" as jmac pki-classify -C "$REPO" --batch "$M/bad.csv"
+'
+
+test_expect_success 'an empty file, a directory' '
+	: >"$M/empty.txt" &&
+	printf "file,level,criterion,areas\nempty.txt,confidential,c,poc\n" >"$M/bad.csv" &&
+	refused "bad.csv: line 2: .*empty" as jmac pki-classify -C "$REPO" --batch "$M/bad.csv" &&
+	printf "file,level,criterion,areas\nsub,confidential,c,poc\n" >"$M/bad.csv" &&
+	refused "bad.csv: line 2: .*not a regular file" as jmac pki-classify -C "$REPO" --batch "$M/bad.csv"
+'
+
 test_expect_success 'receive: a row without its origin' '
 	printf "file,from,via,ref,level,criterion,areas\na.txt,,,,confidential,a,poc\n" >"$M/bad.csv" &&
 	refused "bad.csv: line 2: " as chair pki-register -C "$REPO" --receive --batch "$M/bad.csv"
