@@ -160,6 +160,30 @@ test_expect_success '--batch takes no FILE and no label options' '
 	test_expect_code 64 pki-register -C "$REPO" --batch "$M/two.csv" 2>/dev/null
 '
 
+test_expect_success 'on a terminal: how far encryption and filing have gone' '
+	python3 -c "
+import os, pty, subprocess, sys
+m, s = pty.openpty()
+with open(sys.argv[1], \"wb\") as o:
+    p = subprocess.Popen(sys.argv[3:], stdout=o, stderr=s)
+os.close(s)
+shown = b\"\"
+while True:
+    try:
+        b = os.read(m, 65536)
+    except OSError:
+        break
+    if not b:
+        break
+    shown += b
+open(sys.argv[2], \"wb\").write(shown)
+sys.exit(p.wait())
+" "$TRASH/tty-ids" "$TRASH/tty" env PKI_KEY="$(fpr jmac)" pki-classify -C "$REPO" --batch "$M/two.csv" &&
+	test "$(wc -l <"$TRASH/tty-ids")" -eq 2 &&
+	tr "\r" "\n" <"$TRASH/tty" | grep -q "Encrypting: 100% (2/2)" &&
+	tr "\r" "\n" <"$TRASH/tty" | grep -q "Filing: 100% (2/2)"
+'
+
 test_expect_success 'a batch into a bare repository' '
 	git clone -q --bare "$REPO" "$TRASH/store.git" &&
 	git -C "$TRASH/store.git" config pki.root "$(git -C "$REPO" rev-list --max-parents=0 HEAD)" &&
