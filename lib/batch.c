@@ -213,11 +213,9 @@ static int check_words(struct run *r, size_t row, struct item *it)
 			return rc;
 	if (l->kind == PKI_KIND_IR)
 		return pki_error(PKI_EUSAGE, "requirement wordings are filed by pki-ir add");
-	if (l->kind == PKI_KIND_MATERIAL)
-		return pki_error(PKI_EUSAGE, "kind material is not supported yet");
-	if (*cell(r, row, C_RETENTION))
-		return pki_error(PKI_EUSAGE, "retention goes with kind material, "
-				 "not supported yet");
+	if ((rc = pki_filing_retention(l, *cell(r, row, C_RETENTION) ?
+					 cell(r, row, C_RETENTION) : NULL)) < 0)
+		return rc;
 	if (l->criterion != 0 && l->level == PKI_LEVEL_UNCLASSIFIED)
 		return pki_error(PKI_EUSAGE, "a criterion goes with confidential and "
 				 "strictly-confidential");

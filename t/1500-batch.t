@@ -127,18 +127,29 @@ test_expect_success 'a level above the actor'"'"'s clearance: the line named' '
 	refused "bad.csv: line 3: " as police pki-classify -C "$REPO" --batch "$M/bad.csv"
 '
 
+test_expect_success 'a material with its retention, beside a product' '
+	printf "file,level,criterion,areas,kind,retention\na.txt,confidential,c,poc,material,P5Y\nd.txt,unclassified,,crime,,\n" \
+		>"$M/material.csv" &&
+	as jmac pki-classify -C "$REPO" --batch "$M/material.csv" >"$TRASH/ids3" &&
+	set -- $(cat "$TRASH/ids3") &&
+	test "$(label_field "$1" kind)" = material &&
+	test "$(label_field "$1" retention)" = P5Y &&
+	test -z "$(label_field "$2" retention)" &&
+	labels_valid && pki-audit -C "$REPO" >/dev/null
+'
+
 test_expect_success 'an unknown IR' '
 	printf "file,level,criterion,areas,ir\na.txt,confidential,c,poc,\nd.txt,confidential,c,poc,UNMISS-IR-0099\n" >"$M/bad.csv" &&
 	refused "bad.csv: line 3: .*UNMISS-IR-0099" as jmac pki-classify -C "$REPO" --batch "$M/bad.csv"
 '
 
-test_expect_success 'a column twice, a bad safety flag, a retention (materials are not filed yet)' '
+test_expect_success 'a column twice, a bad safety flag, a retention that is none' '
 	printf "file,level,criterion,areas,level\na.txt,confidential,c,poc,confidential\n" >"$M/bad.csv" &&
 	refused "bad.csv: line 1: column .level. twice" as jmac pki-classify -C "$REPO" --batch "$M/bad.csv" &&
 	printf "file,level,criterion,areas,safety\na.txt,confidential,c,poc,yes\n" >"$M/bad.csv" &&
 	refused "bad.csv: line 2: safety" as jmac pki-classify -C "$REPO" --batch "$M/bad.csv" &&
 	printf "file,level,criterion,areas,retention\na.txt,confidential,c,poc,permanent\n" >"$M/bad.csv" &&
-	refused "bad.csv: line 2: retention" as jmac pki-classify -C "$REPO" --batch "$M/bad.csv"
+	refused "bad.csv: line 2: .*retention" as jmac pki-classify -C "$REPO" --batch "$M/bad.csv"
 '
 
 test_expect_success 'an empty file, a directory' '
