@@ -31,8 +31,7 @@ void pki_apool_clear(struct pki_apool *pool)
 
 static int pool_split(struct pki_apool *pool, const char *field, struct pki_names *out)
 {
-	char *copy, *p, *next, **grown;
-	int rc = 0;
+	char *copy, **grown;
 
 	if ((grown = pki_row_grow(pool->v, pool->n, &pool->cap, sizeof(*grown))) == NULL)
 		return pki_error_errno(PKI_EINTERNAL, "distribution list");
@@ -40,26 +39,7 @@ static int pool_split(struct pki_apool *pool, const char *field, struct pki_name
 	if ((copy = strdup(field)) == NULL)
 		return pki_error_errno(PKI_EINTERNAL, "distribution list");
 	pool->v[pool->n++] = copy;
-	for (p = copy; *p != '\0' && rc == 0; p = next) {
-		next = p + strcspn(p, ";");
-		if (*next == ';')
-			*next++ = '\0';
-		if (*p != '\0')
-			rc = pki_names_add(out, p);
-	}
-	return rc;
-}
-
-static void names_remove(struct pki_names *s, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		if (strcmp(s->v[i], name) == 0) {
-			memmove(s->v + i, s->v + i + 1, (s->n - i - 1) * sizeof(*s->v));
-			s->n--;
-			return;
-		}
+	return pki_names_split(copy, out);
 }
 
 /* Classify, receive, reclassify, review and relabel rows give the whole
@@ -83,7 +63,7 @@ static int implied_list(struct pki_apool *pool, const struct pki_arow *const *r,
 			/* A share on another medium leaves the list be. */
 			rc = pool_split(pool, r[i]->f[PKI_COL_RECIPIENT], out);
 		} else if (strcmp(a, "revoke") == 0) {
-			names_remove(out, r[i]->f[PKI_COL_RECIPIENT]);
+			pki_names_remove(out, r[i]->f[PKI_COL_RECIPIENT]);
 		}
 	}
 	return rc;

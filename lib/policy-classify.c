@@ -60,6 +60,32 @@ int pki_names_add(struct pki_names *s, const char *name)
 	return 0;
 }
 
+void pki_names_remove(struct pki_names *s, const char *name)
+{
+	bool found;
+	size_t at = names_pos(s, name, &found);
+
+	if (!found)
+		return;
+	memmove(s->v + at, s->v + at + 1, (s->n - at - 1) * sizeof(*s->v));
+	s->n--;
+}
+
+int pki_names_split(char *field, struct pki_names *out)
+{
+	char *p, *next;
+	int rc = 0;
+
+	for (p = field; *p != '\0' && rc == 0; p = next) {
+		next = p + strcspn(p, ";");
+		if (*next == ';')
+			*next++ = '\0';
+		if (*p != '\0')
+			rc = pki_names_add(out, p);
+	}
+	return rc;
+}
+
 bool pki_names_has(const struct pki_names *s, const char *name)
 {
 	bool found;

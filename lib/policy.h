@@ -335,6 +335,10 @@ struct pki_names {
 };
 
 int pki_names_add(struct pki_names *s, const char *name);
+void pki_names_remove(struct pki_names *s, const char *name);
+/* The names of a recipient field ("a;b;c"), split in place: field must
+ * outlive out, which borrows its pieces. */
+int pki_names_split(char *field, struct pki_names *out);
 bool pki_names_has(const struct pki_names *s, const char *name);
 bool pki_names_equal(const struct pki_names *a, const struct pki_names *b);
 void pki_names_release(struct pki_names *s);

@@ -127,33 +127,14 @@ static int by_time(const void *a, const void *b)
 /* Add the names of a recipient field ("a;b;c") to out. */
 static int add_split(struct pki_list_rows *r, const char *field, struct pki_names *out)
 {
-	char *copy, *p, *next;
+	char *copy;
 	int rc;
 
 	if ((copy = strdup(field)) == NULL)
 		return pki_error_errno(PKI_EINTERNAL, "distribution list");
 	if ((rc = hold_str(r, copy)) < 0)
 		return rc;
-	for (p = copy; *p != '\0'; p = next) {
-		next = p + strcspn(p, ";");
-		if (*next == ';')
-			*next++ = '\0';
-		if (*p != '\0' && (rc = pki_names_add(out, p)) < 0)
-			return rc;
-	}
-	return 0;
-}
-
-static void names_remove(struct pki_names *s, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		if (strcmp(s->v[i], name) == 0) {
-			memmove(s->v + i, s->v + i + 1, (s->n - i - 1) * sizeof(*s->v));
-			s->n--;
-			return;
-		}
+	return pki_names_split(copy, out);
 }
 
 int pki_list_implied(struct pki_names *out, struct pki_list_rows *r, const char *id, bool *any)
@@ -180,7 +161,7 @@ int pki_list_implied(struct pki_names *out, struct pki_list_rows *r, const char 
 		} else if (strcmp(a, "share") == 0) {
 			rc = add_split(r, v[i]->recipient, out);
 		} else if (strcmp(a, "revoke") == 0) {
-			names_remove(out, v[i]->recipient);
+			pki_names_remove(out, v[i]->recipient);
 		}
 	}
 	free(v);
