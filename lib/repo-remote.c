@@ -151,12 +151,11 @@ static int remote_open(git_remote **out, struct pki_repo *r, const char *spec, b
 	if ((rc = remote_url(r->git, spec, push, &url)) < 0)
 		goto out;
 	if (url != NULL) {
-		if (strlen(spec) > 200 ||
-		    (*tracking = malloc(strlen(spec) + sizeof("refs/remotes//main"))) == NULL) {
+		if (strlen(spec) > 200 || asprintf(tracking, "refs/remotes/%s/main", spec) < 0) {
+			*tracking = NULL;
 			rc = pki_error(PKI_EINTERNAL, "remote '%.64s'", spec);
 			goto out;
 		}
-		sprintf(*tracking, "refs/remotes/%s/main", spec);
 		spec = url;
 	} else if (stat(spec, &st) == 0 && S_ISDIR(st.st_mode)) {
 		if (realpath(spec, abs) == NULL) {
