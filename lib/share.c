@@ -256,7 +256,8 @@ static int build_export(struct pki_session *s, struct pki_txn *t, struct pki_sta
 	/* A retried change records the copy the first try made. */
 	r = pki_matrix_find(&st->matrix, g->names[0]);
 	if (!sh->out.made &&
-	    (rc = pki_export_write(&sh->out, t, s->gpg, l, r->name, r->fpr, g->armor)) < 0)
+	    (rc = pki_export_write(&sh->out, t, s->gpg, l, r->name, r->fpr,
+				     s->key.fpr, g->armor)) < 0)
 		return rc;
 	if ((rc = record(t, g, st, l, auth, PKI_ACTION_EXPORT, s->now)) < 0)
 		return rc;

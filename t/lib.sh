@@ -181,12 +181,15 @@ import_keys() {
 	cat "$FIXTURES"/keys/*.asc | gpg --batch --quiet --import 2>/dev/null
 }
 
-# keyring NAME: a GNUPGHOME holding NAME's secret key alone (printed).
+# keyring NAME: a GNUPGHOME holding NAME's secret key alone (printed),
+# and the fixture public keys, so that a signed copy's signature checks.
 keyring() {
 	_k=$TRASH/k.$1
 	if [ ! -d "$_k" ]; then
 		mkdir -m 700 "$_k"
 		GNUPGHOME=$_k gpg --batch --quiet --import "$FIXTURES/keys/$1.sec.asc" 2>/dev/null
+		cat "$FIXTURES"/keys/*.pub.asc |
+			GNUPGHOME=$_k gpg --batch --quiet --import 2>/dev/null
 	fi
 	echo "$_k"
 }
