@@ -50,8 +50,8 @@ test_expect_success 'setup: mission A, Headquarters (PICT), mission B' '
 test_expect_success 'mission A exports to PICT: the copy is signed by the exporter' '
 	as hom pki-share -C "$A" "$P1" unct -j "$J" -o "$X/a.gpg" &&
 	test_tick &&
-	GNUPGHOME=$(keyring unct) gpg --batch --status-fd 1 --decrypt "$X/a.gpg" \
-		2>/dev/null >status &&
+	GNUPGHOME=$(keyring unct) gpg --batch --status-fd 1 --output /dev/null \
+		--decrypt "$X/a.gpg" 2>/dev/null >status &&
 	grep -q "^\[GNUPG:\] GOODSIG" status &&
 	grep -q "VALIDSIG $(fpr hom)" status &&
 	test "$(sources "$X/a.gpg.xml")" = 0
