@@ -147,6 +147,37 @@ test_expect_success 'usage: --import takes no handling options' '
 	REPO=$PICT expect_refusal 66 as unct pki-register -C "$PICT" --import "$X/none.gpg"
 '
 
+test_expect_success 'one copy per recipient into a directory, in one commit' '
+	mkdir "$X/out" &&
+	before=$(git -C "$PICT" rev-parse HEAD) &&
+	as fama pki-share -C "$PICT" "$P2" jmac hom -j "$J" --consent "UNMISS OSRSG, 2026-03-02" \
+		-o "$X/out" &&
+	test_tick &&
+	test "$(git -C "$PICT" rev-list --count "$before"..HEAD)" = 1 &&
+	test "$(git -C "$PICT" log -1 --format=%B | grep -c "^Pki-Copy-Sha256:")" = 2 &&
+	for r in jmac hom; do
+		f=$X/out/$P2.$r.gpg &&
+		xmllint --noout --schema "$SRC/share/pki/label.xsd" "$f.xml" &&
+		test "$(xml_field "$f.xml" releasable-to)" = $r &&
+		test "$(sha256sum "$f" | cut -d" " -f1)" = "$(xml_field "$f.xml" binding)" &&
+		decrypt_as $r "$f" >got && test_cmp p1.txt got || return 1
+	done &&
+	test "$(REPO=$PICT field export "$P2" hom actor)" = fama &&
+	test "$(ls "$X/out" | wc -l)" = 4 &&
+	P4=$(as jmac pki-register -C "$B" --import "$X/out/$P2.jmac.gpg") &&
+	test_tick &&
+	test "$(sources "$(REPO=$B product_file "$P4" xml)")" = 2
+'
+
+test_expect_success 'refused: several copies without a directory; --label with one (64)' '
+	REPO=$PICT expect_refusal 64 as fama pki-share -C "$PICT" "$P2" jmac hom -j "$J" \
+		--consent "UNMISS OSRSG, 2026-03-02" -o "$X/several.gpg" &&
+	test ! -e "$X/several.gpg" &&
+	REPO=$PICT expect_refusal 64 as fama pki-share -C "$PICT" "$P2" jmac hom -j "$J" \
+		--consent "UNMISS OSRSG, 2026-03-02" -o "$X/out" --label "$X/l.xml" &&
+	test "$(ls "$X/out" | wc -l)" = 4
+'
+
 test_expect_success 'each repository audits clean; no plaintext anywhere' '
 	pki-audit -C "$A" && pki-audit -C "$PICT" && pki-audit -C "$B" &&
 	for r in "$A" "$PICT" "$B"; do
