@@ -14,6 +14,9 @@
 #include "sha256.h"
 
 #define COPY_PATH_MAX 4096
+/* The plaintext is held in memory while it is encrypted again: a bound
+ * on what a copy may make this process hold. */
+#define PLAIN_MAX ((size_t)1 << 30)
 
 struct importing {
 	struct pki_filing f;		/* first: the judge is given &f */
@@ -27,6 +30,16 @@ struct importing {
 	size_t at;			/* read so far from plain */
 	bool sourced;			/* the new <source> is on the label */
 };
+
+/* The plaintext into memory, up to PLAIN_MAX. */
+static int plain_write(void *ctx, const void *data, size_t len)
+{
+	struct importing *x = ctx;
+
+	if (len > PLAIN_MAX - x->plain.len)
+		return pki_error(PKI_EDATA, "the copy holds more than %zu bytes", PLAIN_MAX);
+	return pki_buf_add(&x->plain, data, len);
+}
 
 /* The plaintext from memory, for the filing. */
 static long plain_read(void *ctx, void *data, size_t len)
@@ -97,7 +110,7 @@ static bool for_me(const struct pki_key *me, const struct pki_opened *o)
 static int open_copy(struct pki_session *s, struct importing *x, int fd, const char *path)
 {
 	struct pki_source in = { pki_source_fd, &fd, 0 };
-	struct pki_sink out = { pki_sink_buf, &x->plain };
+	struct pki_sink out = { plain_write, x };
 	struct pki_key k;
 	int rc;
 
@@ -126,6 +139,8 @@ static int carry_over(struct importing *x)
 
 	if (n == 0 || n >= sizeof(x->mission))
 		return pki_error(PKI_EDATA, "label: no mission in ID '%s'", src->id);
+	if (src->kind == PKI_KIND_IR)
+		return pki_error(PKI_EDATA, "label: requirement wordings are not imported");
 	memcpy(x->mission, src->id, n);
 	x->mission[n] = '\0';
 	l->kind = src->kind;
@@ -148,15 +163,21 @@ static int judge_import(const struct pki_state *st, const struct pki_filing *f,
 			const char *fpr)
 {
 	const struct importing *x = (const struct importing *)f;
+	const struct pki_principal *p;
 	int rc;
 
 	if ((rc = pki_state_need_actor(st, fpr)) < 0 ||
 	    (rc = pki_policy_may_receive(st->actor)) < 0 ||
 	    (rc = pki_policy_criterion(f->label.level, f->label.criterion)) < 0)
 		return rc;
-	if (pki_matrix_find_fpr(&st->matrix, x->signer) == NULL)
+	p = pki_matrix_find_fpr(&st->matrix, x->signer);
+	if (p == NULL)
 		return pki_error(PKI_EPOLICY, "%s: signed by %s, who is no principal here",
 				 x->im->copy, x->signer);
+	/* The signer was a principal here when the copy was signed. */
+	if (!pki_principal_valid(p, x->opened.signed_at))
+		return pki_error(PKI_EPOLICY, "%s: signed by '%s', who was no valid principal "
+				 "here when it was signed", x->im->copy, p->name);
 	return 0;
 }
 

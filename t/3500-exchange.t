@@ -50,7 +50,7 @@ test_expect_success 'setup: mission A, Headquarters (PICT), mission B' '
 test_expect_success 'mission A exports to PICT: the copy is signed by the exporter' '
 	as hom pki-share -C "$A" "$P1" unct -j "$J" -o "$X/a.gpg" &&
 	test_tick &&
-	GNUPGHOME=$(keyring unct) gpg --batch --status-fd 1 --output /dev/null \
+	GNUPGHOME=$(reader unct) gpg --batch --status-fd 1 --output /dev/null \
 		--decrypt "$X/a.gpg" 2>/dev/null >status &&
 	grep -q "^\[GNUPG:\] GOODSIG" status &&
 	grep -q "VALIDSIG $(fpr hom)" status &&
@@ -73,7 +73,7 @@ test_expect_success 'PICT imports it: handling carried over, provenance recorded
 	xmllint --xpath "count(//*[local-name()='\''originator-control'\''])" "$l" | grep -qx 1 &&
 	REPO=$PICT row receive "$P2" | cut -d"|" -f5 >ref && echo "$P1" >want && test_cmp want ref &&
 	REPO=$PICT row receive "$P2" | cut -d"|" -f4 | grep -q "via import" &&
-	GNUPGHOME=$(keyring unct) gpg --batch --quiet --decrypt "$(REPO=$PICT product_file "$P2" gpg)" \
+	GNUPGHOME=$(reader unct) gpg --batch --quiet --decrypt "$(REPO=$PICT product_file "$P2" gpg)" \
 		2>/dev/null >got && test_cmp p1.txt got &&
 	pki-audit -C "$PICT"
 '
