@@ -78,6 +78,22 @@ test_expect_success 'PICT imports it: handling carried over, provenance recorded
 	pki-audit -C "$PICT"
 '
 
+test_expect_success 'a Member State'\''s product keeps its originator and its caveat' '
+	echo "member state assessment" >ms.txt &&
+	PM=$(as jmac pki-register -C "$A" --receive --from "Member State A" --ref MS-A/77 \
+		-l confidential -c a -a poc <ms.txt) &&
+	test_tick &&
+	as hom pki-share -C "$A" "$PM" unct -j "$J" --consent "MS-A/77 consent" -o "$X/m.gpg" &&
+	test_tick &&
+	PN=$(as unct pki-register -C "$PICT" --import "$X/m.gpg" 2>/dev/null) &&
+	test_tick &&
+	l=$(REPO=$PICT product_file "$PN" xml) &&
+	test "$(xml_field "$l" originator)" = "Member State A" &&
+	test "$(xml_field "$l" criterion)" = a &&
+	xmllint --xpath "count(//*[local-name()='\''originator-control'\''])" "$l" | grep -qx 1 &&
+	REPO=$PICT expect_refusal 77 as fama pki-share -C "$PICT" "$PN" jmac -j "$J" -o "$X/m2.gpg"
+'
+
 test_expect_success 'refused: a re-export without the originator'\''s consent (policy 11.4.3)' '
 	REPO=$PICT expect_refusal 77 as fama pki-share -C "$PICT" "$P2" jmac -j "$J" -o "$X/nope.gpg" &&
 	grep -q consent err &&
