@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "csv.h"
 #include "error.h"
+#include "import.h"
 #include "product.h"
 #include "registry.h"
 #include "requirements.h"
@@ -15,6 +16,7 @@
 static const char usage[] =
 	"pki-register [-C DIR] [-u KEY] --receive --from ORIGIN [--via CHANNEL] [--ref REF] -l LEVEL [-c CRIT] [-a AREAS] [--originator-control|--no-originator-control] [--safety] [--ir IR[;IR...]] [--review DATE] [--kind KIND] [--retention DURATION] [-e ENTITY] [-s SITE] [FILE|-]\n"
 	"pki-register [-C DIR] [-u KEY] --receive [-e ENTITY] [-s SITE] --batch MANIFEST.csv\n"
+	"pki-register [-C DIR] [-u KEY] --import COPY [--label LABEL] [-e ENTITY] [-s SITE]\n"
 	"pki-register [-C DIR] [--product ID] [--action A] [--since D] [--until D] [--format csv|tsv|xml] [--no-header]";
 
 /* --help: every option, and the values they take. */
@@ -37,6 +39,8 @@ static const struct pki_cli_opt opts[] = {
 	{ "-s, --site SITE", "the site in the ID (else this clone's pki.site)" },
 	{ "    --batch MANIFEST", "with --receive: every product a CSV manifest lists, in one commit" },
 	{ "FILE|-", "the product received (standard input for - or none)" },
+	{ "    --import COPY", "file a copy another pki repository exported to you" },
+	{ "    --label LABEL", "with --import: the copy's label (default COPY.xml)" },
 	{ "    --product ID", "list only the rows of product ID" },
 	{ "    --action A", "list only the rows of action A" },
 	{ "    --since D", "list only rows at or after D (a date, YYYY-MM or YYYY)" },
@@ -68,7 +72,7 @@ static const struct pki_cli_opt values[] = {
 enum {
 	OPT_RECEIVE = PKI_OPT_FIRST_FREE, OPT_FROM, OPT_VIA, OPT_REF, OPT_ORCON, OPT_NO_ORCON,
 	OPT_SAFETY, OPT_PRODUCT, OPT_ACTION, OPT_SINCE, OPT_UNTIL, OPT_FORMAT, OPT_REVIEW, OPT_NO_HEADER,
-	OPT_IR, OPT_KIND, OPT_RETENTION, OPT_BATCH,
+	OPT_IR, OPT_KIND, OPT_RETENTION, OPT_BATCH, OPT_IMPORT, OPT_LABEL,
 };
 
 struct args {
@@ -76,6 +80,7 @@ struct args {
 	int orcon;		/* -1: the default (on), 0 off, 1 on */
 	const char *from, *via, *ref, *level, *crit, *areas, *entity, *site, *review;
 	const char *product, *action, *since, *until, *format, *kind, *retention, *batch;
+	const char *import, *label;
 	char *ir[PKI_IR_CITED_MAX];
 	size_t nir;
 };
@@ -144,6 +149,20 @@ static int receive_batch(const struct pki_cli *cli, struct pki_session *s, const
 			pki_cli_warn_unheld(cli, b.ids[i], b.unheld[i]);
 		}
 	pki_batch_release(&b);
+	return rc;
+}
+
+/* A copy from another pki repository (import.h). */
+static int import(const struct pki_cli *cli, struct pki_session *s, const struct args *g)
+{
+	struct pki_import im = { g->import, g->label, g->entity, g->site, "", PKI_BUF_INIT };
+	int rc;
+
+	if ((rc = pki_import_run(s, &im)) == 0) {
+		printf("%s\n", im.id);
+		pki_cli_warn_unheld(cli, im.id, im.unheld.ptr);
+	}
+	pki_import_release(&im);
 	return rc;
 }
 
@@ -224,6 +243,8 @@ static const struct option longopts[] = {
 	{ "review", required_argument, NULL, OPT_REVIEW },
 	{ "ir", required_argument, NULL, OPT_IR },
 	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ "import", required_argument, NULL, OPT_IMPORT },
+	{ "label", required_argument, NULL, OPT_LABEL },
 	{ "product", required_argument, NULL, OPT_PRODUCT },
 	{ "action", required_argument, NULL, OPT_ACTION },
 	{ "since", required_argument, NULL, OPT_SINCE },
@@ -267,6 +288,8 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 		case OPT_KIND: g->kind = optarg; break;
 		case OPT_RETENTION: g->retention = optarg; break;
 		case OPT_BATCH: g->batch = optarg; break;
+		case OPT_IMPORT: g->import = optarg; break;
+		case OPT_LABEL: g->label = optarg; break;
 		case OPT_IR:
 			/* IR[;IR...], checked against requirements.csv under the lock */
 			if (pki_requirements_split(optarg, g->ir, &g->nir, PKI_IR_CITED_MAX) < 0)
@@ -278,6 +301,18 @@ static void parse_options(struct pki_cli *cli, struct args *g, int argc, char **
 
 static const char *stray_option(const struct args *g, int argc)
 {
+	if (g->import != NULL) {
+		if (g->receive || g->batch || g->from || g->via || g->ref || g->level || g->crit ||
+		    g->areas || g->orcon >= 0 || g->safety || g->review || g->nir || g->kind ||
+		    g->retention || g->product || g->action || g->since || g->until ||
+		    g->format || g->no_header)
+			return "--import takes only --label, -e and -s: the copy's label gives the rest";
+		if (g->import[0] == '\0' || (g->label != NULL && g->label[0] == '\0'))
+			return "--import and --label need a file";
+		return argc > 0 ? "--import takes no FILE" : NULL;
+	}
+	if (g->label != NULL)
+		return "--label goes with --import";
 	if (!g->receive) {
 		if (g->batch)
 			return "--batch goes with --receive";
@@ -380,7 +415,7 @@ int main(int argc, char **argv)
 		pki_cli_usage_error(&cli, "%s", stray);
 	/* Free text a spreadsheet would run is bad data (65), not a bad
 	 * command line (64). */
-	if (g.batch != NULL)
+	if (g.batch != NULL || g.import != NULL)
 		rc = g.entity != NULL && pki_check_code("entity", g.entity) < 0 ? -PKI_EUSAGE :
 		     g.site != NULL && pki_check_code("site", g.site) < 0 ? -PKI_EUSAGE : 0;
 	else if ((rc = (g.receive ? check_receive(&g, &f.label) : check_list(&g))) == -PKI_EDATA)
@@ -388,10 +423,12 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		pki_cli_usage_error(&cli, "%s", pki_error_last());
 	/* Reading the registry needs no key. */
-	rc = pki_session_open(&s, cli.prog, NULL, cli.key, g.receive ? PKI_SESSION_KEY : 0);
+	rc = pki_session_open(&s, cli.prog, NULL, cli.key,
+			      g.receive || g.import ? PKI_SESSION_KEY : 0);
 	s.progress = &progress;
 	if (rc == 0)
-		rc = g.batch != NULL ? receive_batch(&cli, &s, &g) :
+		rc = g.import != NULL ? import(&cli, &s, &g) :
+		     g.batch != NULL ? receive_batch(&cli, &s, &g) :
 		     g.receive ? receive(&cli, &s, &g, &f, argv[0]) : list(&s, &g);
 	rc = pki_report(cli.prog, rc);
 	pki_session_close(&s);

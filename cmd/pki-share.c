@@ -8,7 +8,7 @@
 #include "share.h"
 
 static const char usage[] =
-	"pki-share [-C DIR] [-u KEY] ID RECIPIENT... [-j TEXT] [--authority DELEGATION] [--hrddp REF] [--arrangement REF] [--consent REF] [-o FILE] [--label FILE] [-a]\n"
+	"pki-share [-C DIR] [-u KEY] ID RECIPIENT... [-j TEXT] [--authority DELEGATION] [--hrddp REF] [--arrangement REF] [--consent REF] [-o FILE|DIR] [--label FILE] [-a]\n"
 	"pki-share [-C DIR] [-u KEY] --medium paper|oral|display ID RECIPIENT... [-j TEXT] [--authority DELEGATION] [--hrddp REF] [--arrangement REF] [--consent REF]\n"
 	"pki-share [-C DIR] [-u KEY] --revoke ID RECIPIENT... [-j TEXT]";
 
@@ -20,7 +20,7 @@ static const struct pki_cli_opt opts[] = {
 	{ "    --hrddp REF", "the HRDDP risk assessment (security-force recipients)" },
 	{ "    --arrangement REF", "the written originator-control arrangement (non-un, security-force)" },
 	{ "    --consent REF", "the originator's consent (an originator-control product)" },
-	{ "-o FILE", "an export: write the copy encrypted to the recipient to FILE" },
+	{ "-o FILE|DIR", "an export: write the copy encrypted to the recipient to FILE; to DIR, one per recipient" },
 	{ "    --label FILE", "an export: write the copy's label to FILE" },
 	{ "-a, --armor", "an export: ASCII-armour the copy" },
 	{ "    --revoke", "take the recipients off the product's distribution list" },

@@ -750,22 +750,51 @@ static int data_fail(const char *what, gpgme_error_t err, const char *saved)
 	return gpg_fail(PKI_EUNAVAIL, what, err);
 }
 
+/* The signing key of signer (a fingerprint) as g's only signer. */
+static int use_signer(struct pki_gpg *g, const char *signer)
+{
+	gpgme_error_t err;
+	int rc;
+
+	if (g->signer == NULL || strcasecmp(g->signer->subkeys->fpr, signer) != 0) {
+		struct pki_key k;
+
+		if ((rc = pki_gpg_key(g, signer, true, &k)) < 0)
+			return rc;
+		pki_key_release(&k);
+	}
+	gpgme_signers_clear(g->ctx);
+	if ((err = gpgme_signers_add(g->ctx, g->signer)) != 0)
+		return gpg_fail(PKI_EUNAVAIL, "signing key", err);
+	return 0;
+}
+
+/* Encrypt in to fprs; signed by signer too, unless it is NULL. */
 static int encrypt_data(struct pki_gpg *g, const char *const *fprs, size_t n,
-			gpgme_data_t in, gpgme_data_t out)
+			const char *signer, gpgme_data_t in, gpgme_data_t out)
 {
 	struct pki_buf recp = PKI_BUF_INIT;
+	gpgme_encrypt_flags_t flags = GPGME_ENCRYPT_ALWAYS_TRUST | GPGME_ENCRYPT_NO_ENCRYPT_TO |
+				      GPGME_ENCRYPT_NO_COMPRESS;
 	gpgme_error_t err;
 	int rc;
 
 	pki_error_clear();
 	if ((rc = recipients_string(fprs, n, &recp)) < 0)
 		return rc;
+	if (signer != NULL && (rc = use_signer(g, signer)) < 0) {
+		pki_buf_release(&recp);
+		return rc;
+	}
 	/* Fingerprint strings skip the key look-ups; no gpg.conf encrypt-to. */
-	err = gpgme_op_encrypt_ext(g->ctx, NULL, recp.ptr,
-				   GPGME_ENCRYPT_ALWAYS_TRUST | GPGME_ENCRYPT_NO_ENCRYPT_TO |
-				   GPGME_ENCRYPT_NO_COMPRESS,
-				   in, out);
+	err = signer != NULL ?
+	      gpgme_op_encrypt_sign_ext(g->ctx, NULL, recp.ptr, flags, in, out) :
+	      gpgme_op_encrypt_ext(g->ctx, NULL, recp.ptr, flags, in, out);
+	if (signer != NULL)
+		gpgme_signers_clear(g->ctx);
 	pki_buf_release(&recp);
+	if (err != 0 && signer != NULL && pki_gpg_no_pinentry(gpgme_err_code(err)))
+		return sign_fail(signer, err);
 	if (err != 0)
 		return data_fail("encrypt", err, pki_error_last());
 	return 0;
@@ -786,7 +815,7 @@ int pki_gpg_encrypt(struct pki_gpg *g, const char *const *fprs, size_t n,
 		goto out;
 	}
 	gpgme_set_armor(g->ctx, armor);
-	rc = encrypt_data(g, fprs, n, din, dout);
+	rc = encrypt_data(g, fprs, n, NULL, din, dout);
 	gpgme_set_armor(g->ctx, 0);
 out:
 	gpgme_data_release(din);
@@ -808,6 +837,76 @@ int pki_gpg_decrypt(struct pki_gpg *g, struct pki_source *in, struct pki_sink *o
 	}
 	if ((err = gpgme_op_decrypt(g->ctx, din, dout)) != 0)
 		rc = data_fail("decrypt", err, pki_error_last());
+out:
+	gpgme_data_release(din);
+	gpgme_data_release(dout);
+	return rc;
+}
+
+/* What the decryption result says the copy was encrypted to. */
+static void opened_recipients(struct pki_gpg *g, struct pki_opened *o)
+{
+	gpgme_decrypt_result_t dr = gpgme_op_decrypt_result(g->ctx);
+	gpgme_recipient_t r;
+
+	o->nkeyids = 0;
+	for (r = dr != NULL ? dr->recipients : NULL; r != NULL; r = r->next)
+		if (r->keyid != NULL && o->nkeyids < PKI_OPENED_KEYIDS_MAX)
+			snprintf(o->keyids[o->nkeyids++], PKI_KEYID_LEN, "%s", r->keyid);
+}
+
+/* One good signature, else why not in o->why. */
+static void opened_signature(struct pki_gpg *g, struct pki_opened *o)
+{
+	gpgme_verify_result_t vr = gpgme_op_verify_result(g->ctx);
+	gpgme_signature_t sg = vr != NULL ? vr->signatures : NULL;
+
+	o->signed_ok = false;
+	if (sg == NULL) {
+		snprintf(o->why, sizeof(o->why), "the copy is not signed");
+		return;
+	}
+	if (sg->next != NULL) {
+		snprintf(o->why, sizeof(o->why), "the copy has more than one signature");
+		return;
+	}
+	if (gpg_err_code(sg->status) == GPG_ERR_NO_PUBKEY) {
+		snprintf(o->why, sizeof(o->why), "the copy is signed by key %.40s, which this "
+			 "keyring does not hold", sg->fpr != NULL ? sg->fpr : "?");
+		return;
+	}
+	if (gpg_err_code(sg->status) != GPG_ERR_NO_ERROR || sg->fpr == NULL ||
+	    strlen(sg->fpr) > 40) {
+		snprintf(o->why, sizeof(o->why), "the copy's signature by %.40s is not good: %s",
+			 sg->fpr != NULL ? sg->fpr : "?", gpgme_strerror(sg->status));
+		return;
+	}
+	snprintf(o->signer, sizeof(o->signer), "%s", sg->fpr);
+	o->signed_at = (time_t)sg->timestamp;
+	o->signed_ok = true;
+}
+
+int pki_gpg_open(struct pki_gpg *g, struct pki_source *in, struct pki_sink *out,
+		 struct pki_opened *o)
+{
+	gpgme_data_t din = NULL, dout = NULL;
+	gpgme_error_t err;
+	int rc = 0;
+
+	memset(o, 0, sizeof(*o));
+	pki_error_clear();
+	if ((err = gpgme_data_new_from_cbs(&din, &source_cbs, in)) != 0 ||
+	    (err = gpgme_data_new_from_cbs(&dout, &sink_cbs, out)) != 0) {
+		rc = gpg_fail(PKI_EINTERNAL, "decrypt", err);
+		goto out;
+	}
+	err = gpgme_op_decrypt_verify(g->ctx, din, dout);
+	opened_recipients(g, o);
+	if (err != 0) {
+		rc = data_fail("decrypt", err, pki_error_last());
+		goto out;
+	}
+	opened_signature(g, o);
 out:
 	gpgme_data_release(din);
 	gpgme_data_release(dout);
@@ -854,6 +953,13 @@ static void *decrypt_to_fd(void *arg)
 int pki_gpg_reencrypt(struct pki_gpg *g, const char *const *fprs, size_t n,
 		      struct pki_source *in, struct pki_sink *out, bool armor)
 {
+	return pki_gpg_reencrypt_signed(g, fprs, n, NULL, in, out, armor);
+}
+
+int pki_gpg_reencrypt_signed(struct pki_gpg *g, const char *const *fprs, size_t n,
+			     const char *signer, struct pki_source *in, struct pki_sink *out,
+			     bool armor)
+{
 	struct decrypt_job job = { NULL, in, -1, 0, false, "" };
 	gpgme_data_t din = NULL, dout = NULL;
 	gpgme_error_t err;
@@ -877,7 +983,7 @@ int pki_gpg_reencrypt(struct pki_gpg *g, const char *const *fprs, size_t n,
 		rc = gpg_fail(PKI_EINTERNAL, "re-encrypt", err);
 	} else {
 		gpgme_set_armor(g->ctx, armor);
-		rc = encrypt_data(g, fprs, n, din, dout);
+		rc = encrypt_data(g, fprs, n, signer, din, dout);
 		gpgme_set_armor(g->ctx, 0);
 	}
 	/* Closing the read end stops a decryption nobody reads any more. */

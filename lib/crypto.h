@@ -125,4 +125,30 @@ int pki_gpg_decrypt(struct pki_gpg *g, struct pki_source *in, struct pki_sink *o
 int pki_gpg_reencrypt(struct pki_gpg *g, const char *const *fprs, size_t n,
 		      struct pki_source *in, struct pki_sink *out, bool armor);
 
+/* Re-encryption as above, the result signed by signer (a fingerprint
+ * with a secret key here) as well: an exported copy (pki-share(1)). */
+int pki_gpg_reencrypt_signed(struct pki_gpg *g, const char *const *fprs, size_t n,
+			     const char *signer, struct pki_source *in, struct pki_sink *out,
+			     bool armor);
+
+/* What opening a signed and encrypted copy found. */
+#define PKI_OPENED_KEYIDS_MAX 8
+struct pki_opened {
+	char keyids[PKI_OPENED_KEYIDS_MAX][PKI_KEYID_LEN];	/* encrypted to */
+	size_t nkeyids;
+	bool signed_ok;		/* one good signature, by signer */
+	char signer[41];	/* the signing key's fingerprint (a subkey's, maybe) */
+	time_t signed_at;
+	char why[256];		/* !signed_ok: why not */
+};
+
+/*
+ * Decrypt in to out (which sees plaintext: keep it in memory, wipe it)
+ * and verify the signature it carries.  The recipients are filled even
+ * when decryption fails (-PKI_EUNAVAIL: no secret key here); the
+ * signature is for the caller to judge from o.
+ */
+int pki_gpg_open(struct pki_gpg *g, struct pki_source *in, struct pki_sink *out,
+		 struct pki_opened *o);
+
 #endif

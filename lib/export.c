@@ -40,7 +40,7 @@ static int check_binding(struct pki_txn *t, const struct pki_label *l, const cha
 }
 
 int pki_export_copy(struct pki_txn *t, struct pki_gpg *g, const struct pki_label *l,
-		    const char *fpr, bool armor, struct pki_sink *out)
+		    const char *fpr, const char *signer, bool armor, struct pki_sink *out)
 {
 	char path[PKI_PRODUCT_PATH_MAX];
 	const char *fprs[1] = { fpr };
@@ -53,7 +53,7 @@ int pki_export_copy(struct pki_txn *t, struct pki_gpg *g, const struct pki_label
 	    (rc = pki_product_keys(t, g, fprs, 1)) < 0 ||
 	    (rc = pki_txn_blob_reader(t, path, &rd, &in)) < 0)
 		goto out;
-	if ((rc = pki_gpg_reencrypt(g, fprs, 1, &in, out, armor)) < 0)
+	if ((rc = pki_gpg_reencrypt_signed(g, fprs, 1, signer, &in, out, armor)) < 0)
 		rc = pki_error_wrap(-rc, "cannot make a copy of %s", l->id);
 out:
 	pki_blobr_free(rd);
@@ -121,7 +121,8 @@ static int finish(int *fd, const char *path)
 }
 
 int pki_export_write(struct pki_export_out *o, struct pki_txn *t, struct pki_gpg *g,
-		     struct pki_label *l, const char *recipient, const char *fpr, bool armor)
+		     struct pki_label *l, const char *recipient, const char *fpr,
+		     const char *signer, bool armor)
 {
 	struct tee tee = { o->fd, { { 0 } } };
 	struct pki_sink sink = { tee_write, &tee };
@@ -133,7 +134,7 @@ int pki_export_write(struct pki_export_out *o, struct pki_txn *t, struct pki_gpg
 		return pki_error(PKI_EUSAGE, "not writing a binary copy to a terminal: "
 				 "use -o FILE or -a");
 	pki_sha256_init(&tee.sha);
-	rc = pki_export_copy(t, g, l, fpr, armor, &sink);
+	rc = pki_export_copy(t, g, l, fpr, signer, armor, &sink);
 	pki_sha256_final(&tee.sha, d);
 	if (rc < 0 || (rc = finish(&o->fd, o->path)) < 0)
 		goto out;

@@ -18,12 +18,13 @@ struct pki_txn;
 
 /*
  * Check that product l->id's label binds its ciphertext, then re-encrypt
- * that ciphertext to fpr alone, streaming the copy (armored when asked)
+ * that ciphertext to fpr alone, signed by signer (the exporting
+ * principal's key), streaming the copy (armored when asked)
  * to out.  The key is imported from keys/<FPR>.asc when the keyring lacks
  * it; the acting key must be able to decrypt the product.
  */
 int pki_export_copy(struct pki_txn *t, struct pki_gpg *g, const struct pki_label *l,
-		    const char *fpr, bool armor, struct pki_sink *out);
+		    const char *fpr, const char *signer, bool armor, struct pki_sink *out);
 
 /*
  * Make l (the product's label, parsed) the copy's: originator-control,
@@ -59,7 +60,8 @@ int pki_export_open(struct pki_export_out *o, const char *path, const char *labe
  * the disk and closed.  A binary copy is not written to a terminal.
  */
 int pki_export_write(struct pki_export_out *o, struct pki_txn *t, struct pki_gpg *g,
-		     struct pki_label *l, const char *recipient, const char *fpr, bool armor);
+		     struct pki_label *l, const char *recipient, const char *fpr,
+		     const char *signer, bool armor);
 
 /* After the change (rc its result): on failure the files made are taken
  * back, the copy never having been recorded.  Returns rc. */

@@ -315,8 +315,8 @@ int pki_filing_where(struct pki_repo *r, const char *given, const char *site,
 	return local_code(r, site, "pki.site", site_out);
 }
 
-int pki_filing_run(struct pki_session *s, struct pki_filing *f, const char *entity,
-		   const char *site, const char *file, pki_build_fn build)
+static int run(struct pki_session *s, struct pki_filing *f, const char *entity,
+	       const char *site, const char *file, struct pki_source *given, pki_build_fn build)
 {
 	struct pki_source src = { pki_source_fd, NULL };
 	char *mission = NULL, *ent = NULL, *st = NULL;
@@ -324,9 +324,11 @@ int pki_filing_run(struct pki_session *s, struct pki_filing *f, const char *enti
 
 	f->fd = -1;
 	if ((rc = pki_filing_where(s->repo, entity, site, &mission, &ent, &st)) < 0 ||
-	    (rc = open_input(file, &fd, &src.size)) < 0)
+	    (given == NULL && (rc = open_input(file, &fd, &src.size)) < 0))
 		goto out;
 	src.ctx = &fd;
+	if (given != NULL)
+		src = *given;
 	f->fd = fd;
 	f->mission = mission;
 	f->entity = ent;
@@ -346,4 +348,16 @@ out:
 	free(ent);
 	free(mission);
 	return rc;
+}
+
+int pki_filing_run(struct pki_session *s, struct pki_filing *f, const char *entity,
+		   const char *site, const char *file, pki_build_fn build)
+{
+	return run(s, f, entity, site, file, NULL, build);
+}
+
+int pki_filing_run_source(struct pki_session *s, struct pki_filing *f, const char *entity,
+			  const char *site, struct pki_source *src, pki_build_fn build)
+{
+	return run(s, f, entity, site, NULL, src, build);
 }

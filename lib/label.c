@@ -327,6 +327,56 @@ static int read_caveats(struct pki_label *l, xmlNode *n)
 	return rc;
 }
 
+static int read_source(struct pki_label *l, xmlNode *n)
+{
+	char *id = NULL, *mission = NULL, *exporter = NULL;
+	time_t exported = 0;
+	int rc = 0;
+
+	for (n = n->children; n != NULL && rc == 0; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)n->name, "id") == 0 && id == NULL)
+			rc = text(&id, n, false);
+		else if (strcmp((const char *)n->name, "mission") == 0 && mission == NULL)
+			rc = text(&mission, n, false);
+		else if (strcmp((const char *)n->name, "exporter") == 0 && exporter == NULL)
+			rc = text(&exporter, n, false);
+		else if (strcmp((const char *)n->name, "exported") == 0)
+			rc = read_time(&exported, n);
+	}
+	if (rc == 0 && (id == NULL || mission == NULL || exporter == NULL))
+		rc = pki_error(PKI_EDATA, "label: a source without its id, mission or exporter");
+	if (rc == 0)
+		rc = pki_label_add_source(l, id, mission, exporter, exported);
+	free(id);
+	free(mission);
+	free(exporter);
+	return rc;
+}
+
+int pki_label_add_source(struct pki_label *l, const char *id, const char *mission,
+			 const char *exporter, time_t exported)
+{
+	struct pki_label_source *v, *e;
+
+	if (l->nsources >= PKI_LABEL_SOURCES_MAX)
+		return pki_error(PKI_EDATA, "label: more than %d sources", PKI_LABEL_SOURCES_MAX);
+	if ((v = realloc(l->sources, (l->nsources + 1) * sizeof(*v))) == NULL)
+		return oom();
+	l->sources = v;
+	e = &v[l->nsources];
+	memset(e, 0, sizeof(*e));
+	e->id = strdup(id);
+	e->mission = strdup(mission);
+	e->exporter = strdup(exporter);
+	e->exported = exported;
+	l->nsources++;
+	if (e->id == NULL || e->mission == NULL || e->exporter == NULL)
+		return oom();
+	return 0;
+}
+
 static int read_field(struct pki_label *l, xmlNode *n)
 {
 	const char *name = (const char *)n->name;
@@ -364,6 +414,8 @@ static int read_field(struct pki_label *l, xmlNode *n)
 		return text(&l->retention, n, false);
 	if (strcmp(name, "disposed") == 0)
 		return read_time(&l->disposed, n);
+	if (strcmp(name, "source") == 0)
+		return read_source(l, n);
 	return 0;	/* policy: fixed by the schema */
 }
 
@@ -426,6 +478,12 @@ void pki_label_release(struct pki_label *l)
 	for (i = 0; i < l->nrecipients; i++)
 		free(l->recipients[i]);
 	free(l->recipients);
+	for (i = 0; i < l->nsources; i++) {
+		free(l->sources[i].id);
+		free(l->sources[i].mission);
+		free(l->sources[i].exporter);
+	}
+	free(l->sources);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -538,6 +596,24 @@ static int write_caveats(xmlTextWriterPtr w, const struct pki_label *l)
 	return xmlTextWriterEndElement(w);
 }
 
+static int write_sources(xmlTextWriterPtr w, const struct pki_label *l)
+{
+	char when[PKI_TIME_LEN];
+	size_t i;
+
+	for (i = 0; i < l->nsources; i++) {
+		pki_time_format(l->sources[i].exported, when);
+		if (xmlTextWriterStartElement(w, BAD_CAST "source") < 0 ||
+		    element(w, "id", l->sources[i].id) < 0 ||
+		    element(w, "mission", l->sources[i].mission) < 0 ||
+		    element(w, "exporter", l->sources[i].exporter) < 0 ||
+		    element(w, "exported", when) < 0 ||
+		    xmlTextWriterEndElement(w) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int write_tail(xmlTextWriterPtr w, const struct pki_label *l)
 {
 	size_t i;
@@ -562,9 +638,10 @@ static int write_tail(xmlTextWriterPtr w, const struct pki_label *l)
 		char disposed[PKI_TIME_LEN];
 
 		pki_time_format(l->disposed, disposed);
-		return element(w, "disposed", disposed);
+		if (element(w, "disposed", disposed) < 0)
+			return -1;
 	}
-	return 0;
+	return write_sources(w, l);
 }
 
 /* The kind is written only when it is not a product, so that a product's

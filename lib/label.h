@@ -15,6 +15,16 @@
 #define PKI_SHA256_HEX 65
 #define PKI_LABEL_RECIPIENTS_MAX 1000	/* principals on one distribution list */
 
+#define PKI_LABEL_SOURCES_MAX 16
+
+/* One import of the product from another pki repository (<source>). */
+struct pki_label_source {
+	char *id;		/* its ID there */
+	char *mission;		/* that repository's mission code */
+	char *exporter;		/* the signer, as this repository's matrix names it */
+	time_t exported;	/* when the copy was signed */
+};
+
 struct pki_label {
 	char *id;
 	enum pki_level level;
@@ -36,7 +46,13 @@ struct pki_label {
 	enum pki_kind kind;	/* product unless told: labels before kinds are products */
 	char *retention;	/* a material's retention, ISO 8601 duration ("P5Y"), or NULL */
 	time_t disposed;	/* when a material was disposed of; 0: it was not */
+	struct pki_label_source *sources;	/* imports, the first hop first */
+	size_t nsources;
 };
+
+/* Append a <source> (strings copied). */
+int pki_label_add_source(struct pki_label *l, const char *id, const char *mission,
+			 const char *exporter, time_t exported);
 
 void pki_label_release(struct pki_label *l);
 

@@ -210,6 +210,10 @@ void pki_filing_release(struct pki_filing *f);
  */
 int pki_filing_run(struct pki_session *s, struct pki_filing *f, const char *entity,
 		   const char *site, const char *file, pki_build_fn build);
+/* The same with the plaintext from src (pki-register --import: a copy
+ * decrypted into memory), read once. */
+int pki_filing_run_source(struct pki_session *s, struct pki_filing *f, const char *entity,
+			  const char *site, struct pki_source *src, pki_build_fn build);
 
 /*
  * The parts of pki_filing_run, for many products in one change (batch.c):

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "error.h"
 #include "export.h"
@@ -17,9 +18,14 @@
 #define JUSTIFICATION_MAX 1024
 #define REF_MAX 256
 
+#define COPY_PATH_MAX 4096
+
 struct share {
 	const struct pki_share_req *g;
-	struct pki_export_out out;
+	struct pki_export_out *out;	/* one per copy: outside the mission */
+	size_t nout;
+	bool dir;			/* -o DIR: one copy per recipient there */
+	char (*paths)[COPY_PATH_MAX];	/* -o DIR: DIR/<ID>.<R>.gpg */
 	const struct pki_arrangements *arr;	/* NULL: no arrangements.csv */
 };
 
@@ -94,8 +100,9 @@ static int which_side(bool *outside, const struct share *sh, struct pki_txn *t,
 	if (nout > 0 && nout < g->n)
 		return pki_error(PKI_EUSAGE, "recipients inside and outside the mission: "
 				 "share with each side in its own call");
-	if (nout > 1)
-		return pki_error(PKI_EUSAGE, "a copy leaves the mission for one recipient at a time");
+	if (nout > 1 && !sh->dir)
+		return pki_error(PKI_EUSAGE, "copies for several recipients outside the mission "
+				 "go to a directory: -o DIR");
 	if (nout == 0 && (g->hrddp || g->arrangement || g->consent || g->out || g->label || g->armor))
 		return pki_error(PKI_EUSAGE, "--hrddp, --arrangement, --consent, -o, --label and -a "
 				 "go with a share outside the mission");
@@ -167,7 +174,8 @@ static int record(struct pki_txn *t, const struct pki_share_req *g, const struct
 }
 
 static int message(struct pki_buf *msg, struct pki_session *s, const struct pki_share_req *g,
-		   const struct pki_state *st, enum pki_action action, const char *copy)
+		   const struct pki_state *st, enum pki_action action,
+		   const struct share *copies)
 {
 	const char *name = pki_action_name(action);
 	struct pki_buf object = PKI_BUF_INIT;
@@ -188,8 +196,10 @@ static int message(struct pki_buf *msg, struct pki_session *s, const struct pki_
 	for (i = 0; i < g->n; i++)
 		if ((rc = pki_msg_trailer(msg, "Pki-Recipient", g->names[i])) < 0)
 			return rc;
-	if ((rc = pki_msg_trailer(msg, "Pki-Copy-Sha256", copy)) < 0 ||
-	    (g->medium != NULL && (rc = pki_msg_trailer(msg, "Pki-Medium", g->medium)) < 0))
+	for (i = 0; copies != NULL && i < copies->nout; i++)
+		if ((rc = pki_msg_trailer(msg, "Pki-Copy-Sha256", copies->out[i].sha256)) < 0)
+			return rc;
+	if (g->medium != NULL && (rc = pki_msg_trailer(msg, "Pki-Medium", g->medium)) < 0)
 		return rc;
 	return pki_msg_trailer(msg, "Pki-Actor", st->actor->name);
 }
@@ -248,19 +258,30 @@ static int build_export(struct pki_session *s, struct pki_txn *t, struct pki_sta
 {
 	const struct pki_share_req *g = sh->g;
 	const struct pki_principal *r;
-	const char *auth[1];
+	const char *auth[PKI_SHARE_RECIPIENTS_MAX];
+	size_t i;
 	int rc;
 
-	if ((rc = judge_all(auth, sh, t, st, l, s->now)) < 0)
+	if ((rc = judge_all(auth, sh, t, st, l, s->now)) < 0 ||
+	    (rc = record(t, g, st, l, auth, PKI_ACTION_EXPORT, s->now)) < 0)
 		return rc;
-	/* A retried change records the copy the first try made. */
-	r = pki_matrix_find(&st->matrix, g->names[0]);
-	if (!sh->out.made &&
-	    (rc = pki_export_write(&sh->out, t, s->gpg, l, r->name, r->fpr, g->armor)) < 0)
-		return rc;
-	if ((rc = record(t, g, st, l, auth, PKI_ACTION_EXPORT, s->now)) < 0)
-		return rc;
-	return message(msg, s, g, st, PKI_ACTION_EXPORT, sh->out.sha256);
+	/* A retried change records the copies the first try made.  Each
+	 * copy's label is made from the product's, afresh. */
+	for (i = 0; i < sh->nout; i++) {
+		struct pki_label copy;
+
+		r = pki_matrix_find(&st->matrix, g->names[i]);
+		if (sh->out[i].made)
+			continue;
+		if ((rc = pki_product_label(t, g->id, &copy)) < 0)
+			return rc;
+		rc = pki_export_write(&sh->out[i], t, s->gpg, &copy, r->name, r->fpr,
+				      s->key.fpr, g->armor);
+		pki_label_release(&copy);
+		if (rc < 0)
+			return rc;
+	}
+	return message(msg, s, g, st, PKI_ACTION_EXPORT, sh);
 }
 
 /* --- on another medium --- */
@@ -313,16 +334,53 @@ done:
 	return rc;
 }
 
+/* -o DIR: DIR/<ID>.<R>.gpg for each recipient (its label beside it). */
+static int dir_paths(struct share *sh)
+{
+	const struct pki_share_req *g = sh->g;
+	size_t i;
+
+	if (g->label != NULL)
+		return pki_error(PKI_EUSAGE, "with -o DIR each copy's label is written beside "
+				 "it: no --label");
+	if ((sh->paths = calloc(g->n, sizeof(*sh->paths))) == NULL)
+		return pki_error(PKI_EINTERNAL, "share: out of memory");
+	for (i = 0; i < g->n; i++)
+		if ((size_t)snprintf(sh->paths[i], COPY_PATH_MAX, "%s/%s.%s.gpg", g->out, g->id,
+				     g->names[i]) >= COPY_PATH_MAX - 4)
+			return pki_error(PKI_EUSAGE, "-o %s: the path is too long", g->out);
+	return 0;
+}
+
 int pki_share_run(struct pki_session *s, const struct pki_share_req *g)
 {
 	struct share sh = { .g = g };
+	struct stat st;
+	size_t i, n;
 	int rc;
 
+	sh.dir = g->out != NULL && g->medium == NULL && !g->revoke &&
+		 stat(g->out, &st) == 0 && S_ISDIR(st.st_mode);
+	n = sh.dir ? g->n : 1;
+	if ((sh.out = calloc(n, sizeof(*sh.out))) == NULL)
+		return pki_error(PKI_EINTERNAL, "share: out of memory");
+	for (i = 0; i < n; i++)
+		sh.out[i].fd = sh.out[i].label_fd = -1;
 	/* The files are made before the lock, so that a bad path is refused
 	 * before anything is judged; a refusal takes them back. */
-	if ((rc = pki_export_open(&sh.out, g->out, g->label)) == 0)
+	if (sh.dir && (rc = dir_paths(&sh)) < 0)
+		goto out;
+	for (rc = 0, i = 0; i < n && rc == 0; i++, sh.nout++)
+		rc = pki_export_open(&sh.out[i], sh.dir ? sh.paths[i] : g->out,
+				     sh.dir ? NULL : g->label);
+	if (rc == 0)
 		rc = pki_session_change(s, build, &sh);
-	return pki_export_close(&sh.out, rc);
+out:
+	for (i = 0; i < sh.nout; i++)
+		rc = pki_export_close(&sh.out[i], rc);
+	free(sh.out);
+	free(sh.paths);
+	return rc;
 }
 
 int pki_share_check(const struct pki_share_req *g)

@@ -185,7 +185,7 @@ test_expect_success 'refused: -o never overwrites, nor follows a link (74)' '
 
 test_expect_success 'usage errors (64)' '
 	expect_refusal 64 as hom pki-share -C "$REPO" "$P1" unct hoststate -j "$J" --arrangement A &&
-	grep -q "one recipient at a time" err &&
+	grep -q "go to a directory: -o DIR" err &&
 	expect_refusal 64 as hom pki-share -C "$REPO" "$P1" unct jmac -j "$J" &&
 	expect_refusal 64 as hom pki-share -C "$REPO" "$P1" unct -j "$J" --hrddp "$(printf "x\ny")"
 '

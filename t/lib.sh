@@ -191,9 +191,21 @@ keyring() {
 	echo "$_k"
 }
 
-# decrypt_as NAME FILE: stock gpg, with NAME's key only.
+# reader NAME: a GNUPGHOME holding NAME's secret key and the fixture
+# public keys, so that an exported copy's signature checks (printed).
+reader() {
+	_k=$TRASH/r.$1
+	if [ ! -d "$_k" ]; then
+		mkdir -m 700 "$_k"
+		cat "$FIXTURES/keys/$1.sec.asc" "$FIXTURES"/keys/*.pub.asc |
+			GNUPGHOME=$_k gpg --batch --quiet --import 2>/dev/null
+	fi
+	echo "$_k"
+}
+
+# decrypt_as NAME FILE: stock gpg, with NAME's secret key only.
 decrypt_as() {
-	GNUPGHOME=$(keyring "$1") gpg --batch --quiet --decrypt "$2" 2>/dev/null
+	GNUPGHOME=$(reader "$1") gpg --batch --quiet --decrypt "$2" 2>/dev/null
 }
 
 # agents_under DIR: is a gpg-agent running for a GnuPG home below DIR?
