@@ -507,6 +507,21 @@ static bool same_list(char *const *a, size_t na, char *const *b, size_t nb)
 	return true;
 }
 
+static bool same_sources(const struct pki_label *a, const struct pki_label *b)
+{
+	size_t i;
+
+	if (a->nsources != b->nsources)
+		return false;
+	for (i = 0; i < a->nsources; i++)
+		if (!same_text(a->sources[i].id, b->sources[i].id) ||
+		    !same_text(a->sources[i].mission, b->sources[i].mission) ||
+		    !same_text(a->sources[i].exporter, b->sources[i].exporter) ||
+		    a->sources[i].exported != b->sources[i].exported)
+			return false;
+	return true;
+}
+
 unsigned pki_label_diff(const struct pki_label *a, const struct pki_label *b)
 {
 	unsigned d = 0;
@@ -547,6 +562,8 @@ unsigned pki_label_diff(const struct pki_label *a, const struct pki_label *b)
 		d |= PKI_LF_RETENTION;
 	if (a->disposed != b->disposed)
 		d |= PKI_LF_DISPOSED;
+	if (!same_sources(a, b))
+		d |= PKI_LF_SOURCE;
 	return d;
 }
 

@@ -45,7 +45,7 @@ static const char *const kinds[] = { "product", "plan", "ir", "material" };
 static const char *const label_fields[] = {
 	"id", "classification", "criterion", "originator", "registrar", "created", "review",
 	"areas", "originator-control", "releasable-to", "safety", "ir", "distribution",
-	"binding", "kind", "retention", "disposed",
+	"binding", "kind", "retention", "disposed", "source",
 };
 _Static_assert(1u << NELEM(label_fields) == PKI_LF_ALL + 1, "a name for every label field");
 

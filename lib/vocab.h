@@ -63,8 +63,9 @@ enum pki_label_field {
 	PKI_LF_KIND = 1 << 14,
 	PKI_LF_RETENTION = 1 << 15,
 	PKI_LF_DISPOSED = 1 << 16,
+	PKI_LF_SOURCE = 1 << 17,	/* the imports it came through */
 };
-#define PKI_LF_ALL ((1u << 17) - 1)
+#define PKI_LF_ALL ((1u << 18) - 1)
 
 /*
  * name <-> value.  The parsers return 0, or -PKI_EUSAGE with a message that

@@ -201,4 +201,16 @@ test_expect_success 'each repository audits clean; no plaintext anywhere' '
 	done
 '
 
+test_expect_success 'a <source> edited by hand is caught by the audit' '
+	rm -rf "$TRASH/pc" && git clone -q "$PICT" "$TRASH/pc" &&
+	git -C "$TRASH/pc" config pki.root "$(git -C "$PICT" rev-list --max-parents=0 HEAD)" &&
+	l=$(cd "$TRASH/pc" && ls products/*/"$P2".xml) &&
+	grep -q "<mission>UNMISS</mission>" "$TRASH/pc/$l" &&
+	sed -i "s|<mission>UNMISS</mission>|<mission>UNMIL</mission>|" "$TRASH/pc/$l" &&
+	git -C "$TRASH/pc" -c user.name=fama -c user.email="$(git -C "$PICT" log -1 --format=%ae --author=fama)" \
+		-c user.signingkey="$(fpr fama)" commit -q -S -am "a source corrected" &&
+	test_expect_code 1 pki-audit -C "$TRASH/pc" >findings &&
+	grep -q "^error A205 .*$P2" findings
+'
+
 test_done

@@ -65,8 +65,9 @@ static void diff_one_field(void)
 		{ PKI_LF_DISTRIBUTION, "distribution" }, { PKI_LF_DISTRIBUTION, "distribution" },
 		{ PKI_LF_BINDING, "binding" }, { PKI_LF_KIND, "kind" },
 		{ PKI_LF_RETENTION, "retention" },
-		{ PKI_LF_DISPOSED, "disposed" },
+		{ PKI_LF_DISPOSED, "disposed" }, { PKI_LF_SOURCE, "source" },
 	};
+	struct pki_label_source src = { S("UNMISS-JMAC-2026-000001"), S("UNMISS"), S("hom"), 1 };
 	struct pki_label a, b;
 	size_t i;
 
@@ -98,6 +99,7 @@ static void diff_one_field(void)
 		case 19: b.kind = PKI_KIND_MATERIAL; break;
 		case 20: b.retention = S("P5Y"); break;
 		case 21: b.disposed = 1; break;
+		case 22: b.sources = &src; b.nsources = 1; break;
 		}
 		is_int(pki_label_diff(&a, &b), want[i].bit, "change %zu: only %s differs", i,
 		       want[i].name);
@@ -114,7 +116,7 @@ static void diff_one_field(void)
 	b.criterion = 0;
 	is_int(pki_label_diff(&a, &b), PKI_LF_ORIGINATOR_CONTROL | PKI_LF_LEVEL | PKI_LF_CRITERION,
 	       "three fields at once");
-	is_str(pki_label_field_name(1u << 17), "(invalid)", "no name past the last field");
+	is_str(pki_label_field_name(1u << 18), "(invalid)", "no name past the last field");
 }
 
 /* The ownership table, action by action. */
@@ -146,7 +148,8 @@ static void owners(void)
 	ok((pki_policy_label_owns(~0u) & PKI_LF_ID) == 0, "no action changes the ID");
 	ok((pki_policy_label_owns(~0u & ~(A(CLASSIFY) | A(RECEIVE))) &
 	    (PKI_LF_ORIGINATOR | PKI_LF_REGISTRAR | PKI_LF_ORIGINATOR_CONTROL |
-	     PKI_LF_RELEASABLE | PKI_LF_CREATED | PKI_LF_KIND | PKI_LF_RETENTION)) == 0,
+	     PKI_LF_RELEASABLE | PKI_LF_CREATED | PKI_LF_KIND | PKI_LF_RETENTION |
+	     PKI_LF_SOURCE)) == 0,
 	   "after filing, nothing changes the originator's marking or the kind");
 	ok((pki_policy_label_owns(~0u & ~(A(CLASSIFY) | A(RECEIVE) | A(RELABEL))) &
 	    (PKI_LF_AREAS | PKI_LF_SAFETY | PKI_LF_IR)) == 0,
