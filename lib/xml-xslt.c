@@ -26,6 +26,7 @@ struct said {
 };
 
 /* libxslt's messages arrive in pieces: keep the first line. */
+__attribute__((format(printf, 2, 3)))
 static void on_xslt(void *ctx, const char *fmt, ...)
 {
 	struct said *s = ctx;
