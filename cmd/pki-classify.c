@@ -183,17 +183,7 @@ static int change_row(struct pki_session *s, struct pki_txn *t, struct pki_state
 static int change_message(struct pki_session *s, struct pki_state *st, enum pki_action a,
 			  const struct pki_label *l, const char *granted, struct pki_buf *msg)
 {
-	const char *action = pki_action_name(a);
-	int rc;
-
-	if ((rc = pki_msg_subject(msg, s->prog, action, l->id)) < 0 ||
-	    (rc = pki_msg_trailer(msg, "Pki-Action", action)) < 0 ||
-	    (rc = pki_msg_trailer(msg, "Pki-Product", l->id)) < 0 ||
-	    (rc = pki_msg_trailer(msg, "Pki-Level", pki_level_name(l->level))) < 0 ||
-	    (rc = pki_msg_trailer(msg, "Pki-Authority", granted)) < 0 ||
-	    (rc = pki_msg_trailer(msg, "Pki-Actor", st->actor->name)) < 0)
-		return rc;
-	return 0;
+	return pki_msg_label_change(msg, s->prog, a, l->id, l->level, granted, st->actor->name);
 }
 
 /* A next review date is a day to come (64 otherwise): the label keeps

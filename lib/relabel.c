@@ -116,22 +116,6 @@ out:
 	return rc;
 }
 
-static int message(struct pki_session *s, struct pki_state *st, const struct pki_label *l,
-		   const char *granted, struct pki_buf *msg)
-{
-	const char *action = pki_action_name(PKI_ACTION_RELABEL);
-	int rc;
-
-	if ((rc = pki_msg_subject(msg, s->prog, action, l->id)) < 0 ||
-	    (rc = pki_msg_trailer(msg, "Pki-Action", action)) < 0 ||
-	    (rc = pki_msg_trailer(msg, "Pki-Product", l->id)) < 0 ||
-	    (rc = pki_msg_trailer(msg, "Pki-Level", pki_level_name(l->level))) < 0 ||
-	    (rc = pki_msg_trailer(msg, "Pki-Authority", granted)) < 0 ||
-	    (rc = pki_msg_trailer(msg, "Pki-Actor", st->actor->name)) < 0)
-		return rc;
-	return 0;
-}
-
 static int build(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
 		 struct pki_buf *msg, void *arg)
 {
@@ -188,7 +172,9 @@ static int build(struct pki_session *s, struct pki_txn *t, struct pki_state *st,
 		rc = pki_product_reencrypt(t, s->gpg, &st->matrix, &l, &list);
 	pki_names_release(&list);
 	pki_names_release(&was);
-	if (rc < 0 || (rc = message(s, st, &l, granted, msg)) < 0)
+	if (rc < 0 ||
+	    (rc = pki_msg_label_change(msg, s->prog, PKI_ACTION_RELABEL, l.id, l.level,
+				       granted, st->actor->name)) < 0)
 		goto out;
 	if (r->areas != NULL)
 		rc = pki_policy_unheld_areas(&st->matrix, l.areas, &s->now, &r->unheld);

@@ -329,3 +329,19 @@ int pki_msg_trailer(struct pki_buf *msg, const char *key, const char *value)
 		return 0;
 	return pki_buf_printf(msg, "%s: %s\n", key, value);
 }
+
+int pki_msg_label_change(struct pki_buf *msg, const char *prog, enum pki_action action,
+			 const char *id, enum pki_level level, const char *authority,
+			 const char *actor)
+{
+	const char *name = pki_action_name(action);
+	int rc;
+
+	if ((rc = pki_msg_subject(msg, prog, name, id)) < 0 ||
+	    (rc = pki_msg_trailer(msg, "Pki-Action", name)) < 0 ||
+	    (rc = pki_msg_trailer(msg, "Pki-Product", id)) < 0 ||
+	    (rc = pki_msg_trailer(msg, "Pki-Level", pki_level_name(level))) < 0 ||
+	    (rc = pki_msg_trailer(msg, "Pki-Authority", authority)) < 0)
+		return rc;
+	return pki_msg_trailer(msg, "Pki-Actor", actor);
+}

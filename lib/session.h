@@ -74,5 +74,11 @@ int pki_session_change(struct pki_session *s, pki_build_fn build, void *arg);
 int pki_msg_subject(struct pki_buf *msg, const char *prog, const char *action,
 		    const char *object);
 int pki_msg_trailer(struct pki_buf *msg, const char *key, const char *value);
+/* The message of a change to one product's label (reclassify, review,
+ * relabel): the subject and the Action, Product, Level, Authority and
+ * Actor trailers. */
+int pki_msg_label_change(struct pki_buf *msg, const char *prog, enum pki_action action,
+			 const char *id, enum pki_level level, const char *authority,
+			 const char *actor);
 
 #endif
