@@ -7,11 +7,15 @@
  * the other tools load none (repo.c).  Over ssh the key comes from the
  * ssh agent.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "progress.h"
@@ -183,16 +187,61 @@ out:
 	return rc;
 }
 
+/*
+ * A pki-sync killed while it moved a tracking branch leaves the branch's
+ * lock file, and git and libgit2 then refuse to move it ever again.  The
+ * marker .git/pki-tracking holds the pid of the pki-sync moving one: a
+ * lock file beside a marker whose process is gone is that leftover, and
+ * goes.  Any other lock file is a living command's (75, as git says).
+ */
+static void drop_stale_track_lock(const char *gitdir, const char *tracking)
+{
+	char marker[PATH_MAX], lock[PATH_MAX], buf[32];
+	ssize_t n;
+	long pid;
+	int fd;
+
+	snprintf(marker, sizeof(marker), "%spki-tracking", gitdir);
+	if ((fd = open(marker, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	pid = strtol(buf, NULL, 10);
+	if (pid <= 0 || (kill((pid_t)pid, 0) < 0 && errno == ESRCH)) {
+		snprintf(lock, sizeof(lock), "%s%s.lock", gitdir, tracking);
+		(void)unlink(lock);
+		(void)unlink(marker);
+	}
+}
+
 /* A named remote's tracking branch follows what was fetched or pushed. */
 static int track(struct pki_repo *r, const char *tracking, const git_oid *id)
 {
 	git_reference *ref = NULL;
-	int rc = 0;
+	const char *gitdir = git_repository_path(r->git);
+	char marker[PATH_MAX];
+	int fd, err, rc = 0;
 
 	if (tracking == NULL)
 		return 0;
-	if (git_reference_create(&ref, r->git, tracking, id, 1, "pki-sync") < 0)
+	drop_stale_track_lock(gitdir, tracking);
+	snprintf(marker, sizeof(marker), "%spki-tracking", gitdir);
+	fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		dprintf(fd, "%ld\n", (long)getpid());
+		close(fd);
+	}
+	err = git_reference_create(&ref, r->git, tracking, id, 1, "pki-sync");
+	if (err == GIT_ELOCKED)
+		rc = pki_error(PKI_EBUSY, "'%s' is locked: a git command is at work here "
+			       "(if none is, remove '%s.lock'); try again", tracking, tracking);
+	else if (err < 0)
 		rc = repo_fail(PKI_EIO, "cannot update %s", tracking);
+	if (fd >= 0)
+		(void)unlink(marker);
 	git_reference_free(ref);
 	return rc;
 }
