@@ -121,6 +121,13 @@ static int repo_new(struct pki_repo **out)
 
 	if (git_libgit2_init() < 0)
 		return repo_fail(PKI_EINTERNAL, "libgit2");
+	/* Packs are mapped in windows of 32 MiB, not libgit2's 1 GiB: a pack
+	 * holding a large product is otherwise mapped whole to read a commit
+	 * (address space, not memory, but what ulimit -v counts). */
+	if (git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)(32 * 1024 * 1024)) < 0) {
+		git_libgit2_shutdown();
+		return repo_fail(PKI_EINTERNAL, "libgit2");
+	}
 	/* Durable writes on request: objects, refs and index fsync'd. */
 	if (durable() && git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1) < 0) {
 		git_libgit2_shutdown();
