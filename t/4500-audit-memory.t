@@ -8,9 +8,10 @@
 . "$TEST_DIRECTORY/lib-audit.sh"
 
 # The address space an audit may have: a small mission's audit needs
-# about 64 MiB (threads, their stacks and malloc arenas included); a
-# 256 MiB product read whole needs 256 MiB more (a loose object is
-# mapped whole, a packed one inflated whole into the heap).
+# about 64 MiB (threads, their stacks and malloc arenas included), with
+# a large product packed about 150 MiB (the pack is mapped in windows of
+# 32 MiB); a 256 MiB product read whole needs 256 MiB more than that (a
+# loose object is mapped whole, a packed one inflated into the heap).
 LIMIT_KIB=$((224 * 1024))
 
 # limited CMD...: CMD under the limit, in a subshell.
@@ -33,7 +34,8 @@ test_expect_success 'setup: a mission and a 256 MiB product of random bytes' '
 case $BUILD in
 *asan*)
 	for t in 'a full audit under the limit' 'an audit --since under the limit' \
-		'a bare clone reads the object store: over the limit'; do
+		'a bare clone reads the object store: over the limit' \
+		'packed by git gc: under the limit'; do
 		test_count=$((test_count + 1))
 		printf 'ok %d # skip %s (AddressSanitizer reserves terabytes of address space)\n' \
 			"$test_count" "$t"
@@ -56,6 +58,13 @@ case $BUILD in
 		test_must_fail limited pki-audit -C bare >findings 2>err &&
 		grep -q "Out of memory" err &&
 		pki-audit -C bare >findings &&
+		test ! -s findings
+	'
+
+	test_expect_success 'packed by git gc: the copy in the work tree is read, under the limit' '
+		git -C "$REPO" gc --quiet &&
+		test -z "$(find "$REPO/.git/objects" -type f -size +1M ! -path "*/pack/*")" &&
+		limited pki-audit -C "$REPO" >findings &&
 		test ! -s findings
 	'
 	;;
