@@ -125,21 +125,6 @@ static bool holds(const struct pki_key *k, const struct pki_pgp_msg *ct, bool *u
 	return any;
 }
 
-/* Read the whole ciphertext as it streams.  ct->malformed when it is
- * not a product's ciphertext at all; negative when it cannot be read. */
-static int read_ciphertext(struct pki_auditor *au, const char *gpg, struct pki_pgp_msg *ct)
-{
-	struct pki_sink sink = { pki_pgp_feed, ct };
-	int rc;
-
-	pki_pgp_msg_init(ct);
-	/* The reader stops the stream once it has judged the message. */
-	if ((rc = pki_repo_blob_stream(au->repo, gpg, &sink)) < 0 && !ct->done)
-		return rc;
-	pki_pgp_finish(ct);
-	return 0;
-}
-
 /* The algorithm of k's subkey keyid; 0 when unknown. */
 static int algo_of(const struct pki_key *k, const char *keyid)
 {
@@ -248,23 +233,22 @@ int pki_audit_lists(struct pki_auditor *au, const struct pki_matrix *m,
 {
 	struct pki_names label = { 0 }, registry = { 0 };
 	struct pki_buf a = PKI_BUF_INIT, b = PKI_BUF_INIT;
-	struct pki_pgp_msg ct;
-	const struct pki_pgp_msg *msg;
+	const struct pki_pgp_msg *msg = p->ct;
 	bool keys;
 	size_t i;
 	int rc = 0;
 
-	pki_pgp_msg_init(&ct);
 	for (i = 0; i < p->label->nrecipients && rc == 0; i++)
 		rc = pki_names_add(&label, p->label->recipients[i]);
 	if (rc < 0 || (rc = implied_list(pool, p->rows, p->nrows, &registry)) < 0)
 		goto out;
 	/* The ciphertext is read once, whatever it is compared with: by
-	 * the binding check, when that ran. */
-	if (p->ct == NULL && p->gpg[0] != '\0' && m != NULL &&
-	    (rc = read_ciphertext(au, p->gpg, &ct)) < 0)
+	 * the binding check (audit-state.c), which runs on every product
+	 * that has one. */
+	if (p->gpg[0] != '\0' && msg == NULL) {
+		rc = pki_error(PKI_EINTERNAL, "the ciphertext of %s was not read", p->id);
 		goto out;
-	msg = p->ct != NULL ? p->ct : &ct;
+	}
 	if (p->gpg[0] != '\0' && m != NULL && (rc = judge_ciphertext(au, m, p->id, msg)) < 0)
 		goto out;
 	keys = p->gpg[0] != '\0' && m != NULL && !msg->malformed;
@@ -281,7 +265,6 @@ int pki_audit_lists(struct pki_auditor *au, const struct pki_matrix *m,
 	if (keys)
 		rc = recipients(au, m, p->id, msg, &label, "its");
 out:
-	pki_pgp_msg_release(&ct);
 	pki_buf_release(&a);
 	pki_buf_release(&b);
 	pki_names_release(&label);

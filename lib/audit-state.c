@@ -224,7 +224,9 @@ static int check_files(struct state *st, struct pki_aproduct *p)
 }
 
 /* The ciphertext is read once, for its hash and its packets alike: a
- * product may be a gigabyte. */
+ * product may be a gigabyte, so a large one is read from the work-tree
+ * copy the index vouches for, in pieces, and the hash is what proves
+ * that copy the one the label binds. */
 struct binding {
 	struct pki_sha256 h;
 	struct pki_pgp_msg *ct;
@@ -247,11 +249,12 @@ static int check_binding(struct state *st, struct pki_aproduct *p, struct pki_pg
 	struct binding b = { .ct = ct };
 	struct pki_sink sink = { binding_write, &b };
 	unsigned char d[PKI_SHA256_LEN];
-	char hex[65];
+	char hex[65], path[PKI_PRODUCT_PATH_MAX];
 	int rc;
 
 	pki_sha256_init(&b.h);
-	if ((rc = pki_repo_blob_stream(st->au->repo, p->gpg, &sink)) < 0)
+	if ((rc = pki_product_path(p->id, "gpg", path)) < 0 ||
+	    (rc = pki_repo_blob_stream_path(st->au->repo, p->gpg, path, &sink)) < 0)
 		return rc;
 	pki_pgp_finish(ct);
 	p->ct = ct;

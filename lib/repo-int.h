@@ -19,10 +19,11 @@ int repo_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3
 int repo_tip_commit(git_repository *git, git_commit **out);
 int repo_with_tip_tree(struct pki_repo *r, git_commit **c, git_tree **t);
 
-/* The blob (or its ID) at path in tree; -PKI_ENOINPUT when absent. */
-int repo_tree_blob(git_repository *git, git_tree *tree, const char *path, git_blob **out);
+/* The ID of the file at path in tree; -PKI_ENOINPUT when absent. */
 int repo_tree_file_id(git_tree *tree, const char *path, git_oid *out);
-int repo_blob_copy(git_blob *b, const char *path, size_t max, struct pki_buf *out);
+/* Blob id (at path, for messages) into out; over max bytes: refused unread. */
+int repo_blob_read(git_repository *git, const git_oid *id, const char *path, size_t max,
+		   struct pki_buf *out);
 
 /* Stream a blob to a sink: loose objects inflated as read. */
 int repo_blob_to_sink(git_blob *b, struct pki_sink *out);
@@ -63,5 +64,10 @@ int repo_path_clean(struct pki_repo *r, git_tree *tip, git_index *index, const c
 #define REPO_WORKTREE_READ_MIN (1024 * 1024)
 int repo_worktree_blob_fd(struct pki_repo *r, git_index *index, const char *path,
 			  const git_oid *id, size_t size, int *fd);
+/* The same outside a transaction, for the audit: blob id at path, when
+ * large and vouched for by the repository's index; *fd -1 otherwise. */
+int repo_worktree_fd(struct pki_repo *r, const char *path, const git_oid *id, int *fd);
+/* A file to a sink, in pieces. */
+int repo_fd_to_sink(int fd, struct pki_sink *out);
 
 #endif

@@ -467,30 +467,28 @@ static int stage(struct pki_txn *t, const char *path, const git_oid *oid, bool r
 	return 0;
 }
 
-/* The blob at path as of the transaction. */
-static int txn_blob(struct pki_txn *t, const char *path, git_blob **out)
+/* The blob at path as this transaction has it: staged (*s), or the tip's. */
+static int txn_file_id(struct pki_txn *t, const char *path, struct staged **s, git_oid *id)
 {
-	struct staged *s = staged_find(t, path);
-
-	*out = NULL;
-	if (s == NULL)
-		return repo_tree_blob(t->r->git, t->tree, path, out);
-	if (s->removed)
+	*s = staged_find(t, path);
+	if (*s != NULL && (*s)->removed)
 		return pki_error(PKI_ENOINPUT, "'%s' does not exist", path);
-	if (git_blob_lookup(out, t->r->git, &s->oid) < 0)
-		return repo_fail(PKI_EINTERNAL, "cannot read staged '%s'", path);
-	return 0;
+	if (*s != NULL) {
+		git_oid_cpy(id, &(*s)->oid);
+		return 0;
+	}
+	return repo_tree_file_id(t->tree, path, id);
 }
 
 int pki_txn_read(struct pki_txn *t, const char *path, size_t max, struct pki_buf *out)
 {
-	git_blob *b = NULL;
+	struct staged *s;
+	git_oid id;
 	int rc;
 
-	if ((rc = txn_blob(t, path, &b)) == 0)
-		rc = repo_blob_copy(b, path, max, out);
-	git_blob_free(b);
-	return rc;
+	if ((rc = txn_file_id(t, path, &s, &id)) < 0)
+		return rc;
+	return repo_blob_read(t->r->git, &id, path, max, out);
 }
 
 bool pki_txn_exists(struct pki_txn *t, const char *path)
@@ -851,31 +849,6 @@ static int plain_copy(struct pki_txn *t, const struct staged *s, const char *pat
 	return rc;
 }
 
-/* A file to a sink, in pieces. */
-static int fd_to_sink(int fd, struct pki_sink *out)
-{
-	char buf[65536];
-	long n;
-	int rc = 0;
-
-	while (rc == 0 && (n = pki_source_fd(&fd, buf, sizeof(buf))) != 0)
-		rc = n < 0 ? (int)n : out->write(out->ctx, buf, (size_t)n);
-	return rc;
-}
-
-/* The blob at path as this transaction has it: staged (*s), or the tip's. */
-static int txn_file_id(struct pki_txn *t, const char *path, struct staged **s, git_oid *id)
-{
-	*s = staged_find(t, path);
-	if (*s != NULL && (*s)->removed)
-		return pki_error(PKI_ENOINPUT, "'%s' does not exist", path);
-	if (*s != NULL) {
-		git_oid_cpy(id, &(*s)->oid);
-		return 0;
-	}
-	return repo_tree_file_id(t->tree, path, id);
-}
-
 int pki_txn_stream(struct pki_txn *t, const char *path, struct pki_sink *out)
 {
 	struct staged *s;
@@ -887,7 +860,7 @@ int pki_txn_stream(struct pki_txn *t, const char *path, struct pki_sink *out)
 		return rc;
 	if (fd < 0)
 		return repo_id_to_sink(t->r->git, &id, path, out);
-	rc = fd_to_sink(fd, out);
+	rc = repo_fd_to_sink(fd, out);
 	close(fd);
 	return rc;
 }

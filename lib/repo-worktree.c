@@ -352,8 +352,8 @@ int repo_index_mtime(struct pki_repo *r, struct timespec *out)
  * Large blobs are read from the work tree when the index vouches for the
  * copy there: libgit2 maps a whole loose object to inflate it and reads
  * a packed one whole into the heap, so memory would grow with the
- * product; a file read in pieces does not.  Re-encryption
- * checks what it reads against the label's SHA-256 besides.
+ * product; a file read in pieces does not.  Re-encryption and the audit
+ * check what they read against the label's SHA-256 besides.
  */
 
 /* A descriptor on the work-tree copy of blob id (size bytes) at path,
@@ -386,6 +386,43 @@ out:
 	git_error_clear();
 	if (dirfd >= 0)
 		close(dirfd);
+	return rc;
+}
+
+/*
+ * The same for a reader outside a transaction (the audit), with the
+ * repository's own index.  Small blobs, and every blob of a bare
+ * repository, come from the object store; so does any blob when the
+ * index cannot be read: the work tree only spares memory.
+ */
+int repo_worktree_fd(struct pki_repo *r, const char *path, const git_oid *id, int *fd)
+{
+	git_index *index = NULL;
+	git_odb *odb = NULL;
+	git_object_t type = GIT_OBJECT_INVALID;
+	size_t size = 0;
+	int rc = 0;
+
+	*fd = -1;
+	if (pki_repo_workdir(r) != NULL && git_repository_odb(&odb, r->git) == 0 &&
+	    git_odb_read_header(&size, &type, odb, id) == 0 && type == GIT_OBJECT_BLOB &&
+	    size >= REPO_WORKTREE_READ_MIN &&
+	    git_repository_index(&index, r->git) == 0 && git_index_read(index, 0) == 0)
+		rc = repo_worktree_blob_fd(r, index, path, id, size, fd);
+	git_error_clear();
+	git_index_free(index);
+	git_odb_free(odb);
+	return rc;
+}
+
+int repo_fd_to_sink(int fd, struct pki_sink *out)
+{
+	char buf[65536];
+	long n;
+	int rc = 0;
+
+	while (rc == 0 && (n = pki_source_fd(&fd, buf, sizeof(buf))) != 0)
+		rc = n < 0 ? (int)n : out->write(out->ctx, buf, (size_t)n);
 	return rc;
 }
 

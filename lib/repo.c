@@ -121,6 +121,13 @@ static int repo_new(struct pki_repo **out)
 
 	if (git_libgit2_init() < 0)
 		return repo_fail(PKI_EINTERNAL, "libgit2");
+	/* Packs are mapped in windows of 32 MiB, not libgit2's 1 GiB: a pack
+	 * holding a large product is otherwise mapped whole to read a commit
+	 * (address space, not memory, but what ulimit -v counts). */
+	if (git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)(32 * 1024 * 1024)) < 0) {
+		git_libgit2_shutdown();
+		return repo_fail(PKI_EINTERNAL, "libgit2");
+	}
 	/* Durable writes on request: objects, refs and index fsync'd. */
 	if (durable() && git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1) < 0) {
 		git_libgit2_shutdown();
@@ -387,31 +394,36 @@ int pki_repo_tip(struct pki_repo *r, char hex[41])
 	return 0;
 }
 
-/* Look path up in tree; -PKI_ENOINPUT when absent or not a file. */
-int repo_tree_blob(git_repository *git, git_tree *tree, const char *path, git_blob **out)
+/*
+ * Blob id (found at path, for messages) into out, refused unread when it
+ * is larger than max: its size comes from the object's header first, so
+ * a large blob where a small file belongs (a ciphertext at a label's
+ * path) costs no memory.  libgit2 would map or inflate it whole.
+ */
+int repo_blob_read(git_repository *git, const git_oid *id, const char *path, size_t max,
+		   struct pki_buf *out)
 {
-	git_tree_entry *e = NULL;
+	git_odb *odb = NULL;
+	git_blob *b = NULL;
+	git_object_t type = GIT_OBJECT_INVALID;
+	size_t size = 0;
 	int rc = 0;
 
-	*out = NULL;
-	if (tree == NULL || git_tree_entry_bypath(&e, tree, path) < 0)
-		return pki_error(PKI_ENOINPUT, "'%s' does not exist", path);
-	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
-		rc = pki_error(PKI_EDATA, "'%s' is not a file", path);
-	else if (git_blob_lookup(out, git, git_tree_entry_id(e)) < 0)
+	if (git_repository_odb(&odb, git) < 0)
+		return repo_fail(PKI_EINTERNAL, "cannot open the object store");
+	if (git_odb_read_header(&size, &type, odb, id) < 0 || type != GIT_OBJECT_BLOB)
 		rc = repo_fail(PKI_EDATA, "cannot read '%s'", path);
-	git_tree_entry_free(e);
+	else if (size > max)
+		rc = pki_error(PKI_EDATA, "'%s' is larger than %zu bytes", path, max);
+	else if (git_blob_lookup(&b, git, id) < 0)
+		rc = repo_fail(PKI_EDATA, "cannot read '%s'", path);
+	else {
+		pki_buf_reset(out);
+		rc = pki_buf_add(out, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
+	}
+	git_blob_free(b);
+	git_odb_free(odb);
 	return rc;
-}
-
-int repo_blob_copy(git_blob *b, const char *path, size_t max, struct pki_buf *out)
-{
-	git_object_size_t size = git_blob_rawsize(b);
-
-	if (size > max)
-		return pki_error(PKI_EDATA, "'%s' is larger than %zu bytes", path, max);
-	pki_buf_reset(out);
-	return pki_buf_add(out, git_blob_rawcontent(b), (size_t)size);
 }
 
 int repo_with_tip_tree(struct pki_repo *r, git_commit **c, git_tree **t)
@@ -430,13 +442,12 @@ int pki_repo_read(struct pki_repo *r, const char *path, size_t max, struct pki_b
 {
 	git_commit *c = NULL;
 	git_tree *t = NULL;
-	git_blob *b = NULL;
+	git_oid id;
 	int rc;
 
 	if ((rc = repo_with_tip_tree(r, &c, &t)) == 0 &&
-	    (rc = repo_tree_blob(r->git, t, path, &b)) == 0)
-		rc = repo_blob_copy(b, path, max, out);
-	git_blob_free(b);
+	    (rc = repo_tree_file_id(t, path, &id)) == 0)
+		rc = repo_blob_read(r->git, &id, path, max, out);
 	git_tree_free(t);
 	git_commit_free(c);
 	return rc;

@@ -269,13 +269,22 @@ int pki_repo_list_at(struct pki_repo *r, const char *commit, const char *dir,
 		     struct pki_entry **out, size_t *n);
 
 /*
- * A blob by hex ID into out; larger than max: refused, or with head its
- * first max bytes (read no further).  The stream form hands it to a sink
- * in pieces, a loose object without holding it whole.
+ * A blob by hex ID into out; larger than max: refused before it is read,
+ * or with head its first max bytes (read no further).  The stream form
+ * hands it to a sink in pieces, a loose object without holding it whole.
  */
 int pki_repo_blob(struct pki_repo *r, const char *id, size_t max, bool head,
 		  struct pki_buf *out);
 int pki_repo_blob_stream(struct pki_repo *r, const char *id, struct pki_sink *out);
+/*
+ * The same for blob id at path in the tip: a large one (1 MiB or more)
+ * read from the work-tree copy when the index vouches for it by stat
+ * data, so that memory stays flat whether the object is loose or packed;
+ * else from the object store.  The caller must check what it read (the
+ * audit: the label's SHA-256 of a ciphertext).
+ */
+int pki_repo_blob_stream_path(struct pki_repo *r, const char *id, const char *path,
+			      struct pki_sink *out);
 
 /*
  * The shape of the history, for the audit's judging of merges.  A
