@@ -266,16 +266,21 @@ copy() {
 	echo "$to"
 }
 
-# passstore NAME: a password store with BENCH_SMALL entries, encrypting to
-# the list a confidential JMAC product goes to (jmac, hom, chair,
-# archives), committing with pass.signcommits=true as jmac.
+# passstore NAME [SIZE]: a password store with SIZE (BENCH_SMALL) entries,
+# encrypting to the list a confidential JMAC product goes to (jmac, hom,
+# chair, archives), committing with pass.signcommits=true as jmac.  The
+# store of BENCH_SMALL is made by one pass insert an entry; a larger one
+# (bulk_entries) by one gpg for all of them and one commit, then packed
+# by git gc as the missions are.
 passstore() {
-	local dir=$CACHE/pass i p
+	local n=${2:-$BENCH_SMALL} dir i p
 
+	dir=$CACHE/pass
+	[ "$n" = "$BENCH_SMALL" ] || dir=$CACHE/pass$n
 	p=$(product)
 	if [ ! -f "$dir.done" ]; then
 		rm -rf "$dir"
-		say "bench: building a password store of $BENCH_SMALL entries"
+		say "bench: building a password store of $n entries"
 		pass_env "$dir"
 		{
 			pass init "$(fpr jmac)" "$(fpr hom)" "$(fpr chair)" "$(fpr archives)" &&
@@ -283,14 +288,40 @@ passstore() {
 			pass git config user.signingkey "$(fpr jmac)" &&
 			pass git config pass.signcommits true
 		} >/dev/null || die "cannot make a password store"
-		for i in $(seq "$BENCH_SMALL"); do
-			pass insert -m "old/$i" <"$p" >/dev/null || die "pass insert failed"
-		done
+		if [ "$n" = "$BENCH_SMALL" ]; then
+			for i in $(seq "$n"); do
+				pass insert -m "old/$i" <"$p" >/dev/null || die "pass insert failed"
+			done
+		else
+			bulk_entries "$dir" "$n" "$p" || die "cannot fill $dir"
+		fi
 		touch "$dir.done"
 	fi
 	rm -rf "$WORK/$1"
 	cp -a "$dir" "$WORK/$1"
 	echo "$WORK/$1"
+}
+
+# bulk_entries DIR N FILE: old/1..old/N in the store at DIR, each FILE
+# encrypted to the store's recipients (its .gpg-id) by one gpg process,
+# what pass insert would write; one commit, then git gc.
+bulk_entries() {
+	local dir=$1 n=$2 body i r=()
+
+	IFS= read -r -d '' body <"$3"	# the bytes as they are, without a process a file
+	mkdir -p "$dir/old" || return 1
+	for i in $(seq "$n"); do
+		printf '%s' "$body" >"$dir/old/$i" || return 1
+	done
+	while read -r i; do r+=(-r "$i"); done <"$dir/.gpg-id"
+	(cd "$dir/old" && seq "$n" | xargs gpg --batch --yes --quiet --trust-model=always \
+		"${r[@]}" --encrypt-files) || return 1
+	for i in $(seq "$n"); do
+		rm -f "$dir/old/$i" || return 1
+	done
+	git -C "$dir" add -A old &&
+	git -C "$dir" commit -q -m "Add $n entries to store." &&
+	git -C "$dir" gc --quiet
 }
 
 # pass_env DIR: pass on DIR; the keys are not certified, so trust them
