@@ -352,6 +352,15 @@ int pki_txn_begin(struct pki_txn **out, struct pki_repo *r)
 		return pki_error_errno(PKI_EINTERNAL, "transaction");
 	t->r = r;
 	t->bare = git_repository_is_bare(r->git);
+	/* A change reads the trees on its paths several times (the listing
+	 * of a bucket for the next ID, the clean check, the new tree): keep
+	 * them in libgit2's cache, which by default keeps no tree over 4 KiB,
+	 * and a bucket of a thousand products is fifty. */
+	if (git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
+			     (size_t)(1024 * 1024)) < 0) {
+		free(t);
+		return repo_fail(PKI_EINTERNAL, "libgit2");
+	}
 	if ((rc = lock_take(r, &t->lockfd)) < 0 ||
 	    (!t->bare && (rc = repo_marker_recover(r)) < 0) ||
 	    (rc = repo_with_tip_tree(r, &t->tip, &t->tree)) < 0) {
