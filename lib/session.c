@@ -1,4 +1,5 @@
 /* session.c: what every command does first and last. */
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -76,23 +77,56 @@ static int acting_prepare(struct pki_session *s, const char *keyspec, struct act
 	return 0;
 }
 
-static int resolve_key(struct pki_session *s, const struct acting *a)
+/* What the listing of the acting key spec found (rc), checked. */
+static int check_key(struct pki_session *s, const char *spec, int rc)
 {
-	int rc;
-
-	if (pki_is_fingerprint(a->spec))
-		rc = pki_gpg_signer_and(s->gpg, a->spec, a->fprs, a->n, &s->key);
-	else
-		rc = pki_gpg_key(s->gpg, a->spec, true, &s->key);
 	if (rc == 0 && !s->key.can_sign)
 		rc = pki_error(PKI_EUNAVAIL, "key '%s' cannot sign (expired, revoked or no "
-			       "signing key)", a->spec);
+			       "signing key)", spec);
 	/* Its user ID authors every commit: it must name one identity. */
 	if (rc == 0 && !s->key.uid_ok)
 		rc = pki_error(PKI_EUNAVAIL, "key '%s' cannot author commits: its first user ID "
-			       "is not one 'Name <address>'", a->spec);
+			       "is not one 'Name <address>'", spec);
 	if (rc == 0)
 		s->have_key = true;
+	return rc;
+}
+
+static int resolve_key(struct pki_session *s, const struct acting *a, bool late)
+{
+	size_t i;
+	int rc;
+
+	if (!pki_is_fingerprint(a->spec))
+		return check_key(s, a->spec, pki_gpg_key(s->gpg, a->spec, true, &s->key));
+	if (!late)
+		return check_key(s, a->spec,
+				 pki_gpg_signer_and(s->gpg, a->spec, a->fprs, a->n, &s->key));
+	/* The listing (a gpg process) runs beside the command's own work;
+	 * the fingerprint is all that work needs of the key before a change. */
+	if ((rc = pki_gpg_signer_and_start(s->gpg, a->spec, a->fprs, a->n)) < 0)
+		return rc;
+	snprintf(s->key_pending, sizeof(s->key_pending), "%s", a->spec);
+	for (i = 0; i < 40 && a->spec[i] != '\0'; i++)
+		s->key.fpr[i] = (char)toupper((unsigned char)a->spec[i]);
+	s->key.fpr[i] = '\0';
+	return 0;
+}
+
+int pki_session_key(struct pki_session *s)
+{
+	char spec[41], saved[1024];
+	int rc;
+
+	if (s->key_pending[0] == '\0')
+		return 0;
+	memcpy(spec, s->key_pending, sizeof(spec));
+	s->key_pending[0] = '\0';
+	/* A good key leaves the message of whatever failed meanwhile. */
+	snprintf(saved, sizeof(saved), "%s", pki_error_last());
+	if ((rc = check_key(s, spec, pki_gpg_signer_and_finish(s->gpg, &s->key))) == 0 &&
+	    saved[0] != '\0')
+		pki_error(PKI_EINTERNAL, "%s", saved);
 	return rc;
 }
 
@@ -162,7 +196,7 @@ int pki_session_open(struct pki_session *s, const char *prog, const char *dir,
 	if (rc == 0)
 		rc = rc2;
 	if (rc == 0 && (flags & PKI_SESSION_KEY))
-		rc = resolve_key(s, &a);
+		rc = resolve_key(s, &a, (flags & PKI_SESSION_KEY_LATE) != 0);
 	acting_release(&a);
 	return rc;
 }
@@ -285,6 +319,8 @@ int pki_session_change(struct pki_session *s, pki_build_fn build, void *arg)
 	struct pki_ident who;
 	int rc = 0, try;
 
+	if ((rc = pki_session_key(s)) < 0)
+		return rc;
 	if (!s->have_key)
 		return pki_error(PKI_EINTERNAL, "a change needs an acting key");
 	who.fpr = s->key.fpr;
