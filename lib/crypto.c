@@ -521,10 +521,18 @@ static bool key_is(gpgme_key_t key, const char *fpr)
  * encrypts, which needs no key listed.  What it found joins g (settle)
  * before anything reads g's keys: a key look-up, a missing-key check, a
  * signature, pki_gpg_signer_and_finish.
+ *
+ * Its gpg starts once the encryption's gpg has said its first word (a
+ * status line), not before: every gpg takes the keyring's lock for a
+ * moment as it starts, and one that finds it taken sleeps 50 ms or more
+ * (GnuPG's dotlock), ten times what the overlap gains.
  */
 struct listing {
 	pthread_t tid;
 	bool threaded, joined;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool go;		/* the listing's gpg may start */
 	struct pki_gpg *g;	/* its context, and the keys it has seen */
 	char **pattern;		/* the acting key first; NULL-terminated */
 	char fpr[41];		/* the acting key */
@@ -553,10 +561,52 @@ static void list_keys(struct listing *l)
 	gpgme_set_keylist_mode(ctx, GPGME_KEYLIST_MODE_LOCAL);
 }
 
+static void listing_go(struct listing *l)
+{
+	pthread_mutex_lock(&l->mu);
+	l->go = true;
+	pthread_cond_signal(&l->cv);
+	pthread_mutex_unlock(&l->mu);
+}
+
 static void *list_run(void *arg)
 {
-	list_keys(arg);
+	struct listing *l = arg;
+
+	pthread_mutex_lock(&l->mu);
+	while (!l->go)
+		pthread_cond_wait(&l->cv, &l->mu);
+	pthread_mutex_unlock(&l->mu);
+	list_keys(l);
 	return NULL;
+}
+
+/* A status line from the encryption's gpg: it holds the lock no more. */
+static gpgme_error_t listing_status(void *arg, const char *keyword, const char *args)
+{
+	(void)keyword;
+	(void)args;
+	listing_go(arg);
+	return 0;
+}
+
+/* Around an operation on g's context: start a waiting listing when its
+ * gpg speaks (watch), and in any case when it is over (unwatch). */
+static void listing_watch(struct pki_gpg *g)
+{
+	if (g->listing == NULL || g->listing->joined || !g->listing->threaded)
+		return;
+	if (gpgme_set_ctx_flag(g->ctx, "full-status", "1") == 0)
+		gpgme_set_status_cb(g->ctx, listing_status, g->listing);
+}
+
+static void listing_unwatch(struct pki_gpg *g)
+{
+	if (g->listing == NULL || g->listing->joined || !g->listing->threaded)
+		return;
+	gpgme_set_status_cb(g->ctx, NULL, NULL);
+	gpgme_set_ctx_flag(g->ctx, "full-status", "0");
+	listing_go(g->listing);
 }
 
 /* Wait for the listing and take the keys it has seen. */
@@ -567,8 +617,10 @@ static void settle(struct pki_gpg *g)
 
 	if (l == NULL || l->joined)
 		return;
-	if (l->threaded)
+	if (l->threaded) {
+		listing_go(l);
 		pthread_join(l->tid, NULL);
+	}
 	l->joined = true;
 	for (i = 0; i < l->g->nseen; i++)
 		seen_add_fpr(g, l->g->seen[i]);
@@ -589,6 +641,8 @@ static void listing_drop(struct pki_gpg *g)
 		free(l->pattern[i]);
 	free(l->pattern);
 	pki_gpg_free(l->g);
+	pthread_cond_destroy(&l->cv);
+	pthread_mutex_destroy(&l->mu);
 	free(l);
 }
 
@@ -600,8 +654,11 @@ int pki_gpg_signer_and_start(struct pki_gpg *g, const char *fpr, const char *con
 	int rc;
 
 	listing_drop(g);
-	if ((l = calloc(1, sizeof(*l))) == NULL ||
-	    (l->pattern = calloc(n + 2, sizeof(*l->pattern))) == NULL) {
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "key list");
+	pthread_mutex_init(&l->mu, NULL);
+	pthread_cond_init(&l->cv, NULL);
+	if ((l->pattern = calloc(n + 2, sizeof(*l->pattern))) == NULL) {
 		rc = pki_error_errno(PKI_EINTERNAL, "key list");
 		goto fail;
 	}
@@ -905,9 +962,11 @@ static int encrypt_data(struct pki_gpg *g, const char *const *fprs, size_t n,
 		return rc;
 	}
 	/* Fingerprint strings skip the key look-ups; no gpg.conf encrypt-to. */
+	listing_watch(g);
 	err = signer != NULL ?
 	      gpgme_op_encrypt_sign_ext(g->ctx, NULL, recp.ptr, flags, in, out) :
 	      gpgme_op_encrypt_ext(g->ctx, NULL, recp.ptr, flags, in, out);
+	listing_unwatch(g);
 	if (signer != NULL)
 		gpgme_signers_clear(g->ctx);
 	pki_buf_release(&recp);
