@@ -311,13 +311,30 @@ static int clock_forward(const struct pki_session *s, const struct pki_txn *t)
 			 tip, now);
 }
 
-int pki_session_change(struct pki_session *s, pki_build_fn build, void *arg)
+/*
+ * The state under the lock for the acting key.  A key still being listed
+ * (PKI_SESSION_KEY_LATE) is known by the fingerprint it was given, which
+ * may be a subkey's: when that names no principal, the listing is waited
+ * for and the primary's tried.
+ */
+static int change_state(struct pki_session *s, struct pki_txn *t, struct pki_state *st)
 {
-	struct pki_buf msg = PKI_BUF_INIT;
-	struct pki_state st;
-	struct pki_txn *t = NULL;
+	int rc;
+
+	if ((rc = pki_state_load(st, t, s->key.fpr, s->now)) < 0 || st->actor != NULL ||
+	    s->key_pending[0] == '\0')
+		return rc;
+	pki_state_release(st);
+	if ((rc = pki_session_key(s)) < 0)
+		return rc;
+	return pki_state_load(st, t, s->key.fpr, s->now);
+}
+
+/* The commit, once the acting key's listing is in: it signs and authors it. */
+static int change_commit(struct pki_session *s, struct pki_txn *t, const char *msg)
+{
 	struct pki_ident who;
-	int rc = 0, try;
+	int rc;
 
 	if ((rc = pki_session_key(s)) < 0)
 		return rc;
@@ -327,15 +344,27 @@ int pki_session_change(struct pki_session *s, pki_build_fn build, void *arg)
 	who.name = s->key.name[0] != '\0' ? s->key.name : s->key.email;
 	who.email = s->key.email;
 	who.when = s->now;
+	return pki_txn_commit(t, s->gpg, &who, msg);
+}
+
+int pki_session_change(struct pki_session *s, pki_build_fn build, void *arg)
+{
+	struct pki_buf msg = PKI_BUF_INIT;
+	struct pki_state st;
+	struct pki_txn *t = NULL;
+	int rc = 0, rc2, try;
+
+	if (!s->have_key && s->key_pending[0] == '\0')
+		return pki_error(PKI_EINTERNAL, "a change needs an acting key");
 	for (try = 0; try < CHANGE_TRIES; try++) {
 		memset(&st, 0, sizeof(st));
 		pki_buf_reset(&msg);
 		if ((rc = pki_txn_begin(&t, s->repo)) < 0 || (rc = clock_forward(s, t)) < 0)
 			break;
 		pki_txn_set_progress(t, s->progress);
-		if ((rc = pki_state_load(&st, t, s->key.fpr, s->now)) == 0 &&
+		if ((rc = change_state(s, t, &st)) == 0 &&
 		    (rc = build(s, t, &st, &msg, arg)) == 0)
-			rc = pki_txn_commit(t, s->gpg, &who, msg.ptr);
+			rc = change_commit(s, t, msg.ptr);
 		/* Lost the race to a writer outside pki: start again from its tip. */
 		if (rc == -PKI_EBUSY && !pki_txn_committed(t)) {
 			pki_state_release(&st);
@@ -348,6 +377,10 @@ int pki_session_change(struct pki_session *s, pki_build_fn build, void *arg)
 	pki_state_release(&st);
 	pki_txn_free(t);
 	pki_buf_release(&msg);
+	/* The acting key's refusal comes first, as if it had been checked
+	 * when the session opened. */
+	if (rc < 0 && (rc2 = pki_session_key(s)) < 0)
+		rc = rc2;
 	return rc;
 }
 
