@@ -54,7 +54,8 @@ static void acting_release(struct acting *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static int acting_prepare(struct pki_session *s, const char *keyspec, struct acting *a)
+static int acting_prepare(struct pki_session *s, const char *keyspec, bool late,
+			  struct acting *a)
 {
 	struct pki_buf m = PKI_BUF_INIT;
 	size_t i;
@@ -65,7 +66,9 @@ static int acting_prepare(struct pki_session *s, const char *keyspec, struct act
 	if (a->spec == NULL)
 		return pki_error(PKI_EUSAGE, "no acting key: use -u KEY, set PKI_KEY, "
 				 "or git config user.signingkey");
-	if (!pki_is_fingerprint(a->spec) || s->repo == NULL)
+	/* Late, the listing needs no recipients: they are not asked about
+	 * before an encryption (pki_product_seal). */
+	if (!pki_is_fingerprint(a->spec) || s->repo == NULL || late)
 		return 0;
 	if (pki_repo_read(s->repo, PKI_MATRIX_FILE, TABLE_MAX, &m) == 0 &&
 	    pki_matrix_parse(&a->matrix, m.ptr, m.len) == 0 && a->matrix.n > 0 &&
@@ -102,8 +105,9 @@ static int resolve_key(struct pki_session *s, const struct acting *a, bool late)
 	if (!late)
 		return check_key(s, a->spec,
 				 pki_gpg_signer_and(s->gpg, a->spec, a->fprs, a->n, &s->key));
-	/* The listing (a gpg process) runs beside the command's own work;
-	 * the fingerprint is all that work needs of the key before a change. */
+	/* The listing (a gpg process) runs beside the command's own work,
+	 * for the acting key alone; the fingerprint is all that work needs
+	 * of the key before a change. */
 	if ((rc = pki_gpg_signer_and_start(s->gpg, a->spec, a->fprs, a->n)) < 0)
 		return rc;
 	snprintf(s->key_pending, sizeof(s->key_pending), "%s", a->spec);
@@ -190,7 +194,7 @@ int pki_session_open(struct pki_session *s, const char *prog, const char *dir,
 		rc = pki_repo_open(&s->repo, dir,
 				   (flags & PKI_SESSION_BARE_OK) ? PKI_REPO_BARE_OK : 0);
 	if (rc == 0 && (flags & PKI_SESSION_KEY))
-		rc = acting_prepare(s, keyspec, &a);
+		rc = acting_prepare(s, keyspec, (flags & PKI_SESSION_KEY_LATE) != 0, &a);
 	/* Joined on every path: the first error is the one to report. */
 	rc2 = gpg_start_join(s, &gs);
 	if (rc == 0)
