@@ -515,24 +515,96 @@ static bool key_is(gpgme_key_t key, const char *fpr)
 }
 
 /*
+ * Two gpg processes on one keyring must not start together: every gpg
+ * takes the keyring's lock for a moment as it starts, and one that finds
+ * it taken sleeps 50 ms or more (GnuPG's dotlock), ten times what running
+ * them side by side gains.  The second waits at a gate that the first
+ * opens with its first status line (it holds the lock no more) or when it
+ * is over.
+ */
+struct gate {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool open;
+};
+
+static void gate_init(struct gate *gt)
+{
+	pthread_mutex_init(&gt->mu, NULL);
+	pthread_cond_init(&gt->cv, NULL);
+	gt->open = false;
+}
+
+static void gate_destroy(struct gate *gt)
+{
+	pthread_cond_destroy(&gt->cv);
+	pthread_mutex_destroy(&gt->mu);
+}
+
+static void gate_open(struct gate *gt)
+{
+	pthread_mutex_lock(&gt->mu);
+	gt->open = true;
+	pthread_cond_broadcast(&gt->cv);
+	pthread_mutex_unlock(&gt->mu);
+}
+
+/* Wait until the gate opens, or ms milliseconds (0: for ever). */
+static void gate_wait(struct gate *gt, long ms)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&gt->mu);
+	while (!gt->open)
+		if (ms == 0)
+			pthread_cond_wait(&gt->cv, &gt->mu);
+		else if (pthread_cond_timedwait(&gt->cv, &gt->mu, &until) != 0)
+			break;
+	pthread_mutex_unlock(&gt->mu);
+}
+
+static gpgme_error_t gate_status(void *arg, const char *keyword, const char *args)
+{
+	gate_open(arg);
+	return 0;
+}
+
+/* An operation on ctx opens gt when its gpg speaks (watch), and in any
+ * case when it is over (unwatch). */
+static void gate_watch(gpgme_ctx_t ctx, struct gate *gt)
+{
+	if (gpgme_set_ctx_flag(ctx, "full-status", "1") == 0)
+		gpgme_set_status_cb(ctx, gate_status, gt);
+}
+
+static void gate_unwatch(gpgme_ctx_t ctx, struct gate *gt)
+{
+	gpgme_set_status_cb(ctx, NULL, NULL);
+	gpgme_set_ctx_flag(ctx, "full-status", "0");
+	gate_open(gt);
+}
+
+/*
  * The acting key's listing, with the recipients' keys, runs on a thread
  * of its own and a GPGME context of its own (GPGME contexts are not
  * shared between threads): the caller meanwhile reads the repository and
  * encrypts, which needs no key listed.  What it found joins g (settle)
  * before anything reads g's keys: a key look-up, a missing-key check, a
  * signature, pki_gpg_signer_and_finish.
- *
- * Its gpg starts once the encryption's gpg has said its first word (a
- * status line), not before: every gpg takes the keyring's lock for a
- * moment as it starts, and one that finds it taken sleeps 50 ms or more
- * (GnuPG's dotlock), ten times what the overlap gains.
+ * Its gpg starts once an encryption's gpg has said its first word (the
+ * gate above).
  */
 struct listing {
 	pthread_t tid;
 	bool threaded, joined;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	bool go;		/* the listing's gpg may start */
+	struct gate go;		/* the listing's gpg may start */
 	struct pki_gpg *g;	/* its context, and the keys it has seen */
 	char **pattern;		/* the acting key first; NULL-terminated */
 	char fpr[41];		/* the acting key */
@@ -561,52 +633,27 @@ static void list_keys(struct listing *l)
 	gpgme_set_keylist_mode(ctx, GPGME_KEYLIST_MODE_LOCAL);
 }
 
-static void listing_go(struct listing *l)
-{
-	pthread_mutex_lock(&l->mu);
-	l->go = true;
-	pthread_cond_signal(&l->cv);
-	pthread_mutex_unlock(&l->mu);
-}
-
 static void *list_run(void *arg)
 {
 	struct listing *l = arg;
 
-	pthread_mutex_lock(&l->mu);
-	while (!l->go)
-		pthread_cond_wait(&l->cv, &l->mu);
-	pthread_mutex_unlock(&l->mu);
+	gate_wait(&l->go, 0);
 	list_keys(l);
 	return NULL;
 }
 
-/* A status line from the encryption's gpg: it holds the lock no more. */
-static gpgme_error_t listing_status(void *arg, const char *keyword, const char *args)
-{
-	(void)keyword;
-	(void)args;
-	listing_go(arg);
-	return 0;
-}
-
-/* Around an operation on g's context: start a waiting listing when its
- * gpg speaks (watch), and in any case when it is over (unwatch). */
+/* Around an operation on g's context: a listing waiting starts when the
+ * operation's gpg speaks, or when it is over. */
 static void listing_watch(struct pki_gpg *g)
 {
-	if (g->listing == NULL || g->listing->joined || !g->listing->threaded)
-		return;
-	if (gpgme_set_ctx_flag(g->ctx, "full-status", "1") == 0)
-		gpgme_set_status_cb(g->ctx, listing_status, g->listing);
+	if (g->listing != NULL && !g->listing->joined && g->listing->threaded)
+		gate_watch(g->ctx, &g->listing->go);
 }
 
 static void listing_unwatch(struct pki_gpg *g)
 {
-	if (g->listing == NULL || g->listing->joined || !g->listing->threaded)
-		return;
-	gpgme_set_status_cb(g->ctx, NULL, NULL);
-	gpgme_set_ctx_flag(g->ctx, "full-status", "0");
-	listing_go(g->listing);
+	if (g->listing != NULL && !g->listing->joined && g->listing->threaded)
+		gate_unwatch(g->ctx, &g->listing->go);
 }
 
 /* Wait for the listing and take the keys it has seen. */
@@ -618,7 +665,7 @@ static void settle(struct pki_gpg *g)
 	if (l == NULL || l->joined)
 		return;
 	if (l->threaded) {
-		listing_go(l);
+		gate_open(&l->go);
 		pthread_join(l->tid, NULL);
 	}
 	l->joined = true;
@@ -641,8 +688,7 @@ static void listing_drop(struct pki_gpg *g)
 		free(l->pattern[i]);
 	free(l->pattern);
 	pki_gpg_free(l->g);
-	pthread_cond_destroy(&l->cv);
-	pthread_mutex_destroy(&l->mu);
+	gate_destroy(&l->go);
 	free(l);
 }
 
@@ -656,8 +702,7 @@ int pki_gpg_signer_and_start(struct pki_gpg *g, const char *fpr, const char *con
 	listing_drop(g);
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return pki_error_errno(PKI_EINTERNAL, "key list");
-	pthread_mutex_init(&l->mu, NULL);
-	pthread_cond_init(&l->cv, NULL);
+	gate_init(&l->go);
 	if ((l->pattern = calloc(n + 2, sizeof(*l->pattern))) == NULL) {
 		rc = pki_error_errno(PKI_EINTERNAL, "key list");
 		goto fail;
@@ -1103,7 +1148,11 @@ struct decrypt_job {
 	int rc;
 	bool cut;		/* stopped by the reader closing the pipe */
 	char msg[512];
+	struct gate started;	/* its gpg has the keyring's lock behind it */
 };
+
+/* How long the encryption waits for the decryption's gpg to speak. */
+#define GATE_MS 200
 
 static void *decrypt_to_fd(void *arg)
 {
@@ -1115,10 +1164,16 @@ static void *decrypt_to_fd(void *arg)
 	if ((err = gpgme_data_new_from_cbs(&din, &source_cbs, job->in)) != 0 ||
 	    (err = gpgme_data_new_from_fd(&dout, job->fd)) != 0)
 		job->rc = gpg_fail(PKI_EINTERNAL, "decrypt", err);
-	else if ((err = gpgme_op_decrypt(job->g->ctx, din, dout)) != 0) {
-		job->cut = gpg_err_code(err) == GPG_ERR_EPIPE;
-		job->rc = data_fail("decrypt", err, "");
+	else {
+		gate_watch(job->g->ctx, &job->started);
+		err = gpgme_op_decrypt(job->g->ctx, din, dout);
+		gate_unwatch(job->g->ctx, &job->started);
+		if (err != 0) {
+			job->cut = gpg_err_code(err) == GPG_ERR_EPIPE;
+			job->rc = data_fail("decrypt", err, "");
+		}
 	}
+	gate_open(&job->started);
 	if (job->rc < 0)
 		snprintf(job->msg, sizeof(job->msg), "%s", pki_error_last());
 	gpgme_data_release(din);
@@ -1145,6 +1200,7 @@ int pki_gpg_reencrypt_signed(struct pki_gpg *g, const char *const *fprs, size_t 
 
 	if ((rc = pki_gpg_new(&job.g)) < 0)
 		return rc;
+	gate_init(&job.started);
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
 		rc = pki_error_errno(PKI_EINTERNAL, "re-encrypt: pipe");
 		goto out;
@@ -1159,6 +1215,7 @@ int pki_gpg_reencrypt_signed(struct pki_gpg *g, const char *const *fprs, size_t 
 	    (err = gpgme_data_new_from_cbs(&dout, &sink_cbs, out)) != 0) {
 		rc = gpg_fail(PKI_EINTERNAL, "re-encrypt", err);
 	} else {
+		gate_wait(&job.started, GATE_MS);
 		gpgme_set_armor(g->ctx, armor);
 		rc = encrypt_data(g, fprs, n, signer, din, dout);
 		gpgme_set_armor(g->ctx, 0);
@@ -1177,5 +1234,6 @@ out:
 	gpgme_data_release(din);
 	gpgme_data_release(dout);
 	pki_gpg_free(job.g);
+	gate_destroy(&job.started);
 	return rc;
 }
