@@ -592,12 +592,13 @@ static void gate_unwatch(gpgme_ctx_t ctx, struct gate *gt)
 }
 
 /*
- * The acting key's listing, with the recipients' keys, runs on a thread
- * of its own and a GPGME context of its own (GPGME contexts are not
- * shared between threads): the caller meanwhile reads the repository and
- * encrypts, which needs no key listed.  What it found joins g (settle)
- * before anything reads g's keys: a key look-up, a missing-key check, a
- * signature, pki_gpg_signer_and_finish.
+ * pki_gpg_signer_and_start's listing runs on a thread of its own and a
+ * GPGME context of its own (GPGME contexts are not shared between
+ * threads): the caller meanwhile reads the repository and encrypts, which
+ * needs no key listed.  What it found joins g (settle) before anything
+ * reads g's keys: a key look-up, a missing-key check, a signature,
+ * pki_gpg_signer_and_finish.
+ *
  * Its gpg starts once an encryption's gpg has said its first word (the
  * gate above).
  */
@@ -692,8 +693,9 @@ static void listing_drop(struct pki_gpg *g)
 	free(l);
 }
 
-int pki_gpg_signer_and_start(struct pki_gpg *g, const char *fpr, const char *const *also,
-			     size_t n)
+/* The listing of fpr and also into g->listing, on a thread or here. */
+static int listing_begin(struct pki_gpg *g, const char *fpr, const char *const *also, size_t n,
+			 bool thread)
 {
 	struct listing *l = NULL;
 	size_t i;
@@ -717,7 +719,7 @@ int pki_gpg_signer_and_start(struct pki_gpg *g, const char *fpr, const char *con
 		goto fail;
 	g->listing = l;
 	/* No thread: the listing runs here, and only the overlap is lost. */
-	if (pthread_create(&l->tid, NULL, list_run, l) == 0)
+	if (thread && pthread_create(&l->tid, NULL, list_run, l) == 0)
 		l->threaded = true;
 	else
 		list_keys(l);
@@ -726,6 +728,12 @@ fail:
 	g->listing = l;
 	listing_drop(g);
 	return rc;
+}
+
+int pki_gpg_signer_and_start(struct pki_gpg *g, const char *fpr, const char *const *also,
+			     size_t n)
+{
+	return listing_begin(g, fpr, also, n, true);
 }
 
 int pki_gpg_signer_and_finish(struct pki_gpg *g, struct pki_key *out)
@@ -757,7 +765,7 @@ int pki_gpg_signer_and(struct pki_gpg *g, const char *fpr, const char *const *al
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = pki_gpg_signer_and_start(g, fpr, also, n)) < 0)
+	if ((rc = listing_begin(g, fpr, also, n, false)) < 0)
 		return rc;
 	return pki_gpg_signer_and_finish(g, out);
 }

@@ -38,6 +38,8 @@ static int acting_keyspec(struct pki_session *s, const char *keyspec, char **out
  * recipients' keys next, and would list them in a second.  The matrix is
  * only a hint here (the change reads it again under the lock), so a
  * repository without one, or with a broken one, just lists the key alone.
+ * A late key (PKI_SESSION_KEY_LATE) is listed alone, on a thread, while
+ * the command reads, judges and encrypts.
  */
 struct acting {
 	char *spec;		/* -u, $PKI_KEY or user.signingkey */
