@@ -113,7 +113,7 @@ static int classify(const struct pki_cli *cli, struct pki_session *s, const stru
 		    struct pki_filing *f, const char *file)
 {
 	char why[64];
-	int rc;
+	int rc, rc2;
 
 	f->action = PKI_ACTION_CLASSIFY;
 	f->authority = "originator";
@@ -124,7 +124,12 @@ static int classify(const struct pki_cli *cli, struct pki_session *s, const stru
 			 pki_criterion_name(f->label.criterion));
 		f->justification = why;
 	}
-	if ((rc = pki_filing_run(s, f, g->entity, g->site, file, build_classify)) == 0) {
+	rc = pki_filing_run(s, f, g->entity, g->site, file, build_classify);
+	/* A refusal of the acting key comes first, as if it had been checked
+	 * before anything else (its listing ran beside the work). */
+	if ((rc2 = pki_session_key(s)) < 0)
+		rc = rc2;
+	if (rc == 0) {
 		printf("%s\n", f->id);
 		pki_cli_warn_unheld(cli, f->id, f->unheld.ptr);
 	}
@@ -500,7 +505,11 @@ int main(int argc, char **argv)
 		return pki_cli_exit(&cli, pki_report(cli.prog, rc));
 	if (rc < 0)
 		pki_cli_usage_error(&cli, "%s", pki_error_last());
-	rc = pki_session_open(&s, cli.prog, NULL, cli.key, PKI_SESSION_KEY);
+	/* A new product: the acting key is listed while the product is
+	 * encrypted (pki_session_key). */
+	rc = pki_session_open(&s, cli.prog, NULL, cli.key, PKI_SESSION_KEY |
+			      (g.batch == NULL && g.reviewed == NULL && g.change == NULL &&
+			       !relabelling(&g) ? PKI_SESSION_KEY_LATE : 0));
 	s.progress = &progress;
 	if (rc == 0)
 		rc = g.batch != NULL ? batch(&cli, &s, &g) :

@@ -20,12 +20,18 @@
 #include "error.h"
 #include "rows.h"
 
+struct listing;
+
 struct pki_gpg {
 	gpgme_ctx_t ctx;
 	gpgme_key_t signer;	/* cached signing key */
 	char (*seen)[41];	/* primary fingerprints a listing has shown */
 	size_t nseen, capseen;
+	struct listing *listing;	/* pki_gpg_signer_and_start's, until finished */
 };
+
+static void listing_drop(struct pki_gpg *g);
+static void settle(struct pki_gpg *g);
 
 static int gpg_fail(int code, const char *what, gpgme_error_t err)
 {
@@ -78,6 +84,7 @@ void pki_gpg_free(struct pki_gpg *g)
 {
 	if (g == NULL)
 		return;
+	listing_drop(g);
 	if (g->signer != NULL)
 		gpgme_key_unref(g->signer);
 	gpgme_release(g->ctx);
@@ -351,6 +358,7 @@ int pki_gpg_key(struct pki_gpg *g, const char *spec, bool secret, struct pki_key
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	settle(g);
 	if ((rc = key_lookup(g, spec, secret, &key)) < 0)
 		return pki_error_wrap(-rc, "'%s'", spec);
 	rc = key_fill(out, key);
@@ -439,9 +447,8 @@ static bool seen_has(const struct pki_gpg *g, const char *fpr)
 }
 
 /* A cache: when memory runs out it just remembers less. */
-static void seen_add(struct pki_gpg *g, gpgme_key_t key)
+static void seen_add_fpr(struct pki_gpg *g, const char *fpr)
 {
-	const char *fpr = key->subkeys != NULL ? key->subkeys->fpr : NULL;
 	char (*v)[41];
 
 	if (fpr == NULL || strlen(fpr) != 40 || seen_has(g, fpr) || g->nseen >= 65536)
@@ -452,6 +459,11 @@ static void seen_add(struct pki_gpg *g, gpgme_key_t key)
 	snprintf(g->seen[g->nseen++], 41, "%s", fpr);
 }
 
+static void seen_add(struct pki_gpg *g, gpgme_key_t key)
+{
+	seen_add_fpr(g, key->subkeys != NULL ? key->subkeys->fpr : NULL);
+}
+
 int pki_gpg_missing(struct pki_gpg *g, const char *const *fprs, size_t n, bool *missing)
 {
 	const char **pattern = NULL;
@@ -460,6 +472,7 @@ int pki_gpg_missing(struct pki_gpg *g, const char *const *fprs, size_t n, bool *
 	size_t i, nask = 0;
 	int rc = 0;
 
+	settle(g);
 	for (i = 0; i < n; i++)
 		if ((missing[i] = !seen_has(g, fprs[i])))
 			nask++;
@@ -501,47 +514,260 @@ static bool key_is(gpgme_key_t key, const char *fpr)
 	return false;
 }
 
-int pki_gpg_signer_and(struct pki_gpg *g, const char *fpr, const char *const *also,
-		       size_t n, struct pki_key *out)
-{
-	const char **pattern = NULL;
-	gpgme_key_t key = NULL, mine = NULL;
-	gpgme_error_t err;
-	bool twice = false;
-	int rc = -1;
+/*
+ * Two gpg processes on one keyring must not start together: every gpg
+ * takes the keyring's lock for a moment as it starts, and one that finds
+ * it taken sleeps 50 ms or more (GnuPG's dotlock), ten times what running
+ * them side by side gains.  The second waits at a gate that the first
+ * opens with its first status line (it holds the lock no more) or when it
+ * is over.
+ */
+struct gate {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool open;
+};
 
-	memset(out, 0, sizeof(*out));
-	if ((pattern = calloc(n + 2, sizeof(*pattern))) == NULL)
-		return pki_error_errno(PKI_EINTERNAL, "key list");
-	pattern[0] = fpr;
-	if (n > 0)
-		memcpy(pattern + 1, also, n * sizeof(*pattern));
-	gpgme_set_keylist_mode(g->ctx, GPGME_KEYLIST_MODE_LOCAL | GPGME_KEYLIST_MODE_WITH_SECRET);
-	if (gpgme_op_keylist_ext_start(g->ctx, pattern, 0, 0) == 0) {
-		while ((err = gpgme_op_keylist_next(g->ctx, &key)) == 0) {
-			seen_add(g, key);
-			if (key_is(key, fpr) && mine != NULL)
-				twice = true;
-			if (key_is(key, fpr) && mine == NULL)
-				mine = key;
+static void gate_init(struct gate *gt)
+{
+	pthread_mutex_init(&gt->mu, NULL);
+	pthread_cond_init(&gt->cv, NULL);
+	gt->open = false;
+}
+
+static void gate_destroy(struct gate *gt)
+{
+	pthread_cond_destroy(&gt->cv);
+	pthread_mutex_destroy(&gt->mu);
+}
+
+static void gate_open(struct gate *gt)
+{
+	pthread_mutex_lock(&gt->mu);
+	gt->open = true;
+	pthread_cond_broadcast(&gt->cv);
+	pthread_mutex_unlock(&gt->mu);
+}
+
+/* Wait until the gate opens, or ms milliseconds (0: for ever). */
+static void gate_wait(struct gate *gt, long ms)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&gt->mu);
+	while (!gt->open)
+		if (ms == 0)
+			pthread_cond_wait(&gt->cv, &gt->mu);
+		else if (pthread_cond_timedwait(&gt->cv, &gt->mu, &until) != 0)
+			break;
+	pthread_mutex_unlock(&gt->mu);
+}
+
+static gpgme_error_t gate_status(void *arg, const char *keyword, const char *args)
+{
+	gate_open(arg);
+	return 0;
+}
+
+/* An operation on ctx opens gt when its gpg speaks (watch), and in any
+ * case when it is over (unwatch). */
+static void gate_watch(gpgme_ctx_t ctx, struct gate *gt)
+{
+	if (gpgme_set_ctx_flag(ctx, "full-status", "1") == 0)
+		gpgme_set_status_cb(ctx, gate_status, gt);
+}
+
+static void gate_unwatch(gpgme_ctx_t ctx, struct gate *gt)
+{
+	gpgme_set_status_cb(ctx, NULL, NULL);
+	gpgme_set_ctx_flag(ctx, "full-status", "0");
+	gate_open(gt);
+}
+
+/*
+ * pki_gpg_signer_and_start's listing runs on a thread of its own and a
+ * GPGME context of its own (GPGME contexts are not shared between
+ * threads): the caller meanwhile reads the repository and encrypts, which
+ * needs no key listed.  What it found joins g (settle) before anything
+ * reads g's keys: a key look-up, a missing-key check, a signature,
+ * pki_gpg_signer_and_finish.
+ *
+ * Its gpg starts once an encryption's gpg has said its first word (the
+ * gate above).
+ */
+struct listing {
+	pthread_t tid;
+	bool threaded, joined;
+	struct gate go;		/* the listing's gpg may start */
+	struct pki_gpg *g;	/* its context, and the keys it has seen */
+	char **pattern;		/* the acting key first; NULL-terminated */
+	char fpr[41];		/* the acting key */
+	gpgme_key_t mine;	/* the acting key as listed (first found) */
+	bool twice;		/* listed more than once: ambiguous */
+};
+
+static void list_keys(struct listing *l)
+{
+	gpgme_ctx_t ctx = l->g->ctx;
+	gpgme_key_t key = NULL;
+
+	gpgme_set_keylist_mode(ctx, GPGME_KEYLIST_MODE_LOCAL | GPGME_KEYLIST_MODE_WITH_SECRET);
+	if (gpgme_op_keylist_ext_start(ctx, (const char **)l->pattern, 0, 0) == 0) {
+		while (gpgme_op_keylist_next(ctx, &key) == 0) {
+			seen_add(l->g, key);
+			if (key_is(key, l->fpr) && l->mine != NULL)
+				l->twice = true;
+			if (key_is(key, l->fpr) && l->mine == NULL)
+				l->mine = key;
 			else
 				gpgme_key_unref(key);
 		}
-		gpgme_op_keylist_end(g->ctx);
+		gpgme_op_keylist_end(ctx);
 	}
-	gpgme_set_keylist_mode(g->ctx, GPGME_KEYLIST_MODE_LOCAL);
+	gpgme_set_keylist_mode(ctx, GPGME_KEYLIST_MODE_LOCAL);
+}
+
+static void *list_run(void *arg)
+{
+	struct listing *l = arg;
+
+	gate_wait(&l->go, 0);
+	list_keys(l);
+	return NULL;
+}
+
+/* Around an operation on g's context: a listing waiting starts when the
+ * operation's gpg speaks, or when it is over. */
+static void listing_watch(struct pki_gpg *g)
+{
+	if (g->listing != NULL && !g->listing->joined && g->listing->threaded)
+		gate_watch(g->ctx, &g->listing->go);
+}
+
+static void listing_unwatch(struct pki_gpg *g)
+{
+	if (g->listing != NULL && !g->listing->joined && g->listing->threaded)
+		gate_unwatch(g->ctx, &g->listing->go);
+}
+
+/* Wait for the listing and take the keys it has seen. */
+static void settle(struct pki_gpg *g)
+{
+	struct listing *l = g->listing;
+	size_t i;
+
+	if (l == NULL || l->joined)
+		return;
+	if (l->threaded) {
+		gate_open(&l->go);
+		pthread_join(l->tid, NULL);
+	}
+	l->joined = true;
+	for (i = 0; i < l->g->nseen; i++)
+		seen_add_fpr(g, l->g->seen[i]);
+}
+
+static void listing_drop(struct pki_gpg *g)
+{
+	struct listing *l = g->listing;
+	size_t i;
+
+	if (l == NULL)
+		return;
+	settle(g);
+	g->listing = NULL;
+	if (l->mine != NULL)
+		gpgme_key_unref(l->mine);
+	for (i = 0; l->pattern != NULL && l->pattern[i] != NULL; i++)
+		free(l->pattern[i]);
+	free(l->pattern);
+	pki_gpg_free(l->g);
+	gate_destroy(&l->go);
+	free(l);
+}
+
+/* The listing of fpr and also into g->listing, on a thread or here. */
+static int listing_begin(struct pki_gpg *g, const char *fpr, const char *const *also, size_t n,
+			 bool thread)
+{
+	struct listing *l = NULL;
+	size_t i;
+	int rc;
+
+	listing_drop(g);
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "key list");
+	gate_init(&l->go);
+	if ((l->pattern = calloc(n + 2, sizeof(*l->pattern))) == NULL) {
+		rc = pki_error_errno(PKI_EINTERNAL, "key list");
+		goto fail;
+	}
+	snprintf(l->fpr, sizeof(l->fpr), "%s", fpr);
+	for (i = 0; i <= n; i++)
+		if ((l->pattern[i] = strdup(i == 0 ? fpr : also[i - 1])) == NULL) {
+			rc = pki_error_errno(PKI_EINTERNAL, "key list");
+			goto fail;
+		}
+	if ((rc = pki_gpg_new(&l->g)) < 0)
+		goto fail;
+	g->listing = l;
+	/* No thread: the listing runs here, and only the overlap is lost. */
+	if (thread && pthread_create(&l->tid, NULL, list_run, l) == 0)
+		l->threaded = true;
+	else
+		list_keys(l);
+	return 0;
+fail:
+	g->listing = l;
+	listing_drop(g);
+	return rc;
+}
+
+int pki_gpg_signer_and_start(struct pki_gpg *g, const char *fpr, const char *const *also,
+			     size_t n)
+{
+	return listing_begin(g, fpr, also, n, true);
+}
+
+int pki_gpg_signer_and_finish(struct pki_gpg *g, struct pki_key *out)
+{
+	struct listing *l = g->listing;
+	char fpr[41];
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (l == NULL)
+		return pki_error(PKI_EINTERNAL, "no key listing was started");
+	settle(g);
+	snprintf(fpr, sizeof(fpr), "%s", l->fpr);
 	/* The acting key, found once and with its secret part: keep it for
 	 * the signature.  Anything else is for pki_gpg_key to explain. */
-	if (mine != NULL && !twice && mine->secret && (rc = key_fill(out, mine)) == 0) {
+	if (l->mine != NULL && !l->twice && l->mine->secret && (rc = key_fill(out, l->mine)) == 0) {
 		if (g->signer != NULL)
 			gpgme_key_unref(g->signer);
-		g->signer = mine;
-		mine = NULL;
+		g->signer = l->mine;
+		l->mine = NULL;
 	}
-	if (mine != NULL)
-		gpgme_key_unref(mine);
-	free(pattern);
+	listing_drop(g);
 	return rc == 0 ? 0 : pki_gpg_key(g, fpr, true, out);
+}
+
+int pki_gpg_signer_and(struct pki_gpg *g, const char *fpr, const char *const *also,
+		       size_t n, struct pki_key *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = listing_begin(g, fpr, also, n, false)) < 0)
+		return rc;
+	return pki_gpg_signer_and_finish(g, out);
 }
 
 int pki_gpg_export(struct pki_gpg *g, const char *fpr, struct pki_buf *out)
@@ -609,6 +835,7 @@ int pki_gpg_sign(struct pki_gpg *g, const char *fpr, const void *data, size_t le
 	size_t mlen = 0;
 	int rc = 0;
 
+	settle(g);
 	if (g->signer == NULL || strcasecmp(g->signer->subkeys->fpr, fpr) != 0) {
 		struct pki_key k;
 
@@ -756,6 +983,7 @@ static int use_signer(struct pki_gpg *g, const char *signer)
 	gpgme_error_t err;
 	int rc;
 
+	settle(g);
 	if (g->signer == NULL || strcasecmp(g->signer->subkeys->fpr, signer) != 0) {
 		struct pki_key k;
 
@@ -787,9 +1015,11 @@ static int encrypt_data(struct pki_gpg *g, const char *const *fprs, size_t n,
 		return rc;
 	}
 	/* Fingerprint strings skip the key look-ups; no gpg.conf encrypt-to. */
+	listing_watch(g);
 	err = signer != NULL ?
 	      gpgme_op_encrypt_sign_ext(g->ctx, NULL, recp.ptr, flags, in, out) :
 	      gpgme_op_encrypt_ext(g->ctx, NULL, recp.ptr, flags, in, out);
+	listing_unwatch(g);
 	if (signer != NULL)
 		gpgme_signers_clear(g->ctx);
 	pki_buf_release(&recp);
@@ -926,7 +1156,11 @@ struct decrypt_job {
 	int rc;
 	bool cut;		/* stopped by the reader closing the pipe */
 	char msg[512];
+	struct gate started;	/* its gpg has the keyring's lock behind it */
 };
+
+/* How long the encryption waits for the decryption's gpg to speak. */
+#define GATE_MS 200
 
 static void *decrypt_to_fd(void *arg)
 {
@@ -938,10 +1172,16 @@ static void *decrypt_to_fd(void *arg)
 	if ((err = gpgme_data_new_from_cbs(&din, &source_cbs, job->in)) != 0 ||
 	    (err = gpgme_data_new_from_fd(&dout, job->fd)) != 0)
 		job->rc = gpg_fail(PKI_EINTERNAL, "decrypt", err);
-	else if ((err = gpgme_op_decrypt(job->g->ctx, din, dout)) != 0) {
-		job->cut = gpg_err_code(err) == GPG_ERR_EPIPE;
-		job->rc = data_fail("decrypt", err, "");
+	else {
+		gate_watch(job->g->ctx, &job->started);
+		err = gpgme_op_decrypt(job->g->ctx, din, dout);
+		gate_unwatch(job->g->ctx, &job->started);
+		if (err != 0) {
+			job->cut = gpg_err_code(err) == GPG_ERR_EPIPE;
+			job->rc = data_fail("decrypt", err, "");
+		}
 	}
+	gate_open(&job->started);
 	if (job->rc < 0)
 		snprintf(job->msg, sizeof(job->msg), "%s", pki_error_last());
 	gpgme_data_release(din);
@@ -968,6 +1208,7 @@ int pki_gpg_reencrypt_signed(struct pki_gpg *g, const char *const *fprs, size_t 
 
 	if ((rc = pki_gpg_new(&job.g)) < 0)
 		return rc;
+	gate_init(&job.started);
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
 		rc = pki_error_errno(PKI_EINTERNAL, "re-encrypt: pipe");
 		goto out;
@@ -982,6 +1223,7 @@ int pki_gpg_reencrypt_signed(struct pki_gpg *g, const char *const *fprs, size_t 
 	    (err = gpgme_data_new_from_cbs(&dout, &sink_cbs, out)) != 0) {
 		rc = gpg_fail(PKI_EINTERNAL, "re-encrypt", err);
 	} else {
+		gate_wait(&job.started, GATE_MS);
 		gpgme_set_armor(g->ctx, armor);
 		rc = encrypt_data(g, fprs, n, signer, din, dout);
 		gpgme_set_armor(g->ctx, 0);
@@ -1000,5 +1242,6 @@ out:
 	gpgme_data_release(din);
 	gpgme_data_release(dout);
 	pki_gpg_free(job.g);
+	gate_destroy(&job.started);
 	return rc;
 }

@@ -78,6 +78,18 @@ int pki_gpg_signer_and(struct pki_gpg *g, const char *fpr, const char *const *al
 		       size_t n, struct pki_key *out);
 
 /*
+ * pki_gpg_signer_and in two halves: _start lists the keys on a thread of
+ * its own and returns at once, so that the caller can read, judge and
+ * encrypt meanwhile (encryption needs no listing); _finish waits for it
+ * and fills out as pki_gpg_signer_and does.  Until then g answers every
+ * question about keys (a look-up, pki_gpg_missing, a signature) only
+ * after waiting for the listing.
+ */
+int pki_gpg_signer_and_start(struct pki_gpg *g, const char *fpr, const char *const *also,
+			     size_t n);
+int pki_gpg_signer_and_finish(struct pki_gpg *g, struct pki_key *out);
+
+/*
  * Import exactly one public key from data (armored or binary).  Refuses
  * (-PKI_EDATA) input that holds no key or more than one; fills the key.
  */

@@ -61,26 +61,30 @@ static int import_key(struct pki_txn *t, struct pki_repo *r, struct pki_gpg *g, 
 	return rc;
 }
 
+/* Every key of fprs in the keyring, importing those that are not; how
+ * many were imported into *imported, when not NULL. */
 static int have_keys(struct pki_txn *t, struct pki_repo *r, struct pki_gpg *g,
-		     const char *const *fprs, size_t n)
+		     const char *const *fprs, size_t n, size_t *imported)
 {
 	bool *missing;
 	size_t i;
 	int rc;
 
+	if (imported != NULL)
+		*imported = 0;
 	if ((missing = calloc(n ? n : 1, sizeof(*missing))) == NULL)
 		return pki_error(PKI_EINTERNAL, "keys: out of memory");
 	rc = pki_gpg_missing(g, fprs, n, missing);
 	for (i = 0; i < n && rc == 0; i++)
-		if (missing[i])
-			rc = import_key(t, r, g, fprs[i]);
+		if (missing[i] && (rc = import_key(t, r, g, fprs[i])) == 0 && imported != NULL)
+			(*imported)++;
 	free(missing);
 	return rc;
 }
 
 int pki_product_keys(struct pki_txn *t, struct pki_gpg *g, const char *const *fprs, size_t n)
 {
-	return have_keys(t, NULL, g, fprs, n);
+	return have_keys(t, NULL, g, fprs, n, NULL);
 }
 
 /* --- ciphertexts --- */
@@ -215,7 +219,7 @@ static int recipients(struct pki_txn *t, struct pki_repo *r, struct pki_gpg *g,
 		return pki_error(PKI_EINTERNAL, "an empty distribution list");
 	if ((rc = pki_product_fprs(m, list, fprs)) < 0)
 		return rc;
-	if ((rc = have_keys(t, r, g, *fprs, list->n)) < 0) {
+	if ((rc = have_keys(t, r, g, *fprs, list->n, NULL)) < 0) {
 		free(*fprs);
 		*fprs = NULL;
 	}
@@ -244,6 +248,78 @@ int pki_product_encrypt(struct pki_txn *t, struct pki_gpg *g, const struct pki_m
 	return rc;
 }
 
+/*
+ * A small product is read into memory first (wiped after), so that it can
+ * be encrypted twice: once at once, without asking gpg whether every
+ * recipient's key is here (a key listing is a gpg process of its own, and
+ * gpg's success says so), and again, only when gpg refused a recipient and
+ * the keyring turns out to lack a key the repository holds.
+ */
+#define SMALL_MAX (64 * 1024)
+
+/* The plaintext in memory, then whatever the source still gives. */
+struct replay {
+	struct pki_buf *b;
+	size_t pos;
+	struct pki_source *rest;	/* NULL: the whole product is in b */
+};
+
+static long replay_read(void *ctx, void *data, size_t len)
+{
+	struct replay *p = ctx;
+
+	if (p->pos < p->b->len) {
+		if (len > p->b->len - p->pos)
+			len = p->b->len - p->pos;
+		memcpy(data, p->b->ptr + p->pos, len);
+		p->pos += len;
+		return (long)len;
+	}
+	return p->rest != NULL ? p->rest->read(p->rest->ctx, data, len) : 0;
+}
+
+/* Read up to SMALL_MAX bytes of in into p->b; p->rest stays in when more follow. */
+static int replay_fill(struct replay *p, struct pki_source *in)
+{
+	char chunk[4096];
+	long n;
+	int rc;
+
+	p->rest = in;
+	while (p->b->len <= SMALL_MAX) {
+		if ((n = in->read(in->ctx, chunk, sizeof(chunk))) < 0) {
+			explicit_bzero(chunk, sizeof(chunk));
+			return (int)n;
+		}
+		if (n == 0) {
+			p->rest = NULL;
+			break;
+		}
+		rc = pki_buf_add(p->b, chunk, (size_t)n);
+		explicit_bzero(chunk, (size_t)n);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* One ciphertext of in to fprs, a new blob in r. */
+static int seal_blob(struct pki_repo *r, struct pki_gpg *g, const struct crypt *c,
+		     struct pki_sealed *out)
+{
+	struct pki_blobw *w = NULL;
+	struct pki_sink blob;
+	int rc;
+
+	if ((rc = pki_repo_blob_begin(r, &w, &blob)) < 0)
+		return rc;
+	if ((rc = crypt_into(g, c, &blob, out->sha256)) < 0)
+		pki_blobw_end(w, NULL, NULL);
+	else if ((rc = pki_blobw_end(w, out->blob, &out->shadow)) < 0)
+		out->blob[0] = '\0';
+	return rc;
+}
+
 int pki_product_seal(struct pki_repo *r, struct pki_gpg *g, const struct pki_matrix *m,
 		     const struct pki_names *list, struct pki_source *src,
 		     const struct pki_progress *progress, struct pki_sealed *out)
@@ -251,26 +327,39 @@ int pki_product_seal(struct pki_repo *r, struct pki_gpg *g, const struct pki_mat
 	const char **fprs = NULL;
 	struct counted count = { src, 0, progress, "Encrypting", src->size };
 	struct pki_source in = { counted_read, &count, src->size };
-	struct pki_blobw *w = NULL;
-	struct pki_sink blob;
+	struct pki_buf plain = PKI_BUF_INIT;
+	struct replay p = { &plain, 0, &in };
+	struct pki_source from = { replay_read, &p, src->size };
 	struct crypt c;
+	char saved[512];
+	size_t imported = 0;
 	int rc;
 
 	out->blob[0] = '\0';
 	out->shadow = NULL;
-	if ((rc = recipients(NULL, r, g, m, list, &fprs)) < 0)
-		return rc;
-	c = (struct crypt){ fprs, list->n, &in, false };
-	if ((rc = pki_repo_blob_begin(r, &w, &blob)) < 0)
+	if (src->size > 0 && src->size <= SMALL_MAX && (rc = replay_fill(&p, &in)) < 0)
 		goto out;
-	rc = name_unusable(g, list, fprs, crypt_into(g, &c, &blob, out->sha256));
+	/* Not all of it in memory: the keys first, as for a large product. */
+	if ((rc = p.rest != NULL ? recipients(NULL, r, g, m, list, &fprs) :
+		  pki_product_fprs(m, list, &fprs)) < 0)
+		goto out;
+	c = (struct crypt){ fprs, list->n, &from, false };
+	rc = seal_blob(r, g, &c, out);
+	/* gpg refused a recipient: a key missing here is imported (a failed
+	 * import is the refusal, as when the keys come first), and the
+	 * product encrypted again. */
+	if (rc == -PKI_EUNAVAIL && p.rest == NULL) {
+		snprintf(saved, sizeof(saved), "%s", pki_error_last());
+		if ((rc = have_keys(NULL, r, g, fprs, list->n, &imported)) < 0)
+			goto out;
+		p.pos = 0;
+		rc = imported > 0 ? seal_blob(r, g, &c, out) : pki_error(PKI_EUNAVAIL, "%s", saved);
+	}
+	rc = name_unusable(g, list, fprs, rc);
 	if (rc == 0 && count.n == 0)
 		rc = pki_error(PKI_ENOINPUT, "the product is empty");
-	if (rc < 0)
-		pki_blobw_end(w, NULL, NULL);
-	else if ((rc = pki_blobw_end(w, out->blob, &out->shadow)) < 0)
-		out->blob[0] = '\0';
 out:
+	pki_buf_wipe(&plain);
 	free(fprs);
 	return rc;
 }

@@ -1,4 +1,5 @@
 /* session.c: what every command does first and last. */
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -37,6 +38,8 @@ static int acting_keyspec(struct pki_session *s, const char *keyspec, char **out
  * recipients' keys next, and would list them in a second.  The matrix is
  * only a hint here (the change reads it again under the lock), so a
  * repository without one, or with a broken one, just lists the key alone.
+ * A late key (PKI_SESSION_KEY_LATE) is listed alone, on a thread, while
+ * the command reads, judges and encrypts.
  */
 struct acting {
 	char *spec;		/* -u, $PKI_KEY or user.signingkey */
@@ -53,7 +56,8 @@ static void acting_release(struct acting *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static int acting_prepare(struct pki_session *s, const char *keyspec, struct acting *a)
+static int acting_prepare(struct pki_session *s, const char *keyspec, bool late,
+			  struct acting *a)
 {
 	struct pki_buf m = PKI_BUF_INIT;
 	size_t i;
@@ -64,7 +68,9 @@ static int acting_prepare(struct pki_session *s, const char *keyspec, struct act
 	if (a->spec == NULL)
 		return pki_error(PKI_EUSAGE, "no acting key: use -u KEY, set PKI_KEY, "
 				 "or git config user.signingkey");
-	if (!pki_is_fingerprint(a->spec) || s->repo == NULL)
+	/* Late, the listing needs no recipients: they are not asked about
+	 * before an encryption (pki_product_seal). */
+	if (!pki_is_fingerprint(a->spec) || s->repo == NULL || late)
 		return 0;
 	if (pki_repo_read(s->repo, PKI_MATRIX_FILE, TABLE_MAX, &m) == 0 &&
 	    pki_matrix_parse(&a->matrix, m.ptr, m.len) == 0 && a->matrix.n > 0 &&
@@ -76,23 +82,57 @@ static int acting_prepare(struct pki_session *s, const char *keyspec, struct act
 	return 0;
 }
 
-static int resolve_key(struct pki_session *s, const struct acting *a)
+/* What the listing of the acting key spec found (rc), checked. */
+static int check_key(struct pki_session *s, const char *spec, int rc)
 {
-	int rc;
-
-	if (pki_is_fingerprint(a->spec))
-		rc = pki_gpg_signer_and(s->gpg, a->spec, a->fprs, a->n, &s->key);
-	else
-		rc = pki_gpg_key(s->gpg, a->spec, true, &s->key);
 	if (rc == 0 && !s->key.can_sign)
 		rc = pki_error(PKI_EUNAVAIL, "key '%s' cannot sign (expired, revoked or no "
-			       "signing key)", a->spec);
+			       "signing key)", spec);
 	/* Its user ID authors every commit: it must name one identity. */
 	if (rc == 0 && !s->key.uid_ok)
 		rc = pki_error(PKI_EUNAVAIL, "key '%s' cannot author commits: its first user ID "
-			       "is not one 'Name <address>'", a->spec);
+			       "is not one 'Name <address>'", spec);
 	if (rc == 0)
 		s->have_key = true;
+	return rc;
+}
+
+static int resolve_key(struct pki_session *s, const struct acting *a, bool late)
+{
+	size_t i;
+	int rc;
+
+	if (!pki_is_fingerprint(a->spec))
+		return check_key(s, a->spec, pki_gpg_key(s->gpg, a->spec, true, &s->key));
+	if (!late)
+		return check_key(s, a->spec,
+				 pki_gpg_signer_and(s->gpg, a->spec, a->fprs, a->n, &s->key));
+	/* The listing (a gpg process) runs beside the command's own work,
+	 * for the acting key alone; the fingerprint is all that work needs
+	 * of the key before a change. */
+	if ((rc = pki_gpg_signer_and_start(s->gpg, a->spec, a->fprs, a->n)) < 0)
+		return rc;
+	snprintf(s->key_pending, sizeof(s->key_pending), "%s", a->spec);
+	for (i = 0; i < 40 && a->spec[i] != '\0'; i++)
+		s->key.fpr[i] = (char)toupper((unsigned char)a->spec[i]);
+	s->key.fpr[i] = '\0';
+	return 0;
+}
+
+int pki_session_key(struct pki_session *s)
+{
+	char spec[41], saved[1024];
+	int rc;
+
+	if (s->key_pending[0] == '\0')
+		return 0;
+	memcpy(spec, s->key_pending, sizeof(spec));
+	s->key_pending[0] = '\0';
+	/* A good key leaves the message of whatever failed meanwhile. */
+	snprintf(saved, sizeof(saved), "%s", pki_error_last());
+	if ((rc = check_key(s, spec, pki_gpg_signer_and_finish(s->gpg, &s->key))) == 0 &&
+	    saved[0] != '\0')
+		pki_error(PKI_EINTERNAL, "%s", saved);
 	return rc;
 }
 
@@ -156,13 +196,13 @@ int pki_session_open(struct pki_session *s, const char *prog, const char *dir,
 		rc = pki_repo_open(&s->repo, dir,
 				   (flags & PKI_SESSION_BARE_OK) ? PKI_REPO_BARE_OK : 0);
 	if (rc == 0 && (flags & PKI_SESSION_KEY))
-		rc = acting_prepare(s, keyspec, &a);
+		rc = acting_prepare(s, keyspec, (flags & PKI_SESSION_KEY_LATE) != 0, &a);
 	/* Joined on every path: the first error is the one to report. */
 	rc2 = gpg_start_join(s, &gs);
 	if (rc == 0)
 		rc = rc2;
 	if (rc == 0 && (flags & PKI_SESSION_KEY))
-		rc = resolve_key(s, &a);
+		rc = resolve_key(s, &a, (flags & PKI_SESSION_KEY_LATE) != 0);
 	acting_release(&a);
 	return rc;
 }
@@ -277,29 +317,60 @@ static int clock_forward(const struct pki_session *s, const struct pki_txn *t)
 			 tip, now);
 }
 
-int pki_session_change(struct pki_session *s, pki_build_fn build, void *arg)
+/*
+ * The state under the lock for the acting key.  A key still being listed
+ * (PKI_SESSION_KEY_LATE) is known by the fingerprint it was given, which
+ * may be a subkey's: when that names no principal, the listing is waited
+ * for and the primary's tried.
+ */
+static int change_state(struct pki_session *s, struct pki_txn *t, struct pki_state *st)
 {
-	struct pki_buf msg = PKI_BUF_INIT;
-	struct pki_state st;
-	struct pki_txn *t = NULL;
-	struct pki_ident who;
-	int rc = 0, try;
+	int rc;
 
+	if ((rc = pki_state_load(st, t, s->key.fpr, s->now)) < 0 || st->actor != NULL ||
+	    s->key_pending[0] == '\0')
+		return rc;
+	pki_state_release(st);
+	if ((rc = pki_session_key(s)) < 0)
+		return rc;
+	return pki_state_load(st, t, s->key.fpr, s->now);
+}
+
+/* The commit, once the acting key's listing is in: it signs and authors it. */
+static int change_commit(struct pki_session *s, struct pki_txn *t, const char *msg)
+{
+	struct pki_ident who;
+	int rc;
+
+	if ((rc = pki_session_key(s)) < 0)
+		return rc;
 	if (!s->have_key)
 		return pki_error(PKI_EINTERNAL, "a change needs an acting key");
 	who.fpr = s->key.fpr;
 	who.name = s->key.name[0] != '\0' ? s->key.name : s->key.email;
 	who.email = s->key.email;
 	who.when = s->now;
+	return pki_txn_commit(t, s->gpg, &who, msg);
+}
+
+int pki_session_change(struct pki_session *s, pki_build_fn build, void *arg)
+{
+	struct pki_buf msg = PKI_BUF_INIT;
+	struct pki_state st;
+	struct pki_txn *t = NULL;
+	int rc = 0, rc2, try;
+
+	if (!s->have_key && s->key_pending[0] == '\0')
+		return pki_error(PKI_EINTERNAL, "a change needs an acting key");
 	for (try = 0; try < CHANGE_TRIES; try++) {
 		memset(&st, 0, sizeof(st));
 		pki_buf_reset(&msg);
 		if ((rc = pki_txn_begin(&t, s->repo)) < 0 || (rc = clock_forward(s, t)) < 0)
 			break;
 		pki_txn_set_progress(t, s->progress);
-		if ((rc = pki_state_load(&st, t, s->key.fpr, s->now)) == 0 &&
+		if ((rc = change_state(s, t, &st)) == 0 &&
 		    (rc = build(s, t, &st, &msg, arg)) == 0)
-			rc = pki_txn_commit(t, s->gpg, &who, msg.ptr);
+			rc = change_commit(s, t, msg.ptr);
 		/* Lost the race to a writer outside pki: start again from its tip. */
 		if (rc == -PKI_EBUSY && !pki_txn_committed(t)) {
 			pki_state_release(&st);
@@ -312,6 +383,10 @@ int pki_session_change(struct pki_session *s, pki_build_fn build, void *arg)
 	pki_state_release(&st);
 	pki_txn_free(t);
 	pki_buf_release(&msg);
+	/* The acting key's refusal comes first, as if it had been checked
+	 * when the session opened. */
+	if (rc < 0 && (rc2 = pki_session_key(s)) < 0)
+		rc = rc2;
 	return rc;
 }
 

@@ -22,6 +22,9 @@ struct pki_session {
 	struct pki_gpg *gpg;
 	bool have_key;
 	struct pki_key key;	/* the acting key, when have_key */
+	/* PKI_SESSION_KEY_LATE: the acting key's fingerprint while its
+	 * listing runs (key.fpr holds it, upper-case, meanwhile). */
+	char key_pending[41];
 	time_t now;
 	/* Long work reports here (a command sets it from pki_cli_progress);
 	 * NULL: no progress. */
@@ -32,12 +35,24 @@ enum {
 	PKI_SESSION_KEY = 1,	/* an acting key is required */
 	PKI_SESSION_NOREPO = 2,	/* do not open a repository (pki-init) */
 	PKI_SESSION_BARE_OK = 4,	/* a bare repository will do: reading the history only */
+	/* With PKI_SESSION_KEY: an acting key given by fingerprint is listed
+	 * while the command goes on; until pki_session_key, only key.fpr is
+	 * set and have_key is false. */
+	PKI_SESSION_KEY_LATE = 8,
 };
 
 /* keyspec may be NULL (then $PKI_KEY, then user.signingkey). */
 int pki_session_open(struct pki_session *s, const char *prog, const char *dir,
 		     const char *keyspec, int flags);
 void pki_session_close(struct pki_session *s);
+
+/*
+ * Wait for the acting key's listing (PKI_SESSION_KEY_LATE) and check the
+ * key as pki_session_open would have: its refusal (69) is the one to
+ * report, before any other the command met meanwhile.  0 when nothing is
+ * pending; pki_session_change calls it first.
+ */
+int pki_session_key(struct pki_session *s);
 
 /* The state a change is judged against: the tip as the lock holder sees it. */
 struct pki_state {
