@@ -117,7 +117,7 @@ static void serve(int fd)
 	struct pki_buf sig = PKI_BUF_INIT, pay = PKI_BUF_INIT;
 	struct pki_gpg *g = NULL;
 
-	if (pki_gpg_new(&g) == 0)
+	if (pki_gpg_new(&g) == 0 && pki_gpg_verifier(g) == 0)
 		while (serve_one(fd, g, &sig, &pay) == 0)
 			;
 	_exit(0);	/* nothing of the parent's to flush or free */
@@ -310,7 +310,8 @@ int pki_audit_verifiers_start(struct pki_auditor *au)
 	for (vs->n = 0; vs->n < pki_audit_threads(au); vs->n++) {
 		vs->w[vs->n].au = au;
 		vs->w[vs->n].helper = vs->n < au->nhelpers ? au->helpers[vs->n] : NULL;
-		if ((rc = pki_gpg_new(&vs->w[vs->n].g)) < 0)
+		if ((rc = pki_gpg_new(&vs->w[vs->n].g)) < 0 ||
+		    (rc = pki_gpg_verifier(vs->w[vs->n].g)) < 0)
 			return rc;
 	}
 	for (i = 0; i < vs->n; i++) {
