@@ -414,8 +414,8 @@ void pki_audit_verifiers_stop(struct pki_auditor *au)
 	pthread_mutex_unlock(&vs->lock);
 	for (i = 0; i < vs->started; i++)
 		pthread_join(vs->tid[i], NULL);
-	for (i = 0; i < vs->n; i++)
-		pki_gpg_free(vs->w[i].g);
+	for (i = 0; i < PKI_AUDIT_THREADS_MAX; i++)
+		pki_gpg_free(vs->w[i].g);	/* one made when its start failed, too */
 	pthread_cond_destroy(&vs->done);
 	pthread_cond_destroy(&vs->more);
 	pthread_mutex_destroy(&vs->lock);
