@@ -83,6 +83,8 @@ struct pki_acommit {
 	char signer[41];		/* a good signature's key; "" otherwise */
 	bool revoked;			/* ...which the verifying keyring holds revoked */
 	char *bad;			/* why the signature is not good */
+	bool verified;			/* the three above are known (audit-verify.c) */
+	unsigned keys;			/* ...with the keys of this import */
 	const struct pki_principal *who;	/* the signer's row, when a valid principal */
 };
 
@@ -111,8 +113,8 @@ struct pki_akeyver {
 	char fpr[41];		/* of the file's name */
 	char blob[41];
 	char commit[41];	/* the first walked commit that stored it; "" none */
-	/* A file to check on the verifiers' threads: its bytes, and what
-	 * gpg saw in them (or why not). */
+	/* A file to check once the missing keys are imported: its bytes,
+	 * and what gpg saw in them (or why not). */
 	bool inspect;
 	struct pki_buf data;
 	struct pki_key seen;
@@ -140,11 +142,14 @@ struct pki_ashard {
 #define PKI_AUDIT_THREADS_MAX 8
 
 struct pki_verifier;
+struct pki_averifiers;
 struct pki_areqs;
 
 struct pki_auditor {
 	struct pki_verifier *helpers[PKI_AUDIT_THREADS_MAX];
 	unsigned nhelpers;
+	struct pki_averifiers *verifiers;	/* the threads that use them */
+	unsigned imported;			/* keys imported into the keyring */
 	struct pki_audit *a;
 	struct pki_repo *repo;
 	struct pki_gpg *gpg;
@@ -174,12 +179,23 @@ struct pki_auditor {
 
 /* audit-verify.c: helper processes that verify commit signatures,
  * forked while the audit is small (a fork costs what the forking process
- * holds).  pki_audit_verify answers as pki_gpg_verify does: by *helper,
- * or with g when there is none (or it has gone: then *helper is NULLed). */
+ * holds), and the threads that hand them the commits while the walk
+ * reads on.  pki_audit_verifiers_start, before the walk (held when the
+ * tip has a key the keyring lacks); the walk grows au->cv between _lock
+ * and _unlock and hands over the first n commits read (walked: all);
+ * _keyed once the missing keys are imported (imported: some were);
+ * pki_audit_verified waits for commit i's signer, revoked and bad, in
+ * history order (it verifies again what failed before an import);
+ * _stop joins the threads, also after an error. */
 int pki_verifier_start(struct pki_verifier **out);
-int pki_audit_verify(struct pki_verifier **helper, struct pki_gpg *g,
-		     const struct pki_commit *c, char signer[41], bool *revoked);
 void pki_verifier_stop(struct pki_verifier *v);
+int pki_audit_verifiers_start(struct pki_auditor *au);
+void pki_audit_verifiers_lock(struct pki_auditor *au);
+void pki_audit_verifiers_unlock(struct pki_auditor *au);
+void pki_audit_verifiers_hand(struct pki_auditor *au, size_t n, bool walked);
+void pki_audit_verifiers_keyed(struct pki_auditor *au, bool imported);
+int pki_audit_verified(struct pki_auditor *au, size_t i);
+void pki_audit_verifiers_stop(struct pki_auditor *au);
 /* audit-sign.c: how many verifiers (threads, helpers) run at once. */
 unsigned pki_audit_threads(const struct pki_auditor *au);
 
@@ -274,7 +290,9 @@ int pki_audit_key_file(struct pki_auditor *au, size_t ci, const char *fpr,
 		       const struct pki_delta *d);
 /* Import the keys the keyring lacks from their latest files (checked
  * first); every version the walk saw is marked to inspect, then judged
- * by pki_audit_keys_judge once inspected (A105). */
+ * by pki_audit_keys_judge once inspected (A105).  Before the walk,
+ * pki_audit_tip_keys_missing: does the keyring lack a key of the tip's? */
+int pki_audit_tip_keys_missing(struct pki_auditor *au, bool *any);
 int pki_audit_import_keys(struct pki_auditor *au);
 int pki_audit_keys_judge(struct pki_auditor *au);
 /* Did keys/<fpr>.asc at commit show signer (the key or a subkey)

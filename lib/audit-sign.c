@@ -1,12 +1,11 @@
 /* audit-sign.c: signatures and who made each change (audit checks 1, 2).
  *
  * Verification is the audit's one process per commit, so it runs on
- * every core: each thread has its own GPGME context and takes the next
- * job from a shared counter (the key files to inspect, then the commits);
- * what it finds goes to the job's own slots, and the judging that
- * follows runs in history order.  Keys the auditor's keyring lacks were
- * imported before, from keys/ as the history stored them (audit-tables.c;
- * public keys only: an auditor needs no secret).
+ * every core, beside the walk (audit-verify.c); the judging here runs in
+ * history order, each commit once its own signature is verified.  Keys
+ * the auditor's keyring lacks are imported first, from keys/ as the
+ * history stored them (audit-tables.c; public keys only: an auditor
+ * needs no secret).
  *
  * A signer is judged by the tables of pki_audit_own (its parent's, at its
  * time; a merge's: its parents' merged), and again at each merge that
@@ -14,8 +13,6 @@
  * which roles may change the matrix, the keys, the settings and the
  * delegations.
  */
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,114 +22,35 @@
 #include "error.h"
 #include "policy.h"
 
-/* --- verifying, on every core --- */
-
-struct verifier {
-	struct pki_auditor *au;
-	struct pki_gpg *g;
-	struct pki_verifier *helper;	/* NULL: verify here */
-	atomic_size_t *next;
-	int rc;
-};
-
-/* A key file to inspect: what it holds, or why it holds no key. */
-static int inspect(struct verifier *v, struct pki_akeyver *k)
+/* The key files the walk saw, as gpg reads them: what each holds, or
+ * why it holds no key (a few processes, while the threads verify). */
+static int inspect_keys(struct pki_auditor *au)
 {
-	if (pki_gpg_inspect(v->g, k->data.ptr, k->data.len, &k->seen) == 0)
-		return 0;
-	/* The error slot is this thread's own. */
-	if ((k->why = strdup(pki_error_last())) == NULL)
-		return pki_error_errno(PKI_EINTERNAL, "keys");
+	struct pki_akeyver *k;
+	size_t i;
+
+	for (i = 0; i < au->nkvers; i++) {
+		k = &au->kvers[i];
+		if (!k->inspect || pki_gpg_inspect(au->gpg, k->data.ptr, k->data.len, &k->seen) == 0)
+			continue;
+		if ((k->why = strdup(pki_error_last())) == NULL)
+			return pki_error_errno(PKI_EINTERNAL, "keys");
+	}
 	return 0;
 }
 
-/* Jobs: first the key files to inspect, then the commits to verify. */
-static void *verify(void *arg)
-{
-	struct verifier *v = arg;
-	struct pki_auditor *au = v->au;
-	struct pki_acommit *ac;
-	size_t i;
-
-	while ((i = atomic_fetch_add(v->next, 1)) < au->nkvers + au->nc) {
-		/* One thread draws, the one that began the audit. */
-		if (v->g == au->gpg)
-			pki_progress_report(au->o->progress, "Verifying signatures", i,
-					    au->nkvers + au->nc);
-		if (i < au->nkvers) {
-			if (au->kvers[i].inspect && (v->rc = inspect(v, &au->kvers[i])) < 0)
-				break;
-			continue;
-		}
-		ac = &au->cv[i - au->nkvers];
-		if (ac->c.signature.len == 0)
-			continue;
-		if (pki_audit_verify(&v->helper, v->g, &ac->c, ac->signer, &ac->revoked) == 0)
-			continue;
-		ac->signer[0] = '\0';
-		/* The error slot is this thread's own. */
-		if ((ac->bad = strdup(pki_error_last())) == NULL) {
-			v->rc = pki_error_errno(PKI_EINTERNAL, "verify");
-			break;
-		}
-	}
-	return NULL;
-}
-
+/* One verifier more than cores: each waits for its helper's gpg to start
+ * and end, and the walk and the judging take a core of their own (2
+ * cores: 3 verifiers, 13 % faster than 2 on 511 commits, for 1.4 % more
+ * CPU). */
 unsigned pki_audit_threads(const struct pki_auditor *au)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned n = au->o->threads;
 
 	if (n == 0)
-		n = cores > 0 ? (unsigned)cores : 1;
+		n = cores > 0 ? (unsigned)cores + 1 : 2;
 	return n > PKI_AUDIT_THREADS_MAX ? PKI_AUDIT_THREADS_MAX : n;
-}
-
-static unsigned thread_count(const struct pki_auditor *au)
-{
-	unsigned n = pki_audit_threads(au);
-
-	if (n > au->nc + au->nkvers)
-		n = au->nc + au->nkvers > 0 ? (unsigned)(au->nc + au->nkvers) : 1;
-	return n;
-}
-
-static int verify_all(struct pki_auditor *au)
-{
-	struct verifier v[PKI_AUDIT_THREADS_MAX];
-	pthread_t tid[PKI_AUDIT_THREADS_MAX];
-	atomic_size_t next = 0;
-	unsigned n = thread_count(au), i, started = 0;
-	int rc = 0;
-
-	memset(v, 0, sizeof(v));
-	/* Contexts are made here, before any thread runs (GPGME's rule). */
-	for (i = 0; i < n; i++) {
-		v[i].au = au;
-		v[i].next = &next;
-		v[i].helper = i < au->nhelpers ? au->helpers[i] : NULL;
-		if (i == 0)
-			v[i].g = au->gpg;
-		else if ((rc = pki_gpg_new(&v[i].g)) < 0)
-			goto out;
-	}
-	for (i = 1; i < n; i++) {
-		if (pthread_create(&tid[i], NULL, verify, &v[i]) != 0)
-			break;	/* fewer threads: the others do the work */
-		started++;
-	}
-	verify(&v[0]);
-	for (i = 1; i <= started; i++)
-		pthread_join(tid[i], NULL);
-	pki_progress_report(au->o->progress, "Verifying signatures", au->nkvers + au->nc,
-			    au->nkvers + au->nc);
-	for (i = 0; i < n && rc == 0; i++)
-		rc = v[i].rc;
-out:
-	for (i = 1; i < n; i++)
-		pki_gpg_free(v[i].g);
-	return rc;
 }
 
 /* --- judging --- */
@@ -578,13 +496,16 @@ static int judge_signer(struct pki_auditor *au, struct pki_acommit *ac)
 int pki_audit_sign(struct pki_auditor *au)
 {
 	size_t i;
-	int rc;
+	int rc, all = 0;
 
-	if ((rc = pki_audit_import_keys(au)) < 0 || (rc = verify_all(au)) < 0 ||
-	    (rc = pki_audit_keys_judge(au)) < 0)
+	if ((rc = pki_audit_import_keys(au)) < 0)
+		return rc;
+	pki_audit_verifiers_keyed(au, au->imported > 0);
+	if ((rc = inspect_keys(au)) < 0 || (rc = pki_audit_keys_judge(au)) < 0)
 		return rc;
 	for (i = 0; i < au->nc && rc == 0; i++) {
-		if ((rc = judge_signer(au, &au->cv[i])) < 0)
+		if ((rc = all = pki_audit_verified(au, i)) < 0 ||
+		    (rc = judge_signer(au, &au->cv[i])) < 0)
 			break;
 		if (au->cv[i].who != NULL && (rc = judge_actors(au, &au->cv[i])) < 0)
 			break;
@@ -595,7 +516,9 @@ int pki_audit_sign(struct pki_auditor *au)
 		    (rc = pki_audit_ir_cited(au, &au->cv[i])) < 0)
 			break;
 		rc = judge_files(au, &au->cv[i]);
-		pki_progress_report(au->o->progress, "Checking commits", i + 1, au->nc);
+		/* One line at a time: the checking shows once all are verified. */
+		if (all > 0)
+			pki_progress_report(au->o->progress, "Checking commits", i + 1, au->nc);
 	}
 	return rc;
 }

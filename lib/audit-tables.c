@@ -460,9 +460,9 @@ static int import_key(struct pki_auditor *au, struct pki_akey *k)
 	if (pki_gpg_import(au->gpg, b.ptr, b.len, &got) < 0)
 		rc = pki_audit_add(au->a, PKI_A_KEY_UNAVAILABLE, object, "cannot import it: %s",
 				   pki_error_last());
-	else
-		rc = pki_audit_add(au->a, PKI_A_KEY_IMPORTED, object,
-				   "imported the public key into the auditor's keyring");
+	else if ((rc = pki_audit_add(au->a, PKI_A_KEY_IMPORTED, object,
+				     "imported the public key into the auditor's keyring")) == 0)
+		au->imported++;
 	/* This version is judged: the verifiers need not inspect it. */
 	if (rc == 0 && v != NULL && v->seen.fpr[0] == '\0')
 		rc = pki_key_copy(&v->seen, &seen);
@@ -499,6 +499,45 @@ static int tip_keys(struct pki_auditor *au)
 		else if (k->blob[0] == '\0')
 			memcpy(k->blob, v[i].id, 41);
 	}
+	free(v);
+	return rc;
+}
+
+int pki_audit_tip_keys_missing(struct pki_auditor *au, bool *any)
+{
+	struct pki_entry *v = NULL;
+	const char **fprs = NULL;
+	char (*names)[41] = NULL;
+	bool *missing = NULL;
+	size_t n = 0, nk = 0, i;
+	int rc;
+
+	*any = false;
+	if ((rc = pki_repo_list_at(au->repo, au->tip, "keys", &v, &n)) < 0)
+		return rc;
+	if ((fprs = calloc(n + 1, sizeof(*fprs))) == NULL ||
+	    (names = calloc(n + 1, sizeof(*names))) == NULL ||
+	    (missing = calloc(n + 1, sizeof(*missing))) == NULL) {
+		rc = pki_error_errno(PKI_EINTERNAL, "keys");
+		goto out;
+	}
+	/* The names tip_keys takes; gpg remembers what it listed, so that
+	 * pki_audit_import_keys asks it again only about the others. */
+	for (i = 0; i < n; i++) {
+		if (strlen(v[i].name) != 44 || strcmp(v[i].name + 40, ".asc") != 0 || !v[i].id[0])
+			continue;
+		snprintf(names[nk], sizeof(names[nk]), "%.40s", v[i].name);
+		fprs[nk] = names[nk];
+		nk++;
+	}
+	if ((rc = pki_gpg_missing(au->gpg, fprs, nk, missing)) < 0)
+		goto out;
+	for (i = 0; i < nk; i++)
+		*any = *any || missing[i];
+out:
+	free(missing);
+	free(names);
+	free(fprs);
 	free(v);
 	return rc;
 }

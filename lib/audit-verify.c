@@ -1,4 +1,5 @@
-/* audit-verify.c: signatures verified in small helper processes.
+/* audit-verify.c: signatures verified beside the walk, in small helper
+ * processes.
  *
  * GPGME runs one gpg per verification, by fork and exec, and a fork
  * copies the page tables of the process that forks.  The audit holds a
@@ -8,9 +9,22 @@
  * before the history is read: each takes (signature, payload) pairs on a
  * socket and answers with the signer's fingerprint or the reason it has
  * none, and whether the signing key is revoked now (a flag of its own:
- * only a signature that verifies can carry it).  When a helper cannot be had, the caller verifies itself.
+ * only a signature that verifies can carry it).  When a helper cannot be
+ * had, the caller verifies itself.
+ *
+ * The verifiers are threads, one per helper, started before the walk:
+ * the walk hands each commit over as soon as it has read it, and the
+ * threads verify while it goes on reading, and while the tables, the
+ * shape of the history and the key files are checked.  Nothing is judged
+ * meanwhile: the judging waits, commit by commit in history order, for
+ * each one's verification (pki_audit_verified).  A key the keyring lacks
+ * is imported only after the walk (audit-tables.c): when the tip holds
+ * one, the threads wait for that import before they begin; when the
+ * import adds one they could not wait for, a commit whose verification
+ * failed before it is verified again.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,7 +117,7 @@ static void serve(int fd)
 	struct pki_buf sig = PKI_BUF_INIT, pay = PKI_BUF_INIT;
 	struct pki_gpg *g = NULL;
 
-	if (pki_gpg_new(&g) == 0)
+	if (pki_gpg_new(&g) == 0 && pki_gpg_verifier(g) == 0)
 		while (serve_one(fd, g, &sig, &pay) == 0)
 			;
 	_exit(0);	/* nothing of the parent's to flush or free */
@@ -165,18 +179,20 @@ static int remote_verify(struct pki_verifier *v, const struct pki_buf *sig,
 	return pki_error(rc < 0 ? -rc : PKI_EDATA, "%s", text);
 }
 
-int pki_audit_verify(struct pki_verifier **helper, struct pki_gpg *g,
-		     const struct pki_commit *c, char signer[41], bool *revoked)
+/* As pki_gpg_verify does: by *helper, or with g when there is none (or
+ * it has gone: then *helper is NULLed). */
+static int verify_one(struct pki_verifier **helper, struct pki_gpg *g,
+		      const struct pki_buf *sig, const struct pki_buf *payload, char signer[41],
+		      bool *revoked)
 {
 	int rc;
 
 	if (*helper != NULL) {
-		if ((rc = remote_verify(*helper, &c->signature, &c->payload, signer, revoked)) <= 0)
+		if ((rc = remote_verify(*helper, sig, payload, signer, revoked)) <= 0)
 			return rc;
 		*helper = NULL;	/* gone: this thread verifies from now on */
 	}
-	return pki_gpg_verify(g, c->signature.ptr, c->signature.len, c->payload.ptr,
-			      c->payload.len, signer, revoked);
+	return pki_gpg_verify(g, sig->ptr, sig->len, payload->ptr, payload->len, signer, revoked);
 }
 
 void pki_verifier_stop(struct pki_verifier *v)
@@ -187,4 +203,222 @@ void pki_verifier_stop(struct pki_verifier *v)
 	while (waitpid(v->pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	free(v);
+}
+
+/* --- the threads --- */
+
+struct worker {
+	struct pki_auditor *au;
+	struct pki_gpg *g;
+	struct pki_verifier *helper;	/* NULL: verify here */
+};
+
+struct pki_averifiers {
+	pthread_mutex_t lock;
+	pthread_cond_t more;		/* a commit handed over, the hold lifted, or the end */
+	pthread_cond_t done;		/* a commit verified, or a thread failed */
+	struct worker w[PKI_AUDIT_THREADS_MAX];
+	pthread_t tid[PKI_AUDIT_THREADS_MAX];
+	unsigned n, started;
+	size_t handed, next;		/* commits handed over; the next to take */
+	size_t verified;
+	unsigned keys;			/* bumped by an import: older failures are stale */
+	bool held, walked, stopping, shown;
+	int rc;				/* a thread's own failure (out of memory) */
+};
+
+/* Commit i, by worker w; the lock is held on entry and on return. */
+static void verify_commit(struct pki_averifiers *vs, struct worker *w, size_t i)
+{
+	struct pki_auditor *au = w->au;
+	struct pki_buf sig = au->cv[i].c.signature, payload = au->cv[i].c.payload;
+	unsigned keys = vs->keys;
+	char signer[41] = "", *bad = NULL;
+	bool revoked = false;
+	int rc = 0;
+
+	/* The buffers stay where they are while the walk grows cv. */
+	if (sig.len > 0) {
+		pthread_mutex_unlock(&vs->lock);
+		if (verify_one(&w->helper, w->g, &sig, &payload, signer, &revoked) < 0 &&
+		    (bad = strdup(pki_error_last())) == NULL)	/* this thread's own slot */
+			rc = pki_error_errno(PKI_EINTERNAL, "verify");
+		pthread_mutex_lock(&vs->lock);
+	}
+	memcpy(au->cv[i].signer, signer, sizeof(signer));
+	if (bad != NULL)
+		au->cv[i].signer[0] = '\0';
+	au->cv[i].revoked = bad == NULL && revoked;
+	au->cv[i].bad = bad;
+	au->cv[i].keys = keys;
+	au->cv[i].verified = true;
+	vs->verified++;
+	if (rc < 0 && vs->rc == 0) {
+		vs->rc = rc;
+		vs->stopping = true;
+		pthread_cond_broadcast(&vs->more);
+	}
+	pthread_cond_broadcast(&vs->done);
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct pki_averifiers *vs = w->au->verifiers;
+
+	pthread_mutex_lock(&vs->lock);
+	for (;;) {
+		if (vs->stopping || (vs->walked && vs->next == vs->handed))
+			break;
+		if (vs->held || vs->next == vs->handed) {
+			pthread_cond_wait(&vs->more, &vs->lock);
+			continue;
+		}
+		verify_commit(vs, w, vs->next++);
+	}
+	pthread_mutex_unlock(&vs->lock);
+	return NULL;
+}
+
+int pki_audit_verifiers_start(struct pki_auditor *au)
+{
+	struct pki_averifiers *vs;
+	bool held;
+	unsigned i;
+	int rc;
+
+	/* A key of the tip's missing here: verify nothing before its import. */
+	if ((rc = pki_audit_tip_keys_missing(au, &held)) < 0)
+		return rc;
+	if ((vs = calloc(1, sizeof(*vs))) == NULL)
+		return pki_error_errno(PKI_EINTERNAL, "verifiers");
+	if ((errno = pthread_mutex_init(&vs->lock, NULL)) != 0) {
+		free(vs);
+		return pki_error_errno(PKI_EINTERNAL, "verifiers");
+	}
+	if ((errno = pthread_cond_init(&vs->more, NULL)) != 0 ||
+	    (errno = pthread_cond_init(&vs->done, NULL)) != 0) {
+		pthread_cond_destroy(&vs->more);
+		pthread_mutex_destroy(&vs->lock);
+		free(vs);
+		return pki_error_errno(PKI_EINTERNAL, "verifiers");
+	}
+	vs->held = held;
+	au->verifiers = vs;
+	/* Contexts are made here, before the threads run; a thread without
+	 * a helper verifies itself. */
+	for (vs->n = 0; vs->n < pki_audit_threads(au); vs->n++) {
+		vs->w[vs->n].au = au;
+		vs->w[vs->n].helper = vs->n < au->nhelpers ? au->helpers[vs->n] : NULL;
+		if ((rc = pki_gpg_new(&vs->w[vs->n].g)) < 0 ||
+		    (rc = pki_gpg_verifier(vs->w[vs->n].g)) < 0)
+			return rc;
+	}
+	for (i = 0; i < vs->n; i++) {
+		if (pthread_create(&vs->tid[i], NULL, work, &vs->w[i]) != 0)
+			break;	/* fewer threads; none: the judging verifies */
+		vs->started++;
+	}
+	return 0;
+}
+
+void pki_audit_verifiers_lock(struct pki_auditor *au)
+{
+	if (au->verifiers != NULL)
+		pthread_mutex_lock(&au->verifiers->lock);
+}
+
+void pki_audit_verifiers_unlock(struct pki_auditor *au)
+{
+	if (au->verifiers != NULL)
+		pthread_mutex_unlock(&au->verifiers->lock);
+}
+
+void pki_audit_verifiers_hand(struct pki_auditor *au, size_t n, bool walked)
+{
+	struct pki_averifiers *vs = au->verifiers;
+
+	if (vs == NULL)
+		return;
+	pthread_mutex_lock(&vs->lock);
+	vs->handed = n;
+	vs->walked = walked;
+	pthread_cond_broadcast(&vs->more);
+	pthread_mutex_unlock(&vs->lock);
+}
+
+void pki_audit_verifiers_keyed(struct pki_auditor *au, bool imported)
+{
+	struct pki_averifiers *vs = au->verifiers;
+
+	if (vs == NULL)
+		return;
+	pthread_mutex_lock(&vs->lock);
+	if (imported)
+		vs->keys++;
+	vs->held = false;
+	pthread_cond_broadcast(&vs->more);
+	pthread_mutex_unlock(&vs->lock);
+}
+
+/* 1 once every commit is verified, else 0; < 0 when a thread failed. */
+int pki_audit_verified(struct pki_auditor *au, size_t i)
+{
+	struct pki_averifiers *vs = au->verifiers;
+	struct pki_acommit *ac = &au->cv[i];
+	struct worker self = { au, au->gpg, NULL };
+	bool stale;
+	int rc;
+
+	if (vs == NULL)
+		return pki_error(PKI_EINTERNAL, "no verifiers");
+	pthread_mutex_lock(&vs->lock);
+	if (vs->started == 0 && !ac->verified)
+		verify_commit(vs, &self, i);
+	while (!ac->verified && vs->rc == 0) {
+		pki_progress_report(au->o->progress, "Verifying signatures", vs->verified, au->nc);
+		pthread_cond_wait(&vs->done, &vs->lock);
+	}
+	rc = vs->rc;
+	stale = ac->bad != NULL && ac->keys != vs->keys;
+	if (rc == 0 && stale) {
+		/* Verified before a key it may need was imported: again. */
+		free(ac->bad);
+		ac->bad = NULL;
+		vs->verified--;
+		verify_commit(vs, &self, i);
+		rc = vs->rc;
+	}
+	/* Judged from here on by its signer alone: the bytes can go (a
+	 * history of 100,000 commits holds 50 MiB of them). */
+	if (rc == 0)
+		pki_buf_release(&ac->c.payload);
+	if (!vs->shown && vs->verified == au->nc) {
+		pki_progress_report(au->o->progress, "Verifying signatures", au->nc, au->nc);
+		vs->shown = true;
+	}
+	pthread_mutex_unlock(&vs->lock);
+	return rc < 0 ? rc : vs->shown;
+}
+
+void pki_audit_verifiers_stop(struct pki_auditor *au)
+{
+	struct pki_averifiers *vs = au->verifiers;
+	unsigned i;
+
+	if (vs == NULL)
+		return;
+	pthread_mutex_lock(&vs->lock);
+	vs->stopping = true;
+	pthread_cond_broadcast(&vs->more);
+	pthread_mutex_unlock(&vs->lock);
+	for (i = 0; i < vs->started; i++)
+		pthread_join(vs->tid[i], NULL);
+	for (i = 0; i < PKI_AUDIT_THREADS_MAX; i++)
+		pki_gpg_free(vs->w[i].g);	/* one made when its start failed, too */
+	pthread_cond_destroy(&vs->done);
+	pthread_cond_destroy(&vs->more);
+	pthread_mutex_destroy(&vs->lock);
+	free(vs);
+	au->verifiers = NULL;
 }

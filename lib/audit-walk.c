@@ -265,21 +265,29 @@ int pki_audit_walk(struct pki_auditor *au)
 		return rc;
 	snprintf(au->a->since, sizeof(au->a->since), "%s", pki_walk_since(w));
 	for (;;) {
-		if ((grown = pki_row_grow(au->cv, au->nc, &au->capc, sizeof(*grown))) == NULL) {
+		/* The verifiers read cv as it grows. */
+		pki_audit_verifiers_lock(au);
+		grown = pki_row_grow(au->cv, au->nc, &au->capc, sizeof(*grown));
+		if (grown != NULL)
+			au->cv = grown;
+		pki_audit_verifiers_unlock(au);
+		if (grown == NULL) {
 			rc = pki_error_errno(PKI_EINTERNAL, "history");
 			break;
 		}
-		au->cv = grown;
 		memset(&au->cv[au->nc], 0, sizeof(au->cv[au->nc]));
 		if ((rc = pki_walk_next(w, &au->cv[au->nc].c)) <= 0)
 			break;
-		au->nc++;
+		/* Verified while the walk reads on. */
+		pki_audit_verifiers_hand(au, ++au->nc, false);
 		if ((rc = walk_commit(au, au->nc - 1)) < 0)
 			break;
 		pki_progress_report(au->o->progress, "Reading commits", au->nc, 0);
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		pki_audit_verifiers_hand(au, au->nc, true);
 		pki_progress_report(au->o->progress, "Reading commits", au->nc, au->nc);
+	}
 	pki_walk_free(w);
 	return rc;
 }

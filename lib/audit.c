@@ -258,6 +258,7 @@ static void auditor_free(struct pki_auditor *au)
 {
 	size_t i;
 
+	pki_audit_verifiers_stop(au);
 	for (i = 0; i < au->nc; i++) {
 		pki_commit_release(&au->cv[i].c);
 		free(au->cv[i].touch);
@@ -297,6 +298,11 @@ int pki_audit_run(struct pki_audit *a, struct pki_repo *r, struct pki_gpg *g,
 	       pki_verifier_start(&au.helpers[au.nhelpers]) == 0)
 		au.nhelpers++;
 	pki_error_clear();
+	/* They verify what the walk reads as it reads (audit-verify.c). */
+	if ((rc = pki_audit_verifiers_start(&au)) < 0) {
+		auditor_free(&au);
+		return rc;
+	}
 	if ((rc = pki_audit_walk(&au)) == 0 &&
 	    (rc = pki_audit_graph(&au)) == 0 &&
 	    (rc = pki_audit_sign(&au)) == 0 &&

@@ -146,7 +146,7 @@ struct pki_audit_opts {
 	const char *since;	/* a revision, or NULL for the whole history */
 	const char *root;	/* the pinned root (a revision); NULL: pki.root */
 	time_t at;		/* overdue work is judged as of this time */
-	unsigned threads;	/* signature verifiers; 0: one per core */
+	unsigned threads;	/* signature verifiers; 0: one per core, and one more */
 	const struct pki_progress *progress;	/* commits read and checked; NULL: none */
 };
 

@@ -926,6 +926,15 @@ out:
 	return rc;
 }
 
+int pki_gpg_verifier(struct pki_gpg *g)
+{
+	gpgme_error_t err;
+
+	if ((err = gpgme_set_ctx_flag(g->ctx, "trust-model", "always")) != 0)
+		return gpg_fail(PKI_EUNAVAIL, "gpgme", err);
+	return 0;
+}
+
 /* --- streaming data --- */
 
 static ssize_t cb_read(void *handle, void *buf, size_t size)

@@ -118,6 +118,13 @@ bool pki_gpg_no_pinentry(unsigned code);
  */
 int pki_gpg_verify(struct pki_gpg *g, const void *sig, size_t siglen,
 		   const void *data, size_t len, char signer[41], bool *revoked);
+/*
+ * A context that only verifies, for callers that judge the signer
+ * themselves: gpg leaves its trust database alone (trust-model always),
+ * a quarter of the system calls of each verification.  Revoked and
+ * expired keys are reported as before: that is the key's, not trust.
+ */
+int pki_gpg_verifier(struct pki_gpg *g);
 
 /*
  * Encrypt the source to the given primary fingerprints (always-trust),

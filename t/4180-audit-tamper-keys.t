@@ -10,27 +10,6 @@
 
 FC=$(fpr fc)
 
-# auditor_home DIR [FILE...]: a fresh GnuPG home at $TRASH/k.DIR holding
-# the FILEs (keys, revocation certificates); printed.
-auditor_home() {
-	_h=$TRASH/k.$1
-	shift
-	rm -rf "$_h" && mkdir -m 700 "$_h" || return 1
-	for _f in "$@"; do
-		GNUPGHOME=$_h gpg --batch --quiet --import "$_f" 2>/dev/null || return 1
-	done
-	echo "$_h"
-}
-
-# audit_with HOME: pki-audit of the clone with the keyring HOME, findings
-# in $TRASH/findings; its exit status.
-audit_with() {
-	GNUPGHOME=$1 pki-audit -C "$TRASH/c" >"$TRASH/findings" 2>"$TRASH/err"
-	_rc=$?
-	cat "$TRASH/findings" "$TRASH/err"
-	return $_rc
-}
-
 # key_removed NAME: the Head of Mission removes NAME's key file with
 # stock git, and the audit finds that one error, A112.
 key_removed() {
