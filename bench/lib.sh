@@ -319,8 +319,10 @@ bulk_entries() {
 	for i in $(seq "$n"); do
 		rm -f "$dir/old/$i" || return 1
 	done
+	# No automatic gc in the background of the commit: the explicit one
+	# would meet it (gc is already running).
 	git -C "$dir" add -A old &&
-	git -C "$dir" commit -q -m "Add $n entries to store." &&
+	git -C "$dir" -c gc.auto=0 commit -q -m "Add $n entries to store." &&
 	git -C "$dir" gc --quiet
 }
 
