@@ -87,7 +87,10 @@ void *pki_row_grow(void *v, size_t n, size_t *cap, size_t sz)
 
 	if (n < *cap)
 		return v;
-	ncap = *cap < 16 ? 16 : *cap * 2;
+	/* Small first: the audit keeps a few such arrays for every commit
+	 * of a history (its deltas, the products it touches), most of them
+	 * of one to three rows. */
+	ncap = *cap < 4 ? 4 : *cap * 2;
 	if (ncap < *cap || (p = reallocarray(v, ncap, sz)) == NULL)
 		return NULL;
 	*cap = ncap;
