@@ -144,6 +144,8 @@ int pki_verifier_start(struct pki_verifier **out)
 		return pki_error_errno(PKI_EINTERNAL, "verifier: fork");
 	}
 	if (v->pid == 0) {
+		/* The helper's copy of v is the parent's business. */
+		free(v);
 		close(sv[0]);
 		serve(sv[1]);
 	}
